@@ -1,0 +1,3 @@
+from pilkades_tui.cli import main
+
+raise SystemExit(main())

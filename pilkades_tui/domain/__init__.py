@@ -1,0 +1,1 @@
+"""Pure domain: records, events, the state reducer and recommendation. No IO here."""

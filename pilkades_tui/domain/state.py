@@ -1,0 +1,392 @@
+"""Election-day state: the one reducer, shared by hub, console and report.
+
+Events are applied in `seq` order. A full record whose `version` is not newer than
+the one held is ignored (so replaying is harmless); a skipped `seq` raises `SeqGap`
+so the caller can take a fresh snapshot. `apply` returns the ids that changed, so a
+UI redraws only those.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pilkades_tui.domain.events import (
+    INCIDENT_UPDATED,
+    NOTICE,
+    OFFICER_POSITION,
+    OFFICER_UPDATED,
+    PHASE_CHANGED,
+    TPS_UPDATED,
+    Event,
+)
+from pilkades_tui.domain.models import (
+    CLOSED_STATUSES,
+    HubMode,
+    Incident,
+    Notice,
+    Officer,
+    OfficerStatus,
+    Phase,
+    Position,
+    Snapshot,
+    Tps,
+)
+from pilkades_tui.domain.recommend import Recommendation, recommend_units
+
+RECENT_NOTICES = 100
+
+
+class SeqGap(Exception):
+    """An event arrived whose seq is not the next one: the feed lost something."""
+
+    def __init__(self, expected: int, got: int) -> None:
+        super().__init__(f"seq gap: expected {expected}, got {got}")
+        self.expected = expected
+        self.got = got
+
+
+@dataclass(slots=True)
+class Changes:
+    """What one or more applied events changed, by record id."""
+
+    tps: set[str] = field(default_factory=set)
+    incidents: set[str] = field(default_factory=set)
+    officers: set[str] = field(default_factory=set)
+    positions: set[str] = field(default_factory=set)  # officers whose position alone moved
+    phase: bool = False
+    notices: list[Notice] = field(default_factory=list)
+    reloaded: bool = False  # a whole snapshot replaced the state
+    applied: int = 0
+    ignored: int = 0  # duplicates and stale versions
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.tps
+            or self.incidents
+            or self.officers
+            or self.positions
+            or self.phase
+            or self.notices
+            or self.reloaded
+        )
+
+    def merge(self, other: Changes) -> None:
+        self.tps |= other.tps
+        self.incidents |= other.incidents
+        self.officers |= other.officers
+        self.positions |= other.positions
+        self.phase = self.phase or other.phase
+        self.notices.extend(other.notices)
+        self.reloaded = self.reloaded or other.reloaded
+        self.applied += other.applied
+        self.ignored += other.ignored
+
+
+@dataclass(slots=True)
+class DistrictCounts:
+    district: str
+    tps: int = 0
+    voters: int = 0
+    ballots_cast: int = 0
+    high_risk_tps: int = 0
+    open_incidents: int = 0
+
+    @property
+    def turnout(self) -> float:
+        return self.ballots_cast / self.voters if self.voters else 0.0
+
+
+def _index_add(index: dict[str, set[str]], key: str, record_id: str) -> None:
+    bucket = index.get(key)
+    if bucket is None:
+        index[key] = {record_id}
+    else:
+        bucket.add(record_id)
+
+
+def _index_remove(index: dict[str, set[str]], key: str, record_id: str) -> None:
+    bucket = index.get(key)
+    if bucket is not None:
+        bucket.discard(record_id)
+        if not bucket:
+            del index[key]
+
+
+class ElectionState:
+    """The records of one election day and the indexes a console reads cheaply."""
+
+    def __init__(self, phase: Phase, mode: HubMode = HubMode.LIVE) -> None:
+        self.seq = 0
+        self.mode = mode
+        self.phase = phase
+        self.tps: dict[str, Tps] = {}
+        self.incidents: dict[str, Incident] = {}
+        self.officers: dict[str, Officer] = {}
+        self.notices: deque[Notice] = deque(maxlen=RECENT_NOTICES)
+        self._reset_indexes()
+
+    def _reset_indexes(self) -> None:
+        self._tps_by_district: dict[str, set[str]] = {}
+        self._tps_by_phase: dict[str, set[str]] = {}
+        self._tps_by_risk: dict[str, set[str]] = {}
+        self._officers_by_status: dict[str, set[str]] = {}
+        self._open_incidents: set[str] = set()
+        self._open_by_district: dict[str, set[str]] = {}
+        self._open_sorted: list[Incident] | None = None
+
+    # ---- loading ---------------------------------------------------------
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot) -> ElectionState:
+        state = cls(snapshot.phase, snapshot.mode)
+        state.load(snapshot)
+        return state
+
+    def load(self, snapshot: Snapshot) -> Changes:
+        """Replace everything with a snapshot (after a reset or a seq gap)."""
+        self.seq = snapshot.seq
+        self.mode = snapshot.mode
+        self.phase = snapshot.phase
+        self.tps = {}
+        self.incidents = {}
+        self.officers = {}
+        self._reset_indexes()
+        for tps in snapshot.tps:
+            self._put_tps(tps)
+        for incident in snapshot.incidents:
+            self._put_incident(incident)
+        for officer in snapshot.officers:
+            self._put_officer(officer)
+        return Changes(
+            tps=set(self.tps),
+            incidents=set(self.incidents),
+            officers=set(self.officers),
+            phase=True,
+            reloaded=True,
+        )
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot.model_construct(
+            seq=self.seq,
+            mode=self.mode,
+            phase=self.phase,
+            tps=list(self.tps.values()),
+            incidents=list(self.incidents.values()),
+            officers=list(self.officers.values()),
+        )
+
+    # ---- applying --------------------------------------------------------
+
+    def apply(self, event: Event, changes: Changes | None = None) -> Changes:
+        """Apply one event. Raises SeqGap if events were skipped before it."""
+        if changes is None:
+            changes = Changes()
+        seq = event.seq
+        if seq <= self.seq:
+            changes.ignored += 1
+            return changes
+        if seq != self.seq + 1:
+            raise SeqGap(self.seq + 1, seq)
+        self.seq = seq
+        kind = event.type
+        data = event.data
+        if kind == OFFICER_POSITION:
+            if self._move_officer(data):
+                changes.positions.add(data.id)
+            else:
+                changes.ignored += 1
+                return changes
+        elif kind == INCIDENT_UPDATED:
+            if not self._put_incident(data):
+                changes.ignored += 1
+                return changes
+            changes.incidents.add(data.id)
+        elif kind == TPS_UPDATED:
+            if not self._put_tps(data):
+                changes.ignored += 1
+                return changes
+            changes.tps.add(data.id)
+        elif kind == OFFICER_UPDATED:
+            if not self._put_officer(data):
+                changes.ignored += 1
+                return changes
+            changes.officers.add(data.id)
+        elif kind == PHASE_CHANGED:
+            if data.version <= self.phase.version:
+                changes.ignored += 1
+                return changes
+            self.phase = data
+            changes.phase = True
+        elif kind == NOTICE:
+            self.notices.append(data)
+            changes.notices.append(data)
+        changes.applied += 1
+        return changes
+
+    def apply_many(self, events: Iterable[Event]) -> Changes:
+        changes = Changes()
+        for event in events:
+            self.apply(event, changes)
+        return changes
+
+    def _move_officer(self, position: Position) -> bool:
+        officer = self.officers.get(position.id)
+        if officer is None:
+            return False
+        held = officer.position_at
+        if held is not None and position.at < held:
+            return False
+        # In place, no copy: positions are most of the feed. A position is not a change
+        # of the record, so `version` stays (full records carry the latest position too).
+        values = officer.__dict__
+        values["lat"] = position.lat
+        values["lon"] = position.lon
+        values["position_at"] = position.at
+        contact = officer.last_contact_at
+        if contact is None or position.at > contact:
+            values["last_contact_at"] = position.at
+        return True
+
+    def _put_tps(self, tps: Tps) -> bool:
+        old = self.tps.get(tps.id)
+        tps_id = tps.id
+        if old is not None:
+            if tps.version <= old.version:
+                return False
+            if old.district != tps.district:
+                _index_remove(self._tps_by_district, old.district, tps_id)
+            if old.phase != tps.phase:
+                _index_remove(self._tps_by_phase, old.phase, tps_id)
+            if old.risk != tps.risk:
+                _index_remove(self._tps_by_risk, old.risk, tps_id)
+        self.tps[tps_id] = tps
+        _index_add(self._tps_by_district, tps.district, tps_id)
+        _index_add(self._tps_by_phase, tps.phase, tps_id)
+        _index_add(self._tps_by_risk, tps.risk, tps_id)
+        return True
+
+    def _put_officer(self, officer: Officer) -> bool:
+        old = self.officers.get(officer.id)
+        if old is not None:
+            if officer.version <= old.version:
+                return False
+            if old.status != officer.status:
+                _index_remove(self._officers_by_status, old.status, officer.id)
+        self.officers[officer.id] = officer
+        _index_add(self._officers_by_status, officer.status, officer.id)
+        return True
+
+    def _put_incident(self, incident: Incident) -> bool:
+        incident_id = incident.id
+        old = self.incidents.get(incident_id)
+        if old is not None:
+            if incident.version <= old.version:
+                return False
+            if old.status not in CLOSED_STATUSES:
+                _index_remove(self._open_by_district, old.district, incident_id)
+        self.incidents[incident_id] = incident
+        if incident.status in CLOSED_STATUSES:
+            self._open_incidents.discard(incident_id)
+        else:
+            self._open_incidents.add(incident_id)
+            _index_add(self._open_by_district, incident.district, incident_id)
+        self._open_sorted = None
+        return True
+
+    # ---- queries ---------------------------------------------------------
+
+    def open_incidents(self) -> list[Incident]:
+        """Open incidents, highest priority first, then oldest first."""
+        if self._open_sorted is None:
+            incidents = self.incidents
+            self._open_sorted = sorted(
+                (incidents[i] for i in self._open_incidents),
+                key=lambda inc: (inc.priority, inc.reported_at, inc.id),
+            )
+        return self._open_sorted
+
+    def open_counts_by_priority(self) -> dict[int, int]:
+        counts = {1: 0, 2: 0, 3: 0, 4: 0}
+        for incident_id in self._open_incidents:
+            counts[self.incidents[incident_id].priority] += 1
+        return counts
+
+    def officers_with_status(self, status: OfficerStatus) -> list[Officer]:
+        return [self.officers[i] for i in self._officers_by_status.get(status, ())]
+
+    def officer_status_counts(self) -> dict[str, int]:
+        return {status: len(ids) for status, ids in self._officers_by_status.items()}
+
+    def tps_in_district(self, district: str) -> list[Tps]:
+        return [self.tps[i] for i in self._tps_by_district.get(district, ())]
+
+    def tps_in_phase(self, phase: str) -> list[Tps]:
+        return [self.tps[i] for i in self._tps_by_phase.get(phase, ())]
+
+    def tps_with_risk(self, risk: str) -> list[Tps]:
+        return [self.tps[i] for i in self._tps_by_risk.get(risk, ())]
+
+    def districts(self) -> list[str]:
+        return sorted(self._tps_by_district)
+
+    def district_counts(self) -> dict[str, DistrictCounts]:
+        result: dict[str, DistrictCounts] = {}
+        tps_records = self.tps
+        for district, ids in self._tps_by_district.items():
+            counts = DistrictCounts(district=district, tps=len(ids))
+            for tps_id in ids:
+                tps = tps_records[tps_id]
+                counts.voters += tps.voters
+                counts.ballots_cast += tps.ballots_cast
+                if tps.risk == "high":
+                    counts.high_risk_tps += 1
+            result[district] = counts
+        for district, ids in self._open_by_district.items():
+            counts = result.setdefault(district, DistrictCounts(district=district))
+            counts.open_incidents = len(ids)
+        return result
+
+    def officer_district(self, officer: Officer) -> str | None:
+        """An officer's home kecamatan: from the TPS he is posted to, else his Polsek."""
+        if officer.post_tps_id is not None:
+            tps = self.tps.get(officer.post_tps_id)
+            if tps is not None:
+                return tps.district
+        if officer.unit.startswith("Polsek "):
+            return officer.unit.removeprefix("Polsek ")
+        return None
+
+    def recommend(self, incident: Incident, limit: int | None = 10) -> list[Recommendation]:
+        return recommend_units(
+            incident,
+            self.officers_with_status(OfficerStatus.AVAILABLE),
+            self.officer_district,
+            limit,
+        )
+
+    def index_view(self) -> dict[str, dict[str, frozenset[str]]]:
+        """The indexes as plain sets, for checking them against a full recount."""
+        return {
+            "tps_by_district": _freeze(self._tps_by_district),
+            "tps_by_phase": _freeze(self._tps_by_phase),
+            "tps_by_risk": _freeze(self._tps_by_risk),
+            "officers_by_status": _freeze(self._officers_by_status),
+            "open_by_district": _freeze(self._open_by_district),
+        }
+
+    def recount(self) -> dict[str, dict[str, frozenset[str]]]:
+        """The indexes computed from scratch from the records."""
+        fresh = ElectionState(self.phase, self.mode)
+        for tps in self.tps.values():
+            fresh._put_tps(tps)
+        for officer in self.officers.values():
+            fresh._put_officer(officer)
+        for incident in self.incidents.values():
+            fresh._put_incident(incident)
+        return fresh.index_view()
+
+
+def _freeze(index: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    return {str(key): frozenset(ids) for key, ids in index.items() if ids}
