@@ -8,6 +8,7 @@ UI redraws only those.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -134,6 +135,8 @@ class ElectionState:
         self._officers_by_status: dict[str, set[str]] = {}
         self._open_incidents: set[str] = set()
         self._open_by_district: dict[str, set[str]] = {}
+        # Kept sorted as incidents change (bisect), so reading the queue never sorts it all.
+        self._open_keys: list[tuple[int, float, str]] = []
         self._open_sorted: list[Incident] | None = None
 
     # ---- loading ---------------------------------------------------------
@@ -286,12 +289,14 @@ class ElectionState:
                 return False
             if old.status not in CLOSED_STATUSES:
                 _index_remove(self._open_by_district, old.district, incident_id)
+                self._open_incidents.discard(incident_id)
+                keys = self._open_keys
+                del keys[bisect_left(keys, _queue_key(old))]
         self.incidents[incident_id] = incident
-        if incident.status in CLOSED_STATUSES:
-            self._open_incidents.discard(incident_id)
-        else:
+        if incident.status not in CLOSED_STATUSES:
             self._open_incidents.add(incident_id)
             _index_add(self._open_by_district, incident.district, incident_id)
+            insort(self._open_keys, _queue_key(incident))
         self._open_sorted = None
         return True
 
@@ -301,10 +306,7 @@ class ElectionState:
         """Open incidents, highest priority first, then oldest first."""
         if self._open_sorted is None:
             incidents = self.incidents
-            self._open_sorted = sorted(
-                (incidents[i] for i in self._open_incidents),
-                key=lambda inc: (inc.priority, inc.reported_at, inc.id),
-            )
+            self._open_sorted = [incidents[key[2]] for key in self._open_keys]
         return self._open_sorted
 
     def open_counts_by_priority(self) -> dict[int, int]:
@@ -366,7 +368,7 @@ class ElectionState:
             limit,
         )
 
-    def index_view(self) -> dict[str, dict[str, frozenset[str]]]:
+    def index_view(self) -> dict[str, dict[str, object]]:
         """The indexes as plain sets, for checking them against a full recount."""
         return {
             "tps_by_district": _freeze(self._tps_by_district),
@@ -374,9 +376,10 @@ class ElectionState:
             "tps_by_risk": _freeze(self._tps_by_risk),
             "officers_by_status": _freeze(self._officers_by_status),
             "open_by_district": _freeze(self._open_by_district),
+            "open_queue": {"order": tuple(key[2] for key in self._open_keys)},
         }
 
-    def recount(self) -> dict[str, dict[str, frozenset[str]]]:
+    def recount(self) -> dict[str, dict[str, object]]:
         """The indexes computed from scratch from the records."""
         fresh = ElectionState(self.phase, self.mode)
         for tps in self.tps.values():
@@ -388,5 +391,9 @@ class ElectionState:
         return fresh.index_view()
 
 
-def _freeze(index: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+def _queue_key(incident: Incident) -> tuple[int, float, str]:
+    return (incident.priority, incident.reported_at.timestamp(), incident.id)
+
+
+def _freeze(index: dict[str, set[str]]) -> dict[str, object]:
     return {str(key): frozenset(ids) for key, ids in index.items() if ids}
