@@ -327,9 +327,9 @@ class TpsStatusBody(Command):
 
     @model_validator(mode="after")
     def _something_given(self) -> TpsStatusBody:
-        if self.phase is None and self.ballots_cast is None and self.health_protocol is None:
-            if self.note is None:
-                raise ValueError("give at least one of phase, ballots_cast, health_protocol, note")
+        given = (self.phase, self.ballots_cast, self.health_protocol, self.note)
+        if all(value is None for value in given):
+            raise ValueError("give at least one of phase, ballots_cast, health_protocol, note")
         return self
 
 
@@ -359,4 +359,3 @@ class NoticeBody(Command):
         if not value.strip():
             raise ValueError("text is blank")
         return value
-

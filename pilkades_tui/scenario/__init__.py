@@ -47,6 +47,4 @@ def load_scenario(spec: str, at: datetime, seed: int = DEFAULT_SEED) -> Scenario
         raise ScenarioError(
             f"scenario file {path}: {ProtocolError.from_validation(error)}"
         ) from None
-    return Scenario(
-        name=path.stem, seed=seed, phase=phase, tps=tps, officers=officers, electing=()
-    )
+    return Scenario(name=path.stem, seed=seed, phase=phase, tps=tps, officers=officers, electing=())

@@ -48,16 +48,71 @@ POLSEK_PATROLS = 2
 JITTER_DEG = 0.004
 
 FIRST_NAMES = (
-    "Agus", "Budi", "Slamet", "Joko", "Eko", "Heru", "Bambang", "Sugeng", "Teguh",
-    "Wahyu", "Dwi", "Tri", "Arif", "Rizki", "Fajar", "Yusuf", "Imam", "Muhammad",
-    "Andi", "Hendra", "Setyo", "Nur", "Sri", "Siti", "Dewi", "Ratna", "Rina",
-    "Yuli", "Aditya", "Galih", "Bayu", "Anang", "Sutrisno", "Suryo", "Darmo",
+    "Agus",
+    "Budi",
+    "Slamet",
+    "Joko",
+    "Eko",
+    "Heru",
+    "Bambang",
+    "Sugeng",
+    "Teguh",
+    "Wahyu",
+    "Dwi",
+    "Tri",
+    "Arif",
+    "Rizki",
+    "Fajar",
+    "Yusuf",
+    "Imam",
+    "Muhammad",
+    "Andi",
+    "Hendra",
+    "Setyo",
+    "Nur",
+    "Sri",
+    "Siti",
+    "Dewi",
+    "Ratna",
+    "Rina",
+    "Yuli",
+    "Aditya",
+    "Galih",
+    "Bayu",
+    "Anang",
+    "Sutrisno",
+    "Suryo",
+    "Darmo",
 )
 FAMILY_NAMES = (
-    "Santoso", "Prasetyo", "Wibowo", "Nugroho", "Saputra", "Hidayat", "Setiawan",
-    "Purnomo", "Kurniawan", "Susanto", "Rahmawati", "Lestari", "Wijaya", "Hartono",
-    "Utomo", "Syahputra", "Firmansyah", "Maulana", "Riyanto", "Sulistyo", "Mahendra",
-    "Pamungkas", "Wicaksono", "Handoko", "Suharto", "Fauzi", "Ramadhan", "Hakim",
+    "Santoso",
+    "Prasetyo",
+    "Wibowo",
+    "Nugroho",
+    "Saputra",
+    "Hidayat",
+    "Setiawan",
+    "Purnomo",
+    "Kurniawan",
+    "Susanto",
+    "Rahmawati",
+    "Lestari",
+    "Wijaya",
+    "Hartono",
+    "Utomo",
+    "Syahputra",
+    "Firmansyah",
+    "Maulana",
+    "Riyanto",
+    "Sulistyo",
+    "Mahendra",
+    "Pamungkas",
+    "Wicaksono",
+    "Handoko",
+    "Suharto",
+    "Fauzi",
+    "Ramadhan",
+    "Hakim",
 )
 GUARD_RANKS = ("Bripda", "Briptu", "Brigpol")
 BHABIN_RANKS = ("Bripka", "Aipda", "Aiptu")
@@ -129,13 +184,28 @@ def build(seed: int, at: datetime) -> Scenario:
     bhabin_numbers = dict.fromkeys(abbreviations, 0)
 
     def officer(
-        callsign: str, name: str, rank: str, unit: str, kind: OfficerKind,
-        lat: float, lon: float, post: str | None,
+        callsign: str,
+        name: str,
+        rank: str,
+        unit: str,
+        kind: OfficerKind,
+        lat: float,
+        lon: float,
+        post: str | None,
     ) -> Officer:
         return Officer(
-            id=callsign, name=name, rank=rank, unit=unit, kind=kind,
-            status_since=at, last_contact_at=at, lat=lat, lon=lon, position_at=at,
-            post_tps_id=post, updated_at=at,
+            id=callsign,
+            name=name,
+            rank=rank,
+            unit=unit,
+            kind=kind,
+            status_since=at,
+            last_contact_at=at,
+            lat=lat,
+            lon=lon,
+            position_at=at,
+            post_tps_id=post,
+            updated_at=at,
         )
 
     for village in villages():
@@ -167,8 +237,14 @@ def build(seed: int, at: datetime) -> Scenario:
         bhabin_numbers[village.district] += 1
         first = village_tps[0]
         bhabin = officer(
-            f"{prefix}-B{bhabin_numbers[village.district]:02d}", _person_name(rng),
-            rng.choice(BHABIN_RANKS), unit, OfficerKind.PERSON, first.lat, first.lon, first.id,
+            f"{prefix}-B{bhabin_numbers[village.district]:02d}",
+            _person_name(rng),
+            rng.choice(BHABIN_RANKS),
+            unit,
+            OfficerKind.PERSON,
+            first.lat,
+            first.lon,
+            first.id,
         )
         officers.append(bhabin)
         posted[first.id].append(bhabin.id)
@@ -177,8 +253,14 @@ def build(seed: int, at: datetime) -> Scenario:
             post = village_tps[index]
             guard_numbers[village.district] += 1
             guard = officer(
-                f"{prefix}-{guard_numbers[village.district]:03d}", _person_name(rng),
-                rng.choice(GUARD_RANKS), unit, OfficerKind.PERSON, post.lat, post.lon, post.id,
+                f"{prefix}-{guard_numbers[village.district]:03d}",
+                _person_name(rng),
+                rng.choice(GUARD_RANKS),
+                unit,
+                OfficerKind.PERSON,
+                post.lat,
+                post.lon,
+                post.id,
             )
             officers.append(guard)
             for covered in village_tps[index : index + step]:
@@ -193,26 +275,41 @@ def build(seed: int, at: datetime) -> Scenario:
         for number in range(1, POLSEK_PATROLS + 1):
             officers.append(
                 officer(
-                    f"{prefix}-P{number}", f"Patroli {number} Polsek {name}",
-                    rng.choice(PATROL_RANKS), f"Polsek {name}", OfficerKind.VEHICLE,
-                    _jitter(rng, district.lat), _jitter(rng, district.lon), None,
+                    f"{prefix}-P{number}",
+                    f"Patroli {number} Polsek {name}",
+                    rng.choice(PATROL_RANKS),
+                    f"Polsek {name}",
+                    OfficerKind.VEHICLE,
+                    _jitter(rng, district.lat),
+                    _jitter(rng, district.lon),
+                    None,
                 )
             )
     seat = by_district[POLRES_SEAT]
     for number in range(1, DALMAS_TEAMS + 1):
         officers.append(
             officer(
-                f"DALMAS-{number}", f"Regu Dalmas {number}", "Ipda",
-                f"Sat Samapta {POLRES_UNIT}", OfficerKind.TEAM,
-                _jitter(rng, seat.lat), _jitter(rng, seat.lon), None,
+                f"DALMAS-{number}",
+                f"Regu Dalmas {number}",
+                "Ipda",
+                f"Sat Samapta {POLRES_UNIT}",
+                OfficerKind.TEAM,
+                _jitter(rng, seat.lat),
+                _jitter(rng, seat.lon),
+                None,
             )
         )
     for number in range(1, SAMAPTA_PATROLS + 1):
         officers.append(
             officer(
-                f"SAMAPTA-{number}", f"Patroli Samapta {number}", rng.choice(PATROL_RANKS),
-                f"Sat Samapta {POLRES_UNIT}", OfficerKind.VEHICLE,
-                _jitter(rng, seat.lat), _jitter(rng, seat.lon), None,
+                f"SAMAPTA-{number}",
+                f"Patroli Samapta {number}",
+                rng.choice(PATROL_RANKS),
+                f"Sat Samapta {POLRES_UNIT}",
+                OfficerKind.VEHICLE,
+                _jitter(rng, seat.lat),
+                _jitter(rng, seat.lon),
+                None,
             )
         )
     phase = Phase(

@@ -8,7 +8,6 @@ import pytest
 
 from pilkades_tui.domain.events import ProtocolError, parse_frame
 from pilkades_tui.domain.models import HubMode, Incident, NewIncident, Tps
-
 from tests.domain.factories import incident, tps
 
 
@@ -30,8 +29,11 @@ def test_array_frame_keeps_order_and_counts_unknown_types() -> None:
             [
                 wire(1, "incident.updated", incident().model_dump(mode="json")),
                 wire(2, "weather.updated", {"rain": True}),
-                wire(3, "officer.position", {"id": "A", "lat": -7, "lon": 109.6,
-                                             "at": "2022-02-23T09:14:03+07:00"}),
+                wire(
+                    3,
+                    "officer.position",
+                    {"id": "A", "lat": -7, "lon": 109.6, "at": "2022-02-23T09:14:03+07:00"},
+                ),
             ]
         )
     )
@@ -59,12 +61,21 @@ def test_hello_and_reset() -> None:
         ("42", "<frame>"),
         ('{"seq": "one", "type": "tps.updated", "data": {}}', "event.seq"),
         ('{"seq": 1, "data": {}}', "event.type"),
-        ('[{"seq": 1, "type": "notice", "ts": "2022-02-23T09:00:00+07:00",'
-         ' "data": {"id": "n", "level": "loud", "text": "x"}}]', "[0].data.level"),
-        ('{"seq": 1, "type": "notice", "ts": "yesterday",'
-         ' "data": {"id": "n", "level": "info", "text": "x"}}', "event.ts"),
-        ('{"seq": 1, "type": "notice", "ts": "2022-02-23T09:00:00",'
-         ' "data": {"id": "n", "level": "info", "text": "x"}}', "event.ts"),
+        (
+            '[{"seq": 1, "type": "notice", "ts": "2022-02-23T09:00:00+07:00",'
+            ' "data": {"id": "n", "level": "loud", "text": "x"}}]',
+            "[0].data.level",
+        ),
+        (
+            '{"seq": 1, "type": "notice", "ts": "yesterday",'
+            ' "data": {"id": "n", "level": "info", "text": "x"}}',
+            "event.ts",
+        ),
+        (
+            '{"seq": 1, "type": "notice", "ts": "2022-02-23T09:00:00",'
+            ' "data": {"id": "n", "level": "info", "text": "x"}}',
+            "event.ts",
+        ),
         ('{"type": "hello", "protocol": 1, "head": -1}', "head"),
     ],
 )

@@ -1,0 +1,60 @@
+"""Nearest available unit first, with an ETA; ties go to the local Polsek."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilkades_tui.domain.geo import haversine_km
+from pilkades_tui.domain.models import OfficerKind
+from pilkades_tui.domain.recommend import ROAD_FACTOR, SPEED_KMH, eta_minutes
+from pilkades_tui.domain.state import ElectionState
+from tests.domain.factories import incident, officer, snapshot
+
+
+def test_haversine_known_distance() -> None:
+    # Kajen to Wiradesa centroids, about 17.9 km apart.
+    assert haversine_km(-7.0310, 109.5813, -6.8840, 109.6440) == pytest.approx(17.7, abs=0.5)
+
+
+def test_ranking_skips_busy_units_and_orders_by_distance() -> None:
+    target = incident(lat=-7.0, lon=109.6, district="Kajen")
+    state = ElectionState.from_snapshot(
+        snapshot(
+            incidents=[target],
+            officers=[
+                officer("far", lat=-7.2, lon=109.6),
+                officer("near", lat=-7.01, lon=109.6),
+                officer("busy", lat=-7.0, lon=109.6, status="on_scene"),
+                officer("car", lat=-7.05, lon=109.6, kind="vehicle"),
+            ],
+        )
+    )
+    ranked = state.recommend(target)
+    assert [r.officer.id for r in ranked] == ["near", "car", "far"]
+    assert ranked[0].distance_km == pytest.approx(1.11, abs=0.01)
+    assert ranked[1].eta_min == pytest.approx(
+        ranked[1].distance_km * ROAD_FACTOR / SPEED_KMH[OfficerKind.VEHICLE] * 60
+    )
+
+
+def test_equal_distance_goes_to_local_polsek() -> None:
+    target = incident(lat=-7.0, lon=109.6, district="Kajen")
+    state = ElectionState.from_snapshot(
+        snapshot(
+            officers=[
+                officer("neighbour", unit="Polsek Bojong", lat=-7.01, lon=109.6),
+                officer("local", unit="Polsek Kajen", lat=-6.99, lon=109.6),
+            ]
+        )
+    )
+    assert [r.officer.id for r in state.recommend(target)] == ["local", "neighbour"]
+    assert state.recommend(target)[0].local
+
+
+def test_limit_and_eta_speeds() -> None:
+    assert eta_minutes(10, OfficerKind.VEHICLE) < eta_minutes(10, OfficerKind.TEAM)
+    state = ElectionState.from_snapshot(
+        snapshot(officers=[officer(f"o{n}", lat=-7 - n / 100) for n in range(20)])
+    )
+    assert len(state.recommend(incident(), limit=5)) == 5
+    assert len(state.recommend(incident(), limit=None)) == 20

@@ -1,0 +1,140 @@
+"""The reducer: seq order, stale versions, gaps, indexes and what changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilkades_tui.domain.events import (
+    INCIDENT_UPDATED,
+    NOTICE,
+    OFFICER_POSITION,
+    OFFICER_UPDATED,
+    PHASE_CHANGED,
+    TPS_UPDATED,
+)
+from pilkades_tui.domain.models import (
+    ElectionPhase,
+    IncidentStatus,
+    Notice,
+    OfficerStatus,
+    Position,
+    TpsPhase,
+)
+from pilkades_tui.domain.state import ElectionState, SeqGap
+from tests.domain.factories import at, event, incident, officer, phase, snapshot, tps
+
+
+def make_state() -> ElectionState:
+    return ElectionState.from_snapshot(
+        snapshot(
+            seq=10,
+            tps=[tps("T1"), tps("T2", district="Kajen", risk="high")],
+            officers=[officer("A"), officer("B", status="dispatched")],
+            incidents=[incident("I1", priority=3), incident("I2", priority=1)],
+        )
+    )
+
+
+def test_snapshot_loads_with_indexes() -> None:
+    state = make_state()
+    assert state.seq == 10
+    assert [i.id for i in state.open_incidents()] == ["I2", "I1"]
+    assert [o.id for o in state.officers_with_status(OfficerStatus.AVAILABLE)] == ["A"]
+    assert {t.id for t in state.tps_in_district("Kajen")} == {"T2"}
+    assert [t.id for t in state.tps_with_risk("high")] == ["T2"]
+    counts = state.district_counts()
+    assert counts["Kajen"].tps == 1 and counts["Kajen"].open_incidents == 2
+    assert counts["Kajen"].high_risk_tps == 1
+    assert state.open_counts_by_priority() == {1: 1, 2: 0, 3: 1, 4: 0}
+
+
+def test_apply_in_order_reports_changed_ids() -> None:
+    state = make_state()
+    changes = state.apply_many(
+        [
+            event(11, TPS_UPDATED, tps("T1", version=2, phase="voting", ballots_cast=10)),
+            event(12, OFFICER_POSITION, Position(id="A", lat=-7.0, lon=109.5, at=at(1))),
+            event(13, INCIDENT_UPDATED, incident("I2", version=2, status="resolved")),
+            event(14, OFFICER_UPDATED, officer("B", version=2, status="available")),
+            event(15, PHASE_CHANGED, phase(version=2, phase="voting")),
+            event(16, NOTICE, Notice(id="N1", level="info", text="Apel pagi")),
+        ]
+    )
+    assert state.seq == 16
+    assert changes.tps == {"T1"} and changes.positions == {"A"}
+    assert changes.incidents == {"I2"} and changes.officers == {"B"}
+    assert changes.phase and [n.id for n in changes.notices] == ["N1"]
+    assert changes.applied == 6
+    assert state.phase.phase is ElectionPhase.VOTING
+    assert [t.id for t in state.tps_in_phase(TpsPhase.VOTING)] == ["T1"]
+    assert [i.id for i in state.open_incidents()] == ["I1"]
+    assert state.officers["A"].lat == -7.0 and state.officers["A"].version == 1
+    assert len(state.officers_with_status(OfficerStatus.AVAILABLE)) == 2
+    assert state.index_view() == state.recount()
+
+
+def test_duplicates_and_stale_versions_are_ignored() -> None:
+    state = make_state()
+    state.apply(event(11, INCIDENT_UPDATED, incident("I1", version=3, status="acknowledged")))
+    changes = state.apply_many(
+        [
+            event(11, INCIDENT_UPDATED, incident("I1", version=4)),  # duplicate seq
+            event(12, INCIDENT_UPDATED, incident("I1", version=2, status="new")),  # stale
+            event(13, OFFICER_POSITION, Position(id="A", lat=-7.1, lon=109.5, at=at(-5))),
+            event(14, OFFICER_POSITION, Position(id="ghost", lat=-7.1, lon=109.5, at=at(1))),
+        ]
+    )
+    assert not changes
+    assert changes.ignored == 4
+    assert state.seq == 14
+    assert state.incidents["I1"].status is IncidentStatus.ACKNOWLEDGED
+    assert state.officers["A"].lat == -7.03
+
+
+def test_a_skipped_seq_is_reported_and_nothing_applied() -> None:
+    state = make_state()
+    with pytest.raises(SeqGap) as caught:
+        state.apply(event(12, TPS_UPDATED, tps("T1", version=2)))
+    assert (caught.value.expected, caught.value.got) == (11, 12)
+    assert state.seq == 10 and state.tps["T1"].version == 1
+
+
+def test_queue_orders_by_priority_then_age_and_follows_priority_changes() -> None:
+    state = ElectionState.from_snapshot(
+        snapshot(
+            incidents=[
+                incident("old-p2", priority=2, reported_at=at(0)),
+                incident("new-p2", priority=2, reported_at=at(5)),
+                incident("p4", priority=4, reported_at=at(-30)),
+            ]
+        )
+    )
+    assert [i.id for i in state.open_incidents()] == ["old-p2", "new-p2", "p4"]
+    state.apply(
+        event(1, INCIDENT_UPDATED, incident("p4", version=2, priority=1, reported_at=at(-30)))
+    )
+    assert [i.id for i in state.open_incidents()] == ["p4", "old-p2", "new-p2"]
+    assert state.index_view() == state.recount()
+
+
+def test_snapshot_round_trip() -> None:
+    state = make_state()
+    again = ElectionState.from_snapshot(state.snapshot())
+    assert again.index_view() == state.index_view()
+    assert again.snapshot().model_dump() == state.snapshot().model_dump()
+
+
+def test_officer_district_from_post_then_polsek() -> None:
+    state = ElectionState.from_snapshot(
+        snapshot(
+            tps=[tps("T1", district="Wiradesa")],
+            officers=[
+                officer("posted", post_tps_id="T1"),
+                officer("polsek", unit="Polsek Bojong"),
+                officer("polres", unit="Sat Samapta Polres Pekalongan"),
+            ],
+        )
+    )
+    assert state.officer_district(state.officers["posted"]) == "Wiradesa"
+    assert state.officer_district(state.officers["polsek"]) == "Bojong"
+    assert state.officer_district(state.officers["polres"]) is None
