@@ -1,0 +1,83 @@
+"""Read the rule settings file (TOML) into a validated `RuleSettings`.
+
+The file names only what it changes; everything else keeps its default (see
+docs/settings.md). Any problem — unreadable file, bad TOML, an unknown key, a value out
+of range, checkpoints out of order — is one `SettingsError` naming the file and the
+key, raised at start, so a running console never meets a bad setting later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from pilkades_tui.domain.rules.settings import (
+    DEFAULT_SETTINGS,
+    RuleSettings,
+    settings_from_overrides,
+)
+from pilkades_tui.paths import config_dir
+
+SETTINGS_NAME = "settings.toml"
+
+
+class SettingsError(ValueError):
+    def __init__(self, path: Path, key: str, message: str) -> None:
+        where = f"{path}: {key}" if key else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.key = key
+        self.message = message
+
+
+def default_settings_file() -> Path:
+    return config_dir() / SETTINGS_NAME
+
+
+def load_settings(path: Path | None = None) -> RuleSettings:
+    """The settings in `path`; with no path, the user's settings file if there is one,
+    else the defaults. A path given but missing is an error: a typo in --settings must
+    not quietly run the defaults."""
+    if path is None:
+        path = default_settings_file()
+        if not path.exists():
+            return DEFAULT_SETTINGS
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise SettingsError(path, "", f"cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(path, "", "not UTF-8 text") from None
+    return parse_settings(text, path)
+
+
+def parse_settings(text: str, path: Path) -> RuleSettings:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(path, "", f"not valid TOML ({error})") from None
+    try:
+        return settings_from_overrides(raw)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise SettingsError(path, _key_path(first["loc"]), _message(first)) from None
+
+
+def _key_path(location: tuple[int | str, ...]) -> str:
+    """`timers.p1.not_moving`, without pydantic's union branch names in it."""
+    parts: list[str] = []
+    for part in location:
+        text = str(part)
+        if "[" in text or "(" in text:
+            break
+        parts.append(text)
+    return ".".join(parts)
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown setting (see docs/settings.md for the known ones)"
+    return error["msg"].removeprefix("Value error, ")
