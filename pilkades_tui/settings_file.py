@@ -62,8 +62,11 @@ def parse_settings(text: str, path: Path) -> RuleSettings:
     try:
         return settings_from_overrides(raw)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        raise SettingsError(path, _key_path(first["loc"]), _message(first)) from None
+        errors = error.errors(include_url=False)
+        key = _key_path(errors[0]["loc"])
+        # A union (a timer's stages or "off") fails once per branch: say every way out.
+        messages = dict.fromkeys(_message(e) for e in errors if _key_path(e["loc"]) == key)
+        raise SettingsError(path, key, " or ".join(messages)) from None
 
 
 def _key_path(location: tuple[int | str, ...]) -> str:
