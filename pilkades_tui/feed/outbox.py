@@ -5,7 +5,9 @@ re-sent with that same key and body until the hub gives a definite answer
 (accepted, rejected or conflict). The hub answers a repeated key with its first
 answer and makes no second change, so a command that reached the hub just before
 the connection dropped is not applied twice. Commands go out in the order they were
-decided: a later decision on an incident often depends on an earlier one.
+decided: a later decision on an incident often depends on an earlier one, and a
+queued follow-up expecting the record version the officer saw is moved on to the
+version his own earlier command produced (see `_rebase_after`).
 
 The file is rewritten whole on each change, to a temporary file that is fsynced and
 then renamed over the old one, so a crash at any moment leaves either the old list
@@ -201,6 +203,28 @@ class Outbox:
         """Cut the current wait short (the feed is live again, or a new decision came)."""
         self._wake.set()
 
+    def _rebase_after(self, done: QueuedCommand, result: CommandResult) -> None:
+        """Carry our own accepted change into the commands queued behind it.
+
+        Decided offline, "acknowledge" then "assign" on one incident both carry the
+        version the officer saw; once the first is applied the second would be a 409
+        against the officer's own change. A command never sent yet (attempts == 0;
+        the hub has not seen its key, so its body may still change) that expected the
+        same version on the same record now expects the version the first produced.
+        A change by anyone else still makes it a 409, as it should.
+        """
+        expected = done.body.get("expected_version")
+        produced = (result.record or {}).get("version")
+        if not isinstance(expected, int) or not isinstance(produced, int):
+            return
+        for waiting in self._commands:
+            if (
+                waiting.attempts == 0
+                and waiting.path == done.path
+                and waiting.body.get("expected_version") == expected
+            ):
+                waiting.body["expected_version"] = produced
+
     def _save(self) -> None:
         document = {
             "format": FILE_FORMAT,
@@ -255,6 +279,8 @@ class Outbox:
                 backoff.reset()
                 if command.key in self:
                     self._commands = [c for c in self._commands if c.key != command.key]
+                    if result.outcome is Outcome.ACCEPTED:
+                        self._rebase_after(command, result)
                     self._save()
                 if on_result is not None:
                     on_result(command.key, result)

@@ -202,3 +202,35 @@ async def test_without_an_outbox_an_unreachable_hub_is_a_plain_rejection() -> No
     assert outcome.outcome is Outcome.REJECTED
     assert outcome.error == "unreachable"
     assert "tok-Zq81" not in (outcome.message or "")
+
+
+async def test_a_follow_up_decided_offline_expects_the_version_our_own_command_made(
+    tmp_path: Path,
+) -> None:
+    outbox = Outbox.open(outbox_file(tmp_path))
+    acknowledge = command("ack")
+    acknowledge.body = {"action": "acknowledge", "note": "", "expected_version": 3}
+    acknowledge.attempts = 2  # tried while the hub was down
+    assign = command("assign")
+    assign.body = {"action": "assign", "officer_ids": ["KJN-001"], "expected_version": 3}
+    elsewhere = command("other")
+    elsewhere.path = "/v1/incidents/INC-2/actions"
+    elsewhere.body = {"action": "note", "note": "", "expected_version": 3}
+    for item in (acknowledge, assign, elsewhere):
+        outbox.add(item)
+    bodies: list[dict[str, object]] = []
+
+    async def send(item: QueuedCommand) -> CommandResult:
+        bodies.append(dict(item.body))
+        accepted = result(Outcome.ACCEPTED, item.key)
+        accepted.record = {"id": "INC-1", "version": item.body["expected_version"] + 1}  # type: ignore[operator]
+        return accepted
+
+    runner = asyncio.create_task(outbox.run(send))
+    try:
+        while len(outbox):
+            await asyncio.sleep(0.01)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+    assert [body["expected_version"] for body in bodies] == [3, 4, 3]
