@@ -12,6 +12,7 @@ decisions reach the hub in the order they were taken.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -175,7 +176,9 @@ class HubCommands:
         This is what `Outbox.run` calls."""
         return await self._send(command.method, command.path, command.body, command.key)
 
-    async def run_outbox(self, on_result: Any = None, **backoff: float) -> None:
+    async def run_outbox(
+        self, on_result: Callable[[str, CommandResult], None] | None = None, **backoff: float
+    ) -> None:
         """Keep sending this client's outbox until cancelled (see Outbox.run)."""
         if self.outbox is None:
             raise RuntimeError("this HubCommands has no outbox")
