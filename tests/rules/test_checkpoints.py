@@ -59,14 +59,16 @@ def test_each_stage_follows_the_tps_phase() -> None:
     w = world()
     w.put(phase(phase=ElectionPhase.VOTING, since=clock(7, 0)))
     alert = {a.key: a for a in w.alerts(clock(7, 6))}["checkpoint:voting_open"]
-    assert alert.subject_ids == ("T1", "T2", "T3")
+    assert alert.subject_ids == ("T3", "T1", "T2")  # by kecamatan: Doro, then Wiradesa
     assert alert.params["due"] == "07:00" and alert.params["count"] == 3
     assert alert.raised_at == clock(7, 5)
-    assert alert.fallback_text().startswith("3 TPS missed 'voting_open' (due 07:00): TPS T1")
+    assert alert.fallback_text().startswith(
+        "3 TPS missed 'voting_open' (due 07:00): TPS T3, TPS T1"
+    )
     for tps_id in ("T1", "T2", "T3"):
         w.change(w.state.tps[tps_id], phase=TpsPhase.VOTING)
     assert checkpoint(w, clock(7, 7), Stage.VOTING_OPEN) is None
-    assert checkpoint(w, clock(13, 5, 1), Stage.VOTING_CLOSED) == ("T1", "T2", "T3")
+    assert checkpoint(w, clock(13, 5, 1), Stage.VOTING_CLOSED) == ("T3", "T1", "T2")
     w.change(w.state.tps["T1"], phase=TpsPhase.CLOSED)
     w.change(w.state.tps["T2"], phase=TpsPhase.RECAP)
     w.change(w.state.tps["T3"], phase=TpsPhase.COUNTING)
@@ -74,7 +76,7 @@ def test_each_stage_follows_the_tps_phase() -> None:
     keys = w.keys(now)
     assert "checkpoint:voting_closed" not in keys
     assert checkpoint(w, now, Stage.COUNTING_DONE) == ("T3",)
-    assert checkpoint(w, now, Stage.BOX_RETURNED) == ("T2", "T3")
+    assert checkpoint(w, now, Stage.BOX_RETURNED) == ("T3", "T2")
 
 
 def test_the_evening_before_nothing_is_due() -> None:

@@ -9,6 +9,7 @@ evaluations while the cause lasts, so a UI can keep its selection and mark what 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,6 +79,13 @@ class Alert:
     action: Action | None = None
     action_params: Mapping[str, str] = field(default_factory=dict)
     location: tuple[float, float] | None = None  # (lat, lon) to pin on the map
+    # Newest first, then the graver one, then by key, so the order is total.
+    sort_key: tuple[float, int, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Computed once: the engine orders thousands of alerts by it.
+        key = (-self.raised_at.timestamp(), -SEVERITY_RANK[self.severity], self.key)
+        object.__setattr__(self, "sort_key", key)
 
     def fallback_text(self) -> str:
         template = FALLBACK_TEXT.get(self.message_key)
@@ -85,11 +93,53 @@ class Alert:
             return f"{self.message_key} {dict(self.params)}"
         return template.format_map(dict(self.params))
 
-    @property
-    def sort_key(self) -> tuple[float, int, str]:
-        """Newest first, then the graver one, then by key, so the order is total."""
-        return (-self.raised_at.timestamp(), -SEVERITY_RANK[self.severity], self.key)
-
 
 def newest_first(alerts: Iterable[Alert]) -> list[Alert]:
     return sorted(alerts, key=lambda alert: alert.sort_key)
+
+
+class AlertBook:
+    """The active alerts by key, kept in order as they come and go (bisect), so a tick
+    that changes one alert among thousands does not sort them all again."""
+
+    def __init__(self) -> None:
+        self._alerts: dict[str, Alert] = {}
+        self._keys: list[tuple[float, int, str]] = []  # sort keys, in order
+        self._in_order: list[Alert] = []  # the alerts at the same positions
+        self._ordered: tuple[Alert, ...] | None = ()
+
+    def get(self, key: str) -> Alert | None:
+        return self._alerts.get(key)
+
+    def __len__(self) -> int:
+        return len(self._alerts)
+
+    def put(self, alert: Alert) -> None:
+        held = self._alerts.get(alert.key)
+        if held == alert:
+            return
+        if held is not None:
+            self._unorder(held)
+        self._alerts[alert.key] = alert
+        position = bisect_left(self._keys, alert.sort_key)
+        self._keys.insert(position, alert.sort_key)
+        self._in_order.insert(position, alert)
+        self._ordered = None
+
+    def drop(self, key: str) -> None:
+        held = self._alerts.pop(key, None)
+        if held is not None:
+            self._unorder(held)
+            self._ordered = None
+
+    def _unorder(self, alert: Alert) -> None:
+        # Sort keys end with the unique alert key, so the entry is found exactly.
+        position = bisect_left(self._keys, alert.sort_key)
+        del self._keys[position]
+        del self._in_order[position]
+
+    def ordered(self) -> tuple[Alert, ...]:
+        """Newest first; the same tuple object while nothing changed."""
+        if self._ordered is None:
+            self._ordered = tuple(self._in_order)
+        return self._ordered

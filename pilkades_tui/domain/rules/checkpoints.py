@@ -24,7 +24,8 @@ from pilkades_tui.domain.clock import WIB, to_wib
 from pilkades_tui.domain.models import ElectionPhase, OfficerStatus, Phase, Tps, TpsPhase
 from pilkades_tui.domain.rules.settings import STAGES, CheckpointSettings, Stage
 
-# Level of a TPS by phase; `setup` is 0 or 1 depending on the ballots.
+# Level of a TPS by phase (how many stages it has reached); `setup` is 0 or 1
+# depending on the ballots.
 PHASE_LEVEL: dict[TpsPhase, int] = {
     TpsPhase.SETUP: 0,
     TpsPhase.VOTING: 2,
@@ -32,7 +33,6 @@ PHASE_LEVEL: dict[TpsPhase, int] = {
     TpsPhase.RECAP: 4,
     TpsPhase.CLOSED: 5,
 }
-LEVELS = len(STAGES) + 1
 
 
 class StageState(StrEnum):
@@ -85,22 +85,26 @@ def missed_after(settings: CheckpointSettings, day: dt.date, stage: Stage) -> dt
 
 
 class CheckpointIndex:
-    """The level of every TPS, kept as TPS change; sets per level and per kecamatan."""
+    """The level of every TPS, kept as TPS change, and per stage the TPS still short of
+    it grouped by kecamatan, so a checkpoint alert over 50k TPS is rebuilt from the
+    kecamatan that changed, not from every TPS."""
 
     def __init__(self, settings: CheckpointSettings) -> None:
         self.settings = settings
-        self.level_versions = [0] * LEVELS
+        self.stage_versions = [0] * len(STAGES)
         self._clear()
 
     def _clear(self) -> None:
         self._level: dict[str, int] = {}
         self._district: dict[str, str] = {}
-        self._by_level: list[set[str]] = [set() for _ in range(LEVELS)]
-        self._district_levels: dict[str, list[int]] = {}
+        # _pending[i][district]: TPS of the kecamatan that have not reached stage i.
+        self._pending: list[dict[str, set[str]]] = [{} for _ in STAGES]
+        self._pending_count = [0] * len(STAGES)
+        self._sorted: list[dict[str, tuple[str, ...]]] = [{} for _ in STAGES]
 
     def rebuild(self, tps: Iterable[Tps], escorting: Callable[[str], bool]) -> None:
         self._clear()
-        self.level_versions = [version + 1 for version in self.level_versions]
+        self.stage_versions = [version + 1 for version in self.stage_versions]
         self.update(tps, escorting)
 
     def update(self, tps: Iterable[Tps], escorting: Callable[[str], bool]) -> None:
@@ -112,42 +116,56 @@ class CheckpointIndex:
         old_district = self._district.get(tps_id)
         if old_level == level and old_district == district:
             return
-        if old_level is not None and old_district is not None:
-            self._by_level[old_level].discard(tps_id)
-            self._district_levels[old_district][old_level] -= 1
-            self.level_versions[old_level] += 1
         self._level[tps_id] = level
         self._district[tps_id] = district
-        self._by_level[level].add(tps_id)
-        self._district_levels.setdefault(district, [0] * LEVELS)[level] += 1
-        self.level_versions[level] += 1
+        for index in range(len(STAGES)):
+            was = old_level is not None and old_level <= index
+            now = level <= index
+            if was == now and old_district == district:
+                continue
+            if was and old_district is not None:
+                self._drop(index, old_district, tps_id)
+            if now:
+                self._pending[index].setdefault(district, set()).add(tps_id)
+                self._pending_count[index] += 1
+                self._sorted[index].pop(district, None)
+            self.stage_versions[index] += 1
+
+    def _drop(self, index: int, district: str, tps_id: str) -> None:
+        bucket = self._pending[index][district]
+        bucket.discard(tps_id)
+        if not bucket:
+            del self._pending[index][district]
+        self._pending_count[index] -= 1
+        self._sorted[index].pop(district, None)
 
     def level(self, tps_id: str) -> int | None:
         return self._level.get(tps_id)
 
-    def below(self, stage: Stage) -> list[str]:
-        """TPS that have not reached `stage`, sorted by id."""
+    def pending(self, stage: Stage) -> dict[str, tuple[str, ...]]:
+        """TPS short of `stage`, by kecamatan (sorted), each kecamatan's ids sorted."""
         index = STAGES.index(stage)
-        ids: list[str] = []
-        for level in range(index + 1):
-            ids.extend(self._by_level[level])
-        ids.sort()
-        return ids
+        cache = self._sorted[index]
+        result: dict[str, tuple[str, ...]] = {}
+        for district in sorted(self._pending[index]):
+            ids = cache.get(district)
+            if ids is None:
+                ids = cache[district] = tuple(sorted(self._pending[index][district]))
+            result[district] = ids
+        return result
 
-    def version_below(self, stage: Stage) -> tuple[int, ...]:
-        return tuple(self.level_versions[: STAGES.index(stage) + 1])
+    def pending_count(self, stage: Stage) -> int:
+        return self._pending_count[STAGES.index(stage)]
+
+    def version(self, stage: Stage) -> int:
+        return self.stage_versions[STAGES.index(stage)]
 
     def summary(self, day: dt.date | None, now: dt.datetime) -> list[StageSummary]:
         """The whole kabupaten at a glance: per stage, reached and pending TPS."""
         total = len(self._level)
         rows: list[StageSummary] = []
         for index, stage in enumerate(STAGES):
-            pending = sum(len(self._by_level[level]) for level in range(index + 1))
-            by_district = {
-                district: sum(levels[: index + 1])
-                for district, levels in self._district_levels.items()
-                if sum(levels[: index + 1])
-            }
+            pending = self._pending_count[index]
             due = due_at(self.settings, day, stage) if day is not None else None
             if day is None or now <= missed_after(self.settings, day, stage):
                 state = StageState.UPCOMING
@@ -160,7 +178,9 @@ class CheckpointIndex:
                     reached=total - pending,
                     pending=pending,
                     state=state,
-                    pending_by_district=by_district,
+                    pending_by_district={
+                        district: len(ids) for district, ids in self._pending[index].items()
+                    },
                 )
             )
         return rows

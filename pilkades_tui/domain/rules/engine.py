@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from itertools import chain
 
 from pilkades_tui.domain.models import Category, Incident, OfficerStatus, Risk
-from pilkades_tui.domain.rules.alerts import Action, Alert, AlertKind, Severity
+from pilkades_tui.domain.rules.alerts import Action, Alert, AlertBook, AlertKind, Severity
 from pilkades_tui.domain.rules.checkpoints import (
     CheckpointIndex,
     StageSummary,
@@ -59,19 +60,14 @@ class AlertEngine:
         self.village_codes = village_codes or {}
         self.staffing = StaffingIndex(settings.staffing)
         self.checkpoints = CheckpointIndex(settings.checkpoints)
-        self.timers = TimerBoard(settings)
-        self.spread = SpreadDetector(settings.spread, neighbours)
+        self.book = AlertBook()
+        self.timers = TimerBoard(settings, self.book)
+        self.spread = SpreadDetector(settings.spread, neighbours, self.book)
         self.verification = VerificationIndex()
         self._state: ElectionState | None = None
         self._pending = Changes()
-        self._staffing_alerts: dict[str, Alert] = {}
-        self._short_since: dict[str, dt.datetime] = {}
-        self._staffing_version = 0
-        self._checkpoint_alerts: dict[str, Alert] = {}
-        self._checkpoint_cache: dict[Stage, tuple[object, Alert | None]] = {}
-        self._checkpoint_version = 0
-        self._seen_versions: tuple[int, ...] = ()
-        self._ordered: tuple[Alert, ...] = ()
+        self._short_since: dict[str, dt.datetime] = {}  # short TPS -> first seen short
+        self._checkpoint_cache: dict[Stage, object] = {}
 
     # ---- feeding -----------------------------------------------------------------
 
@@ -92,30 +88,14 @@ class AlertEngine:
         self.timers.advance(now, state.incidents)
         self.spread.advance(now, state.incidents, self.village_code_of)
         self._judge_checkpoints(state, now)
-        versions = (
-            self._staffing_version,
-            self._checkpoint_version,
-            self.timers.version,
-            self.spread.version,
-        )
-        if versions != self._seen_versions:
-            self._seen_versions = versions
-            every = [
-                *self._staffing_alerts.values(),
-                *self._checkpoint_alerts.values(),
-                *self.timers.alerts.values(),
-                *self.spread.alerts.values(),
-            ]
-            every.sort(key=lambda alert: alert.sort_key)
-            self._ordered = tuple(every)
-        return self._ordered
+        return self.book.ordered()
 
     def _rebuild(self, state: ElectionState, now: dt.datetime) -> None:
         self._state = state
-        touched = self.staffing.rebuild(state)
-        self._staffing_alerts.clear()
+        for tps_id in self._short_since:
+            self.book.drop(f"understaffed:{tps_id}")
         self._short_since.clear()
-        self._staffing_version += 1
+        touched = self.staffing.rebuild(state)
         self._judge_staffing(state, touched, now)
         self.checkpoints.rebuild(state.tps.values(), self._escorting)
         self._checkpoint_cache.clear()
@@ -164,15 +144,13 @@ class AlertEngine:
 
     def _judge_staffing(self, state: ElectionState, tps_ids: set[str], now: dt.datetime) -> None:
         short = self.staffing.short_alert_tps()
-        alerts = self._staffing_alerts
         for tps_id in tps_ids:
             key = f"understaffed:{tps_id}"
             tps = state.tps.get(tps_id)
             staffing = self.staffing.tps(tps_id)
             if tps is None or staffing is None or tps_id not in short:
-                self._short_since.pop(tps_id, None)
-                if alerts.pop(key, None) is not None:
-                    self._staffing_version += 1
+                if self._short_since.pop(tps_id, None) is not None:
+                    self.book.drop(key)
                 continue
             since = self._short_since.setdefault(tps_id, now)
             alert = Alert(
@@ -194,9 +172,7 @@ class AlertEngine:
                 action=Action.REINFORCE_TPS,
                 location=(tps.lat, tps.lon),
             )
-            if alerts.get(key) != alert:
-                alerts[key] = alert
-                self._staffing_version += 1
+            self.book.put(alert)
 
     def _judge_checkpoints(self, state: ElectionState, now: dt.datetime) -> None:
         settings = self.settings.checkpoints
@@ -204,48 +180,42 @@ class AlertEngine:
         for stage in STAGES:
             late_after = missed_after(settings, day, stage) if day is not None else None
             late = late_after is not None and now > late_after
-            cache_key = (day, late, self.checkpoints.version_below(stage))
-            cached = self._checkpoint_cache.get(stage)
-            if cached is not None and cached[0] == cache_key:
+            cache_key = (day, late, self.checkpoints.version(stage))
+            if self._checkpoint_cache.get(stage) == cache_key:
                 continue
+            self._checkpoint_cache[stage] = cache_key
             alert = None
             if late and late_after is not None:
                 alert = self._checkpoint_alert(state, stage, late_after)
-            self._checkpoint_cache[stage] = (cache_key, alert)
-            key = f"checkpoint:{stage.value}"
-            held = self._checkpoint_alerts.get(key)
             if alert is None:
-                if held is not None:
-                    del self._checkpoint_alerts[key]
-                    self._checkpoint_version += 1
-            elif held != alert:
-                self._checkpoint_alerts[key] = alert
-                self._checkpoint_version += 1
+                self.book.drop(f"checkpoint:{stage.value}")
+            else:
+                self.book.put(alert)
 
     def _checkpoint_alert(
         self, state: ElectionState, stage: Stage, late_after: dt.datetime
     ) -> Alert | None:
-        ids = self.checkpoints.below(stage)
-        if not ids:
+        if not self.checkpoints.pending_count(stage):
             return None
+        by_district = self.checkpoints.pending(stage)
+        ids = tuple(chain.from_iterable(by_district.values()))
         tps_records = state.tps
         sample = ", ".join(tps_records[i].name for i in ids[:CHECKPOINT_SAMPLE])
         if len(ids) > CHECKPOINT_SAMPLE:
             sample += ", …"
-        districts = sorted({tps_records[i].district for i in ids})
         due = late_after - dt.timedelta(minutes=self.settings.checkpoints.grace_minutes)
         return Alert(
             key=f"checkpoint:{stage.value}",
             kind=AlertKind.CHECKPOINT,
             severity=Severity.WARNING,
-            subject_ids=tuple(ids),
+            subject_ids=ids,
             message_key="alert.checkpoint",
             params={
                 "stage": stage.value,
                 "due": f"{due:%H:%M}",
                 "count": len(ids),
                 "sample": sample,
-                "districts": ", ".join(districts),
+                "districts": ", ".join(by_district),
             },
             raised_at=late_after,
             action=Action.SHOW_CHECKPOINTS,

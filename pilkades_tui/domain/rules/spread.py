@@ -27,7 +27,7 @@ from math import cos, floor, radians
 
 from pilkades_tui.domain.geo import INDONESIA_LAT, haversine_km
 from pilkades_tui.domain.models import Category, Incident, IncidentStatus, Verification
-from pilkades_tui.domain.rules.alerts import Action, Alert, AlertKind, Severity
+from pilkades_tui.domain.rules.alerts import Action, Alert, AlertBook, AlertKind, Severity
 from pilkades_tui.domain.rules.settings import SpreadSettings
 
 KM_PER_DEGREE = 111.32
@@ -69,14 +69,15 @@ class SpreadDetector:
         self,
         settings: SpreadSettings,
         neighbours: Mapping[str, frozenset[str]] | None = None,
+        book: AlertBook | None = None,
     ) -> None:
         self.settings = settings
+        self.book = book if book is not None else AlertBook()
         self.neighbours = neighbours if settings.use_adjacency and neighbours else {}
         self._cell_lat = settings.radius_km / KM_PER_DEGREE
         self._cell_lon = settings.radius_km / (KM_PER_DEGREE * _MIN_COS)
         self._window = dt.timedelta(minutes=settings.window_minutes)
-        self.alerts: dict[str, Alert] = {}
-        self.version = 0
+        self._clusters: dict[str, Cluster] = {}
         self._clear()
 
     def _clear(self) -> None:
@@ -85,16 +86,16 @@ class SpreadDetector:
         self._by_village: dict[str, set[str]] = {}
         self._links: dict[str, set[str]] = {}
         self._expiry: list[tuple[dt.datetime, str]] = []
-        self._dirty = False
-        self._clusters: dict[str, Cluster] = {}
-        self._key_of: dict[str, str] = {}  # member -> key of its cluster last time
+        # Members whose component may have changed since the clusters were last made.
+        self._dirty: set[str] = set()
+        for key in self._clusters:
+            self.book.drop(key)
+        self._clusters = {}
+        self._key_of: dict[str, str] = {}  # member -> key of its cluster
         self._now: dt.datetime | None = None
 
     def clear(self) -> None:
         self._clear()
-        if self.alerts:
-            self.alerts.clear()
-            self.version += 1
 
     # ---- feeding ---------------------------------------------------------------------
 
@@ -114,7 +115,6 @@ class SpreadDetector:
             self._remove(held)
         if member is not None:
             self._add(member)
-        self._dirty = True
 
     def _member(
         self, incident: Incident, village_code: str | None, now: dt.datetime
@@ -164,6 +164,9 @@ class SpreadDetector:
         links.discard(member_id)
         for other_id in links:
             self._links[other_id].add(member_id)
+        # Its own component and those it joins together are remade.
+        self._dirty.update(links)
+        self._dirty.add(member_id)
         heapq.heappush(self._expiry, (member.reported_at + self._window, member_id))
 
     def _remove(self, member: Member) -> None:
@@ -181,6 +184,8 @@ class SpreadDetector:
                 del self._by_village[member.village_code]
         for other_id in self._links.pop(member_id):
             self._links[other_id].discard(member_id)
+            self._dirty.add(other_id)
+        self._dirty.add(member_id)
 
     def advance(
         self,
@@ -194,7 +199,6 @@ class SpreadDetector:
             self._clear()
             for incident in incidents.values():
                 self.update(incident, incident.id, village_code_of(incident), now)
-            self._dirty = True
         self._now = now
         expiry = self._expiry
         while expiry and expiry[0][0] < now:
@@ -202,20 +206,30 @@ class SpreadDetector:
             member = self._members.get(member_id)
             if member is not None and now - member.reported_at > self._window:
                 self._remove(member)
-                self._dirty = True
         if self._dirty:
-            self._dirty = False
             self._recluster()
 
     # ---- clusters --------------------------------------------------------------------
 
     def _recluster(self) -> None:
+        """Remake only the clusters that dirty members belong to, then and now."""
         members = self._members
         links = self._links
+        dirty, self._dirty = self._dirty, set()
+        stale = {self._key_of[m] for m in dirty if m in self._key_of}
+        starts = {m for m in dirty if m in members}
+        previous: dict[str, frozenset[str]] = {}
+        for key in stale:
+            cluster = self._clusters.pop(key)
+            previous[key] = frozenset(cluster.member_ids)
+            for member_id in cluster.member_ids:
+                del self._key_of[member_id]
+                if member_id in members:
+                    starts.add(member_id)
         seen: set[str] = set()
         components: list[list[str]] = []
         minimum = self.settings.min_incidents
-        for start in members:
+        for start in starts:
             if start in seen:
                 continue
             seen.add(start)
@@ -229,30 +243,30 @@ class SpreadDetector:
                         stack.append(other)
             if len(component) >= minimum and any(members[m].open for m in component):
                 components.append(component)
-        clusters = self._name(components)
-        self._key_of = {m: key for key, cluster in clusters.items() for m in cluster.member_ids}
-        self._clusters = clusters
-        fresh = {key: self._alert(cluster) for key, cluster in clusters.items()}
-        if fresh != self.alerts:
-            self.alerts.clear()
-            self.alerts.update(fresh)
-            self.version += 1
+        made = self._name(components, previous)
+        for key in stale - made.keys():
+            self.book.drop(key)
+        for key, cluster in made.items():
+            self._clusters[key] = cluster
+            for member_id in cluster.member_ids:
+                self._key_of[member_id] = key
+            self.book.put(self._alert(cluster))
 
-    def _name(self, components: list[list[str]]) -> dict[str, Cluster]:
-        """Keys that stay: a cluster keeps the key of the earlier cluster it shares most
-        members with; a new one is named after its oldest member."""
+    def _name(
+        self, components: list[list[str]], previous: dict[str, frozenset[str]]
+    ) -> dict[str, Cluster]:
+        """Keys that stay: a remade cluster keeps the key of the earlier cluster it shares
+        most members with; a new one is named after its oldest member."""
         members = self._members
         claims: list[tuple[int, str, int]] = []  # (-shared, old key, component index)
         for index, component in enumerate(components):
-            shared: dict[str, int] = {}
-            for member_id in component:
-                key = self._key_of.get(member_id)
-                if key is not None:
-                    shared[key] = shared.get(key, 0) + 1
-            claims.extend((-count, key, index) for key, count in shared.items())
+            for key, old in previous.items():
+                shared = sum(1 for member_id in component if member_id in old)
+                if shared:
+                    claims.append((-shared, key, index))
         claims.sort()
         keys: dict[int, str] = {}
-        taken: set[str] = set()
+        taken: set[str] = set(self._clusters)
         for _, key, index in claims:
             if index not in keys and key not in taken:
                 keys[index] = key

@@ -33,7 +33,7 @@ from pilkades_tui.domain.models import (
     OfficerStatus,
     Verification,
 )
-from pilkades_tui.domain.rules.alerts import Action, Alert, AlertKind, Severity
+from pilkades_tui.domain.rules.alerts import Action, Alert, AlertBook, AlertKind, Severity
 from pilkades_tui.domain.rules.settings import RuleSettings, TimerKind
 
 MOVING = frozenset({OfficerStatus.EN_ROUTE, OfficerStatus.ON_SCENE})
@@ -204,10 +204,9 @@ class TimerBoard:
     that shows a running clock computes it from `plans(incident_id)` and `now`.
     """
 
-    def __init__(self, settings: RuleSettings) -> None:
+    def __init__(self, settings: RuleSettings, book: AlertBook) -> None:
         self.settings = settings
-        self.alerts: dict[str, Alert] = {}
-        self.version = 0
+        self.book = book
         self._plans: dict[str, list[TimerPlan]] = {}
         self._keys: dict[str, list[str]] = {}  # incident -> its alert keys
         self._generation: dict[str, int] = {}
@@ -215,8 +214,9 @@ class TimerBoard:
         self._now: dt.datetime | None = None
 
     def clear(self) -> None:
-        self.alerts.clear()
-        self.version += 1
+        for keys in self._keys.values():
+            for key in keys:
+                self.book.drop(key)
         self._plans.clear()
         self._keys.clear()
         self._generation.clear()
@@ -272,15 +272,12 @@ class TimerBoard:
                 moment = plan.next_change(now)
                 if moment is not None and (upcoming is None or moment < upcoming):
                     upcoming = moment
-        alerts = self.alerts
+        book = self.book
         for key in self._keys.pop(incident_id, ()):
             if key not in fresh:
-                del alerts[key]
-                self.version += 1
-        for key, alert in fresh.items():
-            if alerts.get(key) != alert:
-                alerts[key] = alert
-                self.version += 1
+                book.drop(key)
+        for alert in fresh.values():
+            book.put(alert)
         if fresh:
             self._keys[incident_id] = list(fresh)
         if upcoming is not None:
