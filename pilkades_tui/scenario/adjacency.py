@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import cache
 from math import cos, floor, radians, sqrt
 
+from pilkades_tui.domain.rules import DEFAULT_SETTINGS, AlertEngine, RuleSettings
 from pilkades_tui.scenario.geography import Outline, outlines, villages
 
 KM_PER_DEGREE = 111.32
@@ -93,3 +94,13 @@ def village_neighbours(tolerance_km: float = DEFAULT_TOLERANCE_KM) -> dict[str, 
 def village_codes() -> dict[tuple[str, str], str]:
     """(kecamatan, village name) -> village code, for incidents placed by name."""
     return {(village.district, village.name): village.code for village in villages()}
+
+
+def pekalongan_engine(settings: RuleSettings = DEFAULT_SETTINGS) -> AlertEngine:
+    """An AlertEngine wired to the packaged villages: neighbours at the settings'
+    tolerance and village names resolved to codes."""
+    return AlertEngine(
+        settings,
+        neighbours=village_neighbours(settings.spread.adjacency_tolerance_km),
+        village_codes=village_codes(),
+    )

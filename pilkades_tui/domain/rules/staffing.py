@@ -16,7 +16,7 @@ recomputes only the TPS those records touch.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import ceil
 from typing import TYPE_CHECKING
 
@@ -74,6 +74,7 @@ class StaffingIndex:
         self._present: dict[str, bool] = {}
         self._result: dict[str, TpsStaffing] = {}
         self._short_alert: set[str] = set()  # short TPS of an alert class
+        self._district_cache: tuple[int, dict[str, DistrictStaffing]] | None = None
 
     # ---- building and updating ---------------------------------------------------
 
@@ -191,6 +192,15 @@ class StaffingIndex:
         return self._short_alert
 
     def by_district(self) -> dict[str, DistrictStaffing]:
+        """Per kecamatan; recounted only after some TPS's staffing changed."""
+        cached = self._district_cache
+        if cached is not None and cached[0] == self.version:
+            return {name: replace(row) for name, row in cached[1].items()}
+        result = self._count_districts()
+        self._district_cache = (self.version, result)
+        return {name: replace(row) for name, row in result.items()}
+
+    def _count_districts(self) -> dict[str, DistrictStaffing]:
         result: dict[str, DistrictStaffing] = {}
         class_counts: dict[tuple[str, Risk], int] = {}
         officers: dict[str, set[str]] = {}
