@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pilkades_tui.domain.clock import WIB, to_wib
-from pilkades_tui.domain.models import ElectionPhase, OfficerStatus, Phase, Tps, TpsPhase
+from pilkades_tui.domain.models import ElectionPhase, Phase, Tps, TpsPhase
 from pilkades_tui.domain.rules.settings import STAGES, CheckpointSettings, Stage
 
 # Level of a TPS by phase (how many stages it has reached); `setup` is 0 or 1
@@ -184,7 +184,3 @@ class CheckpointIndex:
                 )
             )
         return rows
-
-
-def escorting_in(officer_statuses: Iterable[OfficerStatus]) -> bool:
-    return any(status == OfficerStatus.ESCORTING for status in officer_statuses)
