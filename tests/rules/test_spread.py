@@ -175,3 +175,43 @@ def test_grid_finds_the_same_clusters_as_comparing_every_pair() -> None:
         groups.setdefault(root(item.id), set()).add(item.id)
     expected = {frozenset(g) for g in groups.values() if len(g) >= settings.min_incidents}
     assert found == expected and len(expected) > 1
+
+
+def test_fed_incrementally_the_clusters_match_a_detector_built_afresh() -> None:
+    rng = random.Random(9)
+    settings = settings_from_overrides({}).spread
+    codes = [f"V{n}" for n in range(30)]
+    adjacency = {f"V{n}": frozenset({f"V{(n + 1) % 30}", f"V{(n - 1) % 30}"}) for n in range(30)}
+    live = SpreadDetector(settings, adjacency)
+    held: dict[str, Incident] = {}
+    code_of: dict[str, str | None] = {}
+    now = T0
+    for step in range(400):
+        now += dt.timedelta(seconds=rng.randint(0, 40))
+        if held and rng.random() < 0.3:
+            chosen = held[rng.choice(sorted(held))]
+            changed = chosen.model_copy(
+                update={"status": rng.choice(list(IncidentStatus)), "version": chosen.version + 1}
+            )
+        else:
+            changed = incident(
+                f"I{step}",
+                category=rng.choice(list(Category)),
+                lat=LAT + rng.uniform(-0.12, 0.12),
+                lon=LON + rng.uniform(-0.12, 0.12),
+                reported_at=now,
+            )
+            code_of[changed.id] = rng.choice(codes) if rng.random() < 0.2 else None
+        held[changed.id] = changed
+        live.update(changed, changed.id, code_of[changed.id], now)
+        live.advance(now, held, lambda i: code_of[i.id])
+        if step % 20 == 0:
+            fresh = SpreadDetector(settings, adjacency)
+            for item in held.values():
+                fresh.update(item, item.id, code_of[item.id], now)
+            fresh.advance(now, held, lambda i: code_of[i.id])
+            assert {c.member_ids for c in live.clusters()} == {
+                c.member_ids for c in fresh.clusters()
+            }, step
+            keys = [c.key for c in live.clusters()]
+            assert len(keys) == len(set(keys))
