@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from pilkades_tui.domain.clock import WIB
 from pilkades_tui.domain.events import (
@@ -131,6 +132,7 @@ def build_state(rng: random.Random) -> ElectionState:
     return ElectionState.from_snapshot(Snapshot(seq=0, phase=phase, tps=tps, officers=officers))
 
 
+R = TypeVar("R", Tps, Incident, Officer)
 Step = Callable[[ElectionState], Tps | Incident | Officer | Phase | None]
 
 
@@ -152,7 +154,7 @@ class Day:
         return steps
 
 
-def bumped(record: Tps | Incident | Officer, now: datetime, **fields: object):  # type: ignore[no-untyped-def]
+def bumped(record: R, now: datetime, **fields: object) -> R:
     fields.update(version=record.version + 1, updated_at=now)
     return record.model_copy(update=fields)
 

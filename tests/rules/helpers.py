@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from pilkades_tui.domain.events import (
@@ -17,6 +18,7 @@ from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS
 from pilkades_tui.domain.state import Changes, ElectionState
 from tests.domain.factories import T0, snapshot
 
+AnyRecord = Tps | Incident | Officer | Phase
 KINDS: dict[type[Record], str] = {
     Tps: TPS_UPDATED,
     Incident: INCIDENT_UPDATED,
@@ -41,19 +43,19 @@ class World:
         )
         self.engine = engine or AlertEngine(settings)
 
-    def _held(self, record: Record) -> Record | None:
+    def _held(self, record: AnyRecord) -> AnyRecord | None:
         if isinstance(record, Phase):
             return self.state.phase
-        records: dict[str, Tps] | dict[str, Incident] | dict[str, Officer]
+        records: Mapping[str, AnyRecord]
         if isinstance(record, Tps):
             records = self.state.tps
         elif isinstance(record, Incident):
             records = self.state.incidents
         else:
             records = self.state.officers
-        return records.get(record.id)  # type: ignore[attr-defined]
+        return records.get(record.id)
 
-    def put(self, record: Record, at: datetime = T0) -> Changes:
+    def put(self, record: AnyRecord, at: datetime = T0) -> Changes:
         """Send a record through the reducer as a new version; the engine observes it."""
         held = self._held(record)
         version = held.version + 1 if held is not None else 1
@@ -63,7 +65,7 @@ class World:
         self.engine.observe(changes)
         return changes
 
-    def change(self, record: Record, at: datetime = T0, **fields: object) -> None:
+    def change(self, record: AnyRecord, at: datetime = T0, **fields: object) -> None:
         held = self._held(record)
         assert held is not None
         self.put(held.model_copy(update=fields), at)

@@ -8,7 +8,7 @@ import random
 
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import Category, Incident, IncidentStatus
-from pilkades_tui.domain.rules import Action, AlertEngine, AlertKind, Severity
+from pilkades_tui.domain.rules import Action, Alert, AlertEngine, AlertKind, Severity
 from pilkades_tui.domain.rules.settings import settings_from_overrides
 from pilkades_tui.domain.rules.spread import SpreadDetector
 from tests.domain.factories import T0, at, incident, tps
@@ -29,7 +29,7 @@ def related(incident_id: str, km: float = 0.0, minutes: float = 0, **fields: obj
     return incident(incident_id, **values)
 
 
-def spread_alerts(world: World, now: dt.datetime) -> list:  # type: ignore[type-arg]
+def spread_alerts(world: World, now: dt.datetime) -> list[Alert]:
     return [a for a in world.alerts(now) if a.kind == AlertKind.SPREAD]
 
 

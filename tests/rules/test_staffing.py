@@ -59,7 +59,8 @@ def test_shared_guards_count_as_shares() -> None:
     )
     world.alerts(T0)
     # One guard for two low-risk TPS: half an officer each, the pattern asks 0.4.
-    assert world.engine.tps_staffing("L2").short is False  # type: ignore[union-attr]
+    l2 = world.engine.tps_staffing("L2")
+    assert l2 is not None and l2.short is False
     # One guard for three: a third each, short; but a low-risk TPS raises no alert.
     m3 = world.engine.tps_staffing("M3")
     assert m3 is not None and m3.short and m3.posted == 1
