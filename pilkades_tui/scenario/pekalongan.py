@@ -13,8 +13,10 @@ Geography is real (data/). Everything the data does not hold is drawn from one
   rival camps are bigger) draws from RISK_WEIGHTS_LARGE instead.
 - Police: Polres Pekalongan at Kajen holds Dalmas teams and Samapta (Sabhara)
   patrols; one Polsek per kecamatan at its centroid with two patrol cars; one
-  Bhabinkamtibmas per electing desa, posted at its first TPS; TPS guards posted one
-  per TPS at a high-risk desa and one per two TPS elsewhere.
+  Bhabinkamtibmas per electing desa, posted at its first TPS; TPS guards posted by the
+  staffing pattern of the desa's risk class (domain/rules/settings.py, e.g. aman: 2
+  officers per 5 TPS), except that a high-risk TPS is left one guard short with
+  probability SHORT_HIGH_RISK_SHARE, so the staffing alerts have something to find.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
 
 from pilkades_tui.domain.models import (
     ElectionPhase,
@@ -31,6 +34,7 @@ from pilkades_tui.domain.models import (
     Risk,
     Tps,
 )
+from pilkades_tui.domain.rules.settings import StaffingSettings
 from pilkades_tui.scenario.geography import District, Village, districts, villages
 
 ELECTION_SHARE = 0.7
@@ -39,6 +43,8 @@ VOTERS_PER_TPS_TARGET = 550
 VOTERS_PER_TPS = (200, 800)
 RISK_WEIGHTS = {Risk.LOW: 0.70, Risk.MEDIUM: 0.22, Risk.HIGH: 0.08}
 RISK_WEIGHTS_LARGE = {Risk.LOW: 0.50, Risk.MEDIUM: 0.32, Risk.HIGH: 0.18}
+SHORT_HIGH_RISK_SHARE = 0.1
+STAFFING = StaffingSettings()
 POLRES_SEAT = "Kajen"
 POLRES_UNIT = "Polres Pekalongan"
 DALMAS_TEAMS = 4
@@ -248,23 +254,28 @@ def build(seed: int, at: datetime) -> Scenario:
         )
         officers.append(bhabin)
         posted[first.id].append(bhabin.id)
-        step = 1 if risk is Risk.HIGH else 2
-        for index in range(0, len(village_tps), step):
-            post = village_tps[index]
-            guard_numbers[village.district] += 1
-            guard = officer(
-                f"{prefix}-{guard_numbers[village.district]:03d}",
-                _person_name(rng),
-                rng.choice(GUARD_RANKS),
-                unit,
-                OfficerKind.PERSON,
-                post.lat,
-                post.lon,
-                post.id,
-            )
-            officers.append(guard)
-            for covered in village_tps[index : index + step]:
-                posted[covered.id].append(guard.id)
+        pattern = STAFFING.pattern(risk)
+        for index in range(0, len(village_tps), pattern.per_tps):
+            group = village_tps[index : index + pattern.per_tps]
+            # A group smaller than the pattern's still needs its share, rounded up.
+            guards = ceil(pattern.officers * len(group) / pattern.per_tps)
+            if risk is Risk.HIGH and rng.random() < SHORT_HIGH_RISK_SHARE:
+                guards -= 1  # leave this post short, as happens on the day
+            for _ in range(guards):
+                guard_numbers[village.district] += 1
+                guard = officer(
+                    f"{prefix}-{guard_numbers[village.district]:03d}",
+                    _person_name(rng),
+                    rng.choice(GUARD_RANKS),
+                    unit,
+                    OfficerKind.PERSON,
+                    group[0].lat,
+                    group[0].lon,
+                    group[0].id,
+                )
+                officers.append(guard)
+                for covered in group:
+                    posted[covered.id].append(guard.id)
         for record in village_tps:
             record.officer_ids = posted[record.id]
         tps_records.extend(village_tps)
