@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     logbook.add_argument("action", choices=("show", "verify", "export"))
     _add_data(logbook)
     logbook.add_argument("--format", choices=("json", "csv"), default="json")
+    logbook.add_argument("--out", type=Path, default=None, help="export to this file")
     logbook.set_defaults(run="pilkades_tui.logbook.cli:run_logbook")
     return parser
 
