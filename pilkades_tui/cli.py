@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument("--tls-cert", type=Path, default=None)
     hub.add_argument("--tls-key", type=Path, default=None)
     hub.add_argument("--exercise", action="store_true", help="run as a drill (mode: exercise)")
+    hub.add_argument(
+        "--report-rate",
+        type=float,
+        default=100.0,
+        help="sustained reports per second per token (burst 3x); 0 switches the limit off",
+    )
+    hub.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
     hub.set_defaults(run="pilkades_tui.hub.cli:run_hub")
 
     token = commands.add_parser("token", help="issue, list and revoke hub tokens")

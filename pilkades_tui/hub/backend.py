@@ -1,0 +1,130 @@
+"""The log and the fan-out behind one small interface.
+
+`EventBackend` is what the hub core needs: a durable append, reads by seq, the
+idempotency records, and delivery of committed events to feed subscribers. The
+`SqliteBackend` keeps the log in one SQLite file and fans out in process; a backend on
+Redis Streams (XADD to append, XREAD to deliver) can serve several hubs from one log
+without the core changing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from pilkades_tui.hub.log import IdempotencyRecord, LoggedEvent, SqliteLog
+
+
+class Subscriber:
+    """One feed connection's bounded queue of committed events. Publishing never
+    waits for the consumer: past `limit` queued events it is marked overflowed, and the
+    connection closes it (4408) instead of letting the hub's memory grow."""
+
+    __slots__ = ("limit", "overflowed", "queue", "wake")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.queue: deque[LoggedEvent] = deque()
+        self.wake = asyncio.Event()
+        self.overflowed = False
+
+    def push(self, events: list[LoggedEvent]) -> None:
+        if self.overflowed:
+            return
+        if len(self.queue) + len(events) > self.limit:
+            self.overflowed = True
+            self.queue.clear()
+        else:
+            self.queue.extend(events)
+        self.wake.set()
+
+
+class EventBackend(Protocol):
+    @property
+    def head(self) -> int:
+        """The newest durable seq."""
+        ...
+
+    def append(self, events: list[LoggedEvent], answers: list[IdempotencyRecord]) -> None:
+        """Durably store events and idempotency records together (blocking)."""
+        ...
+
+    def read(self, since: int, upto: int, limit: int) -> list[LoggedEvent]: ...
+
+    def iter_since(self, since: int) -> Iterator[LoggedEvent]: ...
+
+    def idempotency(self, token_name: str, key: str) -> IdempotencyRecord | None: ...
+
+    def latest_checkpoint(self) -> tuple[int, str] | None: ...
+
+    def save_checkpoint(self, seq: int, snapshot_json: str) -> None: ...
+
+    def get_meta(self, name: str) -> str | None: ...
+
+    def set_meta(self, name: str, value: str) -> None: ...
+
+    def subscribe(self, subscriber: Subscriber) -> None: ...
+
+    def unsubscribe(self, subscriber: Subscriber) -> None: ...
+
+    def publish(self, events: list[LoggedEvent]) -> None:
+        """Deliver committed events to every subscriber (called in the event loop)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SqliteBackend:
+    """The single-hub backend: SQLite WAL log, in-process fan-out."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.log = SqliteLog.in_data_dir(data_dir)
+        self._subscribers: set[Subscriber] = set()
+
+    @property
+    def head(self) -> int:
+        return self.log.head
+
+    def append(self, events: list[LoggedEvent], answers: list[IdempotencyRecord]) -> None:
+        self.log.append(events, answers)
+
+    def read(self, since: int, upto: int, limit: int) -> list[LoggedEvent]:
+        return self.log.read(since, upto, limit)
+
+    def iter_since(self, since: int) -> Iterator[LoggedEvent]:
+        return self.log.iter_since(since)
+
+    def idempotency(self, token_name: str, key: str) -> IdempotencyRecord | None:
+        return self.log.idempotency(token_name, key)
+
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        return self.log.latest_checkpoint()
+
+    def save_checkpoint(self, seq: int, snapshot_json: str) -> None:
+        self.log.save_checkpoint(seq, snapshot_json)
+
+    def get_meta(self, name: str) -> str | None:
+        return self.log.get_meta(name)
+
+    def set_meta(self, name: str, value: str) -> None:
+        self.log.set_meta(name, value)
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.add(subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+
+    def publish(self, events: list[LoggedEvent]) -> None:
+        for subscriber in self._subscribers:
+            subscriber.push(events)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def close(self) -> None:
+        self.log.close()

@@ -1,0 +1,117 @@
+"""`pilkades-tui hub` and `pilkades-tui token`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.hub.app import RateLimit
+from pilkades_tui.hub.log import LogError
+from pilkades_tui.hub.server import (
+    HubOptions,
+    bind_socket,
+    build_hub,
+    is_loopback,
+    uvicorn_config,
+    warn,
+)
+from pilkades_tui.hub.tokens import TokenError, TokenStore
+from pilkades_tui.paths import default_data_dir, hub_log_file, tokens_file
+from pilkades_tui.scenario import ScenarioError
+from pilkades_tui.settings_file import SettingsError, load_settings
+
+EXIT_FAILED = 1
+BURST_SECONDS = 3.0  # a token's burst is this many seconds of its sustained rate
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    data: Path | None = args.data
+    return data if data is not None else default_data_dir()
+
+
+def run_hub(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    cert: Path | None = args.tls_cert
+    key: Path | None = args.tls_key
+    if (cert is None) != (key is None):
+        warn("--tls-cert and --tls-key go together")
+        return EXIT_FAILED
+    settings_path: Path | None = getattr(args, "settings", None)
+    rate: float = getattr(args, "report_rate", 100.0)
+    try:
+        settings = load_settings(settings_path)
+        app, core = build_hub(
+            HubOptions(
+                data_dir=data_dir,
+                scenario=args.scenario,
+                seed=args.seed,
+                exercise=args.exercise,
+                settings=settings,
+                rate_limit=RateLimit(rate, rate * BURST_SECONDS),
+            )
+        )
+    except (SettingsError, ScenarioError, LogError, TokenError, OSError) as error:
+        warn(str(error))
+        return EXIT_FAILED
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as error:
+        warn(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
+        return EXIT_FAILED
+    scheme = "https" if cert is not None else "http"
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    port = sock.getsockname()[1]
+    if not is_loopback(args.host) and cert is None:
+        warn(
+            f"WARNING: listening on {args.host} without TLS. Tokens and reports cross the "
+            "network in clear; give --tls-cert and --tls-key, or keep the hub on loopback "
+            "behind an SSH tunnel or a TLS proxy."
+        )
+    if not TokenStore(data_dir).entries():
+        warn(
+            "no tokens yet: issue one with "
+            f"`pilkades-tui token add NAME --role ROLE --data {data_dir}`"
+        )
+    warn(f"log {hub_log_file(data_dir)} at seq {core.durable}, mode {core.mode.value}")
+    # The runner and scripts read this line for the port (port 0 picks a free one).
+    print(f"pilkades-tui hub: listening on {scheme}://{host}:{port}", flush=True)
+    server = uvicorn.Server(uvicorn_config(app, quiet=False, tls_cert=cert, tls_key=key))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+def run_token(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    store = TokenStore(data_dir)
+    try:
+        if args.token_command == "add":
+            token = store.add(args.name, args.role, wib_now())
+            print(f"token for {args.name} ({args.role}), stored hashed in {tokens_file(data_dir)}.")
+            print("It is shown this once; hand it over now.")
+            print(token)
+            return 0
+        if args.token_command == "list":
+            entries = store.entries()
+            if not entries:
+                print(f"no tokens in {tokens_file(data_dir)}")
+            for entry in entries:
+                print(f"{entry.name}\t{entry.role}\t{entry.created_at}")
+            return 0
+        if args.token_command == "revoke":
+            if store.revoke(args.name):
+                print(f"revoked {args.name}")
+                return 0
+            print(f"no token named {args.name}", file=sys.stderr)
+            return EXIT_FAILED
+    except TokenError as error:
+        print(f"pilkades-tui token: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"pilkades-tui token: unknown action {args.token_command}", file=sys.stderr)
+    return EXIT_FAILED
