@@ -1,0 +1,1 @@
+"""The duty officer's Textual console."""

@@ -1,0 +1,595 @@
+"""The duty officer's console.
+
+One event path: the feed client applies each frame to the state and hands us the
+Changes; we merge them and, at most ten times a second, redraw what they touched in
+the pane on screen. Widgets render state and post messages; this class owns the
+feed, the desk (logbook + commands) and the outbox.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, Input, Static
+
+from pilkades_tui.console.desk import Desk
+from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.screens.dialogs import (
+    AssignDialog,
+    ChoiceDialog,
+    ConfirmDialog,
+    LogDialog,
+    TextDialog,
+)
+from pilkades_tui.console.screens.help import HelpScreen
+from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
+from pilkades_tui.console.screens.logbook_screen import LogbookScreen
+from pilkades_tui.console.screens.outbox_screen import OutboxScreen
+from pilkades_tui.console.themes import DEFAULT_THEME, load_themes
+from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
+from pilkades_tui.console.widgets.incident_pane import IncidentPane
+from pilkades_tui.console.widgets.keybar import MAP_KEYS, QUEUE_KEYS, KeyBar
+from pilkades_tui.console.widgets.map_pane import MapPane
+from pilkades_tui.console.widgets.officer_pane import OfficerPane
+from pilkades_tui.console.widgets.pane import Pane
+from pilkades_tui.console.widgets.tps_pane import TpsPane
+from pilkades_tui.console.widgets.virtual_table import VirtualTable
+from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.domain.models import (
+    Escalation,
+    HubMode,
+    Incident,
+    Risk,
+    TpsPhase,
+)
+from pilkades_tui.domain.state import Changes, ElectionState
+from pilkades_tui.feed.client import ConnectionState, FeedClient, FeedStatus
+from pilkades_tui.feed.commands import HubCommands
+from pilkades_tui.feed.outbox import Outbox
+from pilkades_tui.feed.results import CommandResult
+from pilkades_tui.feed.results import Outcome as CommandOutcome
+from pilkades_tui.logbook import LOG_CATEGORIES, Logbook
+from pilkades_tui.paths import logbook_file, outbox_file
+
+FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
+PANES = ("tps", "incidents", "officers", "map")
+NOTIFY_PRIORITIES = (1, 2)
+
+
+class PilkadesApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "pilkades-tui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("1", "show_pane('tps')", show=False),
+        Binding("2", "show_pane('incidents')", show=False),
+        Binding("3", "show_pane('officers')", show=False),
+        Binding("4", "show_pane('map')", show=False),
+        Binding("tab", "next_pane", show=False, priority=False),
+        Binding("slash", "prompt('filter')", show=False),
+        Binding("colon", "prompt('command')", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("q", "quit_console", show=False),
+        Binding("l", "log_decision", show=False),
+        Binding("L", "logbook", show=False),
+        Binding("o", "outbox", show=False),
+        Binding("enter", "detail", show=False),
+        Binding("k", "incident('acknowledge')", show=False),
+        Binding("a", "incident('assign')", show=False),
+        Binding("e", "incident('escalate')", show=False),
+        Binding("v", "incident('verify')", show=False),
+        Binding("r", "incident('resolve')", show=False),
+        Binding("c", "incident('cancel')", show=False),
+        Binding("n", "incident('note')", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        hub_url: str,
+        token: str,
+        operator: str,
+        data_dir: Path,
+        theme: str | None = None,
+        lang: str = "id",
+        clock: Callable[[], datetime] = wib_now,
+        feed: FeedClient | None = None,
+        state: ElectionState | None = None,
+        braille: bool = True,
+    ) -> None:
+        super().__init__()
+        self.catalogue = Catalogue(lang)
+        self.hub_url = hub_url
+        self.clock = clock
+        self.requested_theme = theme
+        self.braille = braille
+        # Opened before the app runs: an unreadable logbook stops the console here.
+        self.logbook = Logbook.open(logbook_file(data_dir))
+        self.outbox = Outbox.open(outbox_file(data_dir), on_change=self._outbox_changed)
+        self.commands = HubCommands(hub_url, token, self.outbox)
+        self.desk = Desk(self.commands, self.logbook, operator, drill=self._is_drill)
+        self.offline_state = state
+        self.feed = (
+            None
+            if state is not None
+            else feed
+            or FeedClient(hub_url, token, on_changes=self._on_changes, on_status=self._on_status)
+        )
+        if self.feed is not None:
+            self.feed.on_changes = self._on_changes
+            self.feed.on_status = self._on_status
+        self.facts = HeaderFacts(operator=operator, state=state, outbox=len(self.outbox))
+        self.pending = Changes()
+        self.seen_incidents: set[str] = set()
+        self.frames_drawn = 0
+        self.theme_problems: list[str] = []
+        self.prompt_kind = "command"
+
+    # ---- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DrillBanner(self.catalogue.text("header.drill"), id="drill")
+        yield StatusHeader(self.catalogue, self.facts, id="header")
+        with Vertical(id="body"):
+            yield Static("", id="notice")
+            with ContentSwitcher(initial="incidents", id="panes"):
+                yield TpsPane(self.catalogue, self.clock, id="tps")
+                yield IncidentPane(self.catalogue, self.clock, id="incidents")
+                yield OfficerPane(self.catalogue, self.clock, id="officers")
+                yield MapPane(self.catalogue, braille=self.braille, id="map")
+        yield Input(id="prompt")
+        yield KeyBar(self.catalogue, id="keys")
+
+    def on_mount(self) -> None:
+        themes, problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            message = self.catalogue.text("theme.broken", path=problem.path, error=problem.error)
+            self.theme_problems.append(message)
+            self.notify(message, severity="warning", timeout=10)
+        wanted = self.requested_theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            if self.requested_theme:
+                names = ", ".join(sorted(self.available_themes))
+                self.notify(
+                    self.catalogue.text("cmd.theme_unknown", name=wanted, names=names),
+                    severity="warning",
+                )
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        self.query_one("#prompt", Input).display = False
+        self.action_show_pane("incidents")
+        if self.offline_state is not None:
+            self._show_state(self.offline_state)
+        if self.feed is not None:
+            self.run_worker(self.feed.run(), name="feed", exit_on_error=False)
+        self.run_worker(self.commands.run_outbox(self._outbox_result), name="outbox")
+        self.set_interval(FRAME_INTERVAL_S, self._draw_frame)
+        self.set_interval(1.0, self._tick)
+        self._update_notice()
+        self._tick()
+
+    async def on_unmount(self) -> None:
+        if self.feed is not None:
+            await self.feed.close()
+        await self.commands.aclose()
+        self.logbook.close()
+
+    # ---- the feed ----------------------------------------------------------------
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Called by the feed client for every applied frame: only merge here."""
+        self.pending.merge(changes)
+        self.facts.last_event_at = time.monotonic()
+
+    def _on_status(self, status: FeedStatus) -> None:
+        self.facts.status = status
+        if self.is_mounted:
+            self._update_notice()
+            self._tick()
+
+    def _is_drill(self) -> bool:
+        state = self.current_state()
+        status = self.facts.status
+        return (state is not None and state.mode == HubMode.EXERCISE) or (
+            status is not None and status.mode == HubMode.EXERCISE
+        )
+
+    def current_state(self) -> ElectionState | None:
+        if self.offline_state is not None:
+            return self.offline_state
+        return self.feed.state if self.feed is not None else None
+
+    def _show_state(self, state: ElectionState) -> None:
+        self.facts.state = state
+        for pane in self.query(Pane):
+            pane.show(state)
+        self.query_one(MapPane).show(state)
+        self.seen_incidents = set(state.incidents)
+        self._update_notice()
+        self._sync_map_selection()
+
+    def _draw_frame(self) -> None:
+        """At most ten times a second: redraw what the merged changes touched."""
+        state = self.current_state()
+        changes, self.pending = self.pending, Changes()
+        if state is None:
+            return
+        if state is not self.facts.state or changes.reloaded:
+            self._show_state(state)
+            return
+        if not changes:
+            return
+        self.frames_drawn += 1
+        visible = self.query_one(ContentSwitcher).current
+        for pane in self.query(Pane):
+            if pane.id == visible:
+                pane.apply(changes)
+            elif changes.reloaded or pane.order_changed(changes):
+                pane.rebuild()
+        if visible == "map":
+            self.query_one(MapPane).apply(changes)
+        self._notify_new_incidents(state, changes)
+        if changes.phase or changes.incidents:
+            self.query_one(StatusHeader).update_now(self.clock())
+        self._refresh_detail(changes)
+        self._sync_map_selection()
+
+    def _notify_new_incidents(self, state: ElectionState, changes: Changes) -> None:
+        for incident_id in changes.incidents - self.seen_incidents:
+            incident = state.incidents.get(incident_id)
+            self.seen_incidents.add(incident_id)
+            if incident is None or incident.priority not in NOTIFY_PRIORITIES:
+                continue
+            if not incident.is_open:
+                continue
+            self.notify(
+                self.catalogue.text(
+                    "notify.new_incident",
+                    priority=incident.priority,
+                    category=self.catalogue.enum("category", incident.category),
+                    place=incident.village or incident.district,
+                ),
+                severity="error" if incident.priority == 1 else "warning",
+                timeout=8,
+            )
+            self.bell()
+
+    def _refresh_detail(self, changes: Changes) -> None:
+        screen = self.screen
+        if isinstance(screen, IncidentDetailScreen) and screen.incident_id in changes.incidents:
+            screen.redraw()
+
+    def _tick(self) -> None:
+        """Once a second: the clock, timers, and whether the data has gone stale."""
+        header = self.query_one(StatusHeader)
+        header.update_now(self.clock())
+        state = self.current_state()
+        self.query_one(DrillBanner).set_class(self._is_drill(), "-drill")
+        status = self.facts.status
+        stale = ""
+        if status is not None and status.state != ConnectionState.LIVE and state is not None:
+            stale = self.catalogue.text("stale.pane", seconds=int(time.monotonic() - status.since))
+        for pane in self.query(Pane):
+            pane.set_stale(stale)
+        if self.query_one(ContentSwitcher).current == "incidents":
+            self.query_one(IncidentPane).tick()
+
+    def _update_notice(self) -> None:
+        notice = self.query_one("#notice", Static)
+        status = self.facts.status
+        if self.current_state() is not None:
+            notice.display = False
+            return
+        notice.display = True
+        if status is not None and status.state == ConnectionState.UNAUTHORIZED:
+            notice.update(
+                self.catalogue.text("error.unauthorized", detail=status.last_error or "401")
+            )
+            notice.add_class("-error")
+        else:
+            detail = (status.last_error if status else None) or ""
+            notice.update(self.catalogue.text("waiting.hub", url=self.hub_url, detail=detail))
+
+    # ---- panes -------------------------------------------------------------------
+
+    def active_pane(self) -> str:
+        return self.query_one(ContentSwitcher).current or "incidents"
+
+    def action_show_pane(self, name: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = name
+        widget = self.query_one(f"#{name}")
+        widget.focus()
+        state = self.current_state()
+        if isinstance(widget, Pane) and state is not None:
+            widget.rebuild()
+        if isinstance(widget, MapPane):
+            widget.show(state)
+            self._sync_map_selection()
+        context = {"incidents": QUEUE_KEYS, "map": MAP_KEYS}.get(name, ())
+        self.query_one(KeyBar).show_keys(context)
+
+    def action_next_pane(self) -> None:
+        index = PANES.index(self.active_pane())
+        self.action_show_pane(PANES[(index + 1) % len(PANES)])
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if event.table.id == "incidents":
+            self.query_one(MapPane).select_incident(event.key)
+
+    def _sync_map_selection(self) -> None:
+        self.query_one(MapPane).select_incident(self.query_one(IncidentPane).selected_key)
+
+    # ---- filter and command line ---------------------------------------------------
+
+    def action_prompt(self, kind: str) -> None:
+        prompt = self.query_one("#prompt", Input)
+        prompt.display = True
+        prompt.placeholder = self.catalogue.text(f"prompt.{kind}")
+        prompt.value = self._pane_filters().text if kind == "filter" else ""
+        self.prompt_kind = kind
+        prompt.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "prompt":
+            return
+        event.stop()
+        prompt = event.input
+        prompt.display = False
+        kind = self.prompt_kind
+        self.action_show_pane(self.active_pane())
+        if kind == "filter":
+            self._set_filter(text=event.value.strip())
+        else:
+            self.run_command(event.value)
+
+    def on_key(self, event) -> None:
+        prompt = self.query_one("#prompt", Input)
+        if event.key == "escape" and prompt.display:
+            prompt.display = False
+            self.action_show_pane(self.active_pane())
+            event.stop()
+
+    def _pane_filters(self):
+        pane = self.query_one(f"#{self.active_pane()}")
+        return pane.filters if isinstance(pane, Pane) else self.query_one(IncidentPane).filters
+
+    def _set_filter(self, **fields: str | None) -> None:
+        for pane in self.query(Pane):
+            if pane.id == self.active_pane() or "text" not in fields:
+                for name, value in fields.items():
+                    setattr(pane.filters, name, value)
+                if self.current_state() is not None:
+                    pane.rebuild()
+                pane.update_titles()
+
+    def run_command(self, line: str) -> None:
+        text = self.catalogue.text
+        words = line.strip().lstrip(":").split(maxsplit=1)
+        if not words:
+            return
+        command, argument = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
+        state = self.current_state()
+        if command == "theme":
+            if argument not in self.available_themes:
+                names = ", ".join(sorted(self.available_themes))
+                self.notify(text("cmd.theme_unknown", name=argument, names=names), severity="error")
+                return
+            self.theme = argument
+        elif command == "lang":
+            if argument not in ("id", "en"):
+                self.notify(text("cmd.usage", usage=":lang id|en"), severity="error")
+                return
+            self.set_language(argument)
+        elif command in ("kecamatan", "district"):
+            districts = state.districts() if state is not None else []
+            match = next((d for d in districts if d.casefold() == argument.casefold()), None)
+            if match is None:
+                self.notify(text("cmd.district_unknown", name=argument), severity="error")
+                return
+            self._set_filter(district=match)
+            self.notify(text("cmd.filter_set", text=match))
+        elif command == "risk":
+            if argument not in {risk.value for risk in Risk}:
+                self.notify(text("cmd.usage", usage=":risk low|medium|high"), severity="error")
+                return
+            self._set_filter(risk=argument)
+        elif command == "phase":
+            if argument not in {phase.value for phase in TpsPhase}:
+                usage = ":phase " + "|".join(phase.value for phase in TpsPhase)
+                self.notify(text("cmd.usage", usage=usage), severity="error")
+                return
+            self._set_filter(phase=argument)
+        elif command == "clear":
+            self._set_filter(text="", district=None, risk=None, phase=None)
+            self.notify(text("cmd.cleared"))
+        elif command == "handover":
+            if not argument:
+                self.notify(text("cmd.usage", usage=":handover NAMA"), severity="error")
+                return
+            number = self.desk.handover(argument)
+            self.notify(text("notify.handover", from_=self.desk.operator, to=argument))
+            self.notify(text("notify.logged", number=number))
+        elif command == "logbook":
+            self.action_logbook()
+        elif command == "outbox":
+            self.action_outbox()
+        elif command == "help":
+            self.action_help()
+        elif command in ("q", "quit"):
+            self.action_quit_console()
+        else:
+            self.notify(text("cmd.unknown", command=command), severity="error")
+
+    def set_language(self, lang: str) -> None:
+        self.catalogue.set_language(lang)
+        for pane in self.query(Pane):
+            pane.relabel()
+        self.query_one(KeyBar).show_keys(self.query_one(KeyBar).context)
+        self.query_one(DrillBanner).update(self.catalogue.text("header.drill"))
+        self._update_notice()
+        self._tick()
+
+    # ---- screens -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.catalogue))
+
+    def action_logbook(self) -> None:
+        self.push_screen(LogbookScreen(self.catalogue, self.desk))
+
+    def action_outbox(self) -> None:
+        self.push_screen(OutboxScreen(self.catalogue, self.outbox))
+
+    def action_detail(self) -> None:
+        if self.active_pane() != "incidents" or isinstance(self.screen, IncidentDetailScreen):
+            return
+        incident = self.selected_incident()
+        state = self.current_state()
+        if incident is not None and state is not None:
+            self.push_screen(IncidentDetailScreen(self.catalogue, state, incident.id))
+
+    @work(exclusive=True, group="quit")
+    async def action_quit_console(self) -> None:
+        if len(self.outbox):
+            question = self.catalogue.text("dialog.quit_outbox", count=len(self.outbox))
+            if not await self.push_screen_wait(ConfirmDialog(self.catalogue, question)):
+                return
+        self.exit()
+
+    def _outbox_changed(self, outbox: Outbox) -> None:
+        self.facts.outbox = len(outbox)
+        if self.is_mounted:
+            self.call_later(self._tick)
+
+    def _outbox_result(self, key: str, result: CommandResult) -> None:
+        self.desk.record(key, result)
+        self._announce("", result)
+
+    # ---- workflows -----------------------------------------------------------------
+
+    def selected_incident(self) -> Incident | None:
+        state = self.current_state()
+        if state is None:
+            return None
+        screen = self.screen
+        if isinstance(screen, IncidentDetailScreen):
+            return state.incidents.get(screen.incident_id)
+        if self.active_pane() not in ("incidents", "map"):
+            return None
+        key = self.query_one(IncidentPane).selected_key
+        return state.incidents.get(key) if key else None
+
+    @work(exclusive=True, group="decision")
+    async def action_incident(self, action: str) -> None:
+        text = self.catalogue.text
+        if isinstance(self.screen, (HelpScreen, LogbookScreen, OutboxScreen)):
+            return
+        incident = self.selected_incident()
+        if incident is None:
+            if self.active_pane() == "incidents" or isinstance(self.screen, IncidentDetailScreen):
+                self.notify(text("notify.select_incident"), severity="warning")
+            return
+        if not incident.is_open:
+            self.notify(text("notify.closed"), severity="warning")
+            return
+        state = self.current_state()
+        assert state is not None
+        fields: dict[str, object] = {}
+        if action == "acknowledge":
+            if not await self.push_screen_wait(
+                ConfirmDialog(self.catalogue, text("dialog.ack", id=incident.id))
+            ):
+                return
+        elif action == "assign":
+            recommendations = state.recommend(incident, limit=15)
+            if not recommendations:
+                self.notify(text("notify.no_units"), severity="warning")
+                return
+            districts = {r.officer.id: state.officer_district(r.officer) for r in recommendations}
+            chosen = await self.push_screen_wait(
+                AssignDialog(self.catalogue, incident.id, recommendations, districts)
+            )
+            if not chosen:
+                return
+            fields["officer_ids"] = chosen
+        elif action == "escalate":
+            options = [
+                (level.value, self.catalogue.enum("escalation", level))
+                for level in (Escalation.POLRES, Escalation.POLDA)
+            ]
+            target = await self.push_screen_wait(
+                ChoiceDialog(text("dialog.escalate", id=incident.id), options)
+            )
+            if target is None:
+                return
+            fields["to"] = target
+        elif action == "verify":
+            options = [
+                (value, self.catalogue.enum("verification", value))
+                for value in ("verified", "invalid")
+            ]
+            verdict = await self.push_screen_wait(
+                ChoiceDialog(text("dialog.verify", id=incident.id), options)
+            )
+            if verdict is None:
+                return
+            fields["verdict"] = verdict
+        elif action in ("resolve", "cancel", "note"):
+            prompt_key = {
+                "resolve": "dialog.resolve",
+                "cancel": "dialog.cancel_report",
+                "note": "dialog.note",
+            }[action]
+            note = await self.push_screen_wait(
+                TextDialog(self.catalogue, text(prompt_key, id=incident.id))
+            )
+            if note is None:
+                return
+            fields["note"] = note
+        # The record may have moved while the dialog was open: act on what we see now.
+        current = state.incidents.get(incident.id, incident)
+        number, result = await self.desk.act(current, action, **fields)  # type: ignore[arg-type]
+        self.notify(text("notify.logged", number=number), timeout=3)
+        self._announce(action, result)
+
+    def _announce(self, action: str, result: CommandResult) -> None:
+        text = self.catalogue.text
+        name = text(f"action.{action}") if action else ""
+        if result.outcome is CommandOutcome.ACCEPTED:
+            self.notify(text("notify.accepted", action=name, seq=result.seq))
+        elif result.outcome is CommandOutcome.QUEUED:
+            self.notify(text("notify.queued", action=name), severity="warning")
+        elif result.outcome is CommandOutcome.CONFLICT:
+            self.notify(
+                text("notify.conflict", action=name, message=result.message or ""),
+                severity="error",
+                timeout=10,
+            )
+        else:
+            self.notify(
+                text("notify.rejected", action=name, message=result.message or result.error),
+                severity="error",
+                timeout=10,
+            )
+
+    @work(exclusive=True, group="decision")
+    async def action_log_decision(self) -> None:
+        if isinstance(self.screen, (HelpScreen, LogbookScreen, OutboxScreen)):
+            return
+        answer = await self.push_screen_wait(LogDialog(self.catalogue, LOG_CATEGORIES))
+        if answer is None:
+            return
+        category, note = answer
+        incident = self.selected_incident()
+        number = self.desk.log(category, note, subject=incident.id if incident else None)
+        self.notify(self.catalogue.text("notify.logged", number=number))

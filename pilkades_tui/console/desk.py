@@ -1,0 +1,120 @@
+"""The duty officer's desk: each decision is logged, then sent, then its outcome logged.
+
+The logbook entry is written before the command leaves, with the command's
+Idempotency-Key, so a decision is on record even if the console dies mid-send, and
+an outcome that arrives later (from the outbox) finds its entry again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+
+from pilkades_tui.domain.models import Incident
+from pilkades_tui.feed.commands import HubCommands
+from pilkades_tui.feed.results import CommandResult
+from pilkades_tui.feed.results import Outcome as CommandOutcome
+from pilkades_tui.logbook import Kind, Logbook, Outcome
+
+
+class Desk:
+    def __init__(
+        self,
+        commands: HubCommands,
+        logbook: Logbook,
+        operator: str,
+        drill: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.commands = commands
+        self.logbook = logbook
+        self.operator = operator
+        self.drill = drill
+        # Queued decisions by Idempotency-Key, so the outbox's later answer is logged.
+        self._by_key: dict[str, int] = {}
+        self._queued: set[str] = set()
+        for entry in logbook.pending():
+            key = entry.extra.get("key")
+            if isinstance(key, str):
+                self._by_key[key] = entry.n
+                if entry.outcome is Outcome.QUEUED:
+                    self._queued.add(key)
+
+    async def act(
+        self,
+        incident: Incident,
+        action: str,
+        *,
+        officer_ids: Sequence[str] = (),
+        to: str | None = None,
+        verdict: str | None = None,
+        note: str = "",
+    ) -> tuple[int, CommandResult]:
+        """Log, send with `expected_version`, log the outcome; returns (entry, result)."""
+        key = str(uuid.uuid4())
+        number = self.logbook.append_decision(
+            operator=self.operator,
+            action=action,
+            subject=incident.id,
+            officer_ids=list(officer_ids),
+            note=note,
+            drill=self.drill(),
+            details={
+                "key": key,
+                "expected_version": incident.version,
+                **({"to": to} if to else {}),
+                **({"verdict": verdict} if verdict else {}),
+            },
+        )
+        self._by_key[key] = number
+        result = await self.commands.incident_action(
+            incident.id,
+            action,
+            officer_ids=list(officer_ids) or None,
+            to=to,
+            verdict=verdict,
+            note=note,
+            expected_version=incident.version,
+            key=key,
+        )
+        self.record(key, result)
+        return number, result
+
+    def record(self, key: str, result: CommandResult) -> None:
+        """Log what became of the decision sent with `key` (also for outbox replays)."""
+        number = self._by_key.get(key)
+        if number is None:
+            return
+        if result.outcome is CommandOutcome.ACCEPTED:
+            self.logbook.record_outcome(number, Outcome.ACCEPTED, hub_seq=result.seq)
+        elif result.outcome is CommandOutcome.QUEUED:
+            if key not in self._queued:
+                self.logbook.record_outcome(number, Outcome.QUEUED, why=result.message)
+                self._queued.add(key)
+            return  # still waiting: keep the key for the outbox's answer
+        else:
+            why = f"{result.error}: {result.message}" if result.error else result.message
+            self.logbook.record_outcome(number, Outcome.REJECTED, why=why)
+        del self._by_key[key]
+        self._queued.discard(key)
+
+    def log(self, category: str, note: str, subject: str | None = None) -> int:
+        return self.logbook.append_log(
+            operator=self.operator,
+            category=category,
+            note=note,
+            subject=subject,
+            drill=self.drill(),
+        )
+
+    def handover(self, to_operator: str, note: str = "") -> int:
+        return self.logbook.append_handover(
+            operator=self.operator, to_operator=to_operator, note=note, drill=self.drill()
+        )
+
+    def shift_entries(self) -> list:
+        """This shift's decisions: everything since the last handover."""
+        entries = self.logbook.entries()
+        for index in range(len(entries) - 1, -1, -1):
+            if entries[index].kind is Kind.HANDOVER:
+                return entries[index + 1 :]
+        return entries

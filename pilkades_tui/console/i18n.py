@@ -1,0 +1,307 @@
+"""Every word the console shows, in Bahasa Indonesia (default) and English.
+
+Domain words stay as the officers say them in both languages (TPS, Polsek, Polres,
+Bhabinkamtibmas, Dalmas). `Catalogue.text(key, **params)` formats with str.format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("id", "en")
+
+# key: (Bahasa Indonesia, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # panes and header
+    "pane.tps": ("TPS", "TPS"),
+    "pane.incidents": ("Insiden", "Incidents"),
+    "pane.officers": ("Personel", "Officers"),
+    "pane.map": ("Peta", "Map"),
+    "pane.alerts": ("Peringatan", "Alerts"),
+    "header.phase": ("Tahap", "Phase"),
+    "header.operator": ("Piket", "Duty"),
+    "header.open": ("Terbuka", "Open"),
+    "header.outbox": ("Antrean", "Outbox"),
+    "header.events": ("{rate:.0f} ev/s", "{rate:.0f} ev/s"),
+    "header.skipped": ("dilewati {count}", "skipped {count}"),
+    "header.drill": ("LATIHAN — BUKAN KEJADIAN NYATA", "DRILL — NOT REAL EVENTS"),
+    "conn.connecting": ("menghubungkan…", "connecting…"),
+    "conn.live": ("langsung", "live"),
+    "conn.reconnecting": ("menyambung ulang {seconds}d", "reconnecting for {seconds}s"),
+    "conn.stale": ("basi {seconds}d", "stale for {seconds}s"),
+    "conn.unauthorized": ("token ditolak", "token refused"),
+    "conn.closed": ("terputus", "closed"),
+    "stale.pane": (
+        "Data tidak terbarui sejak {seconds} detik — koneksi ke hub terputus",
+        "Data not updated for {seconds} s — connection to the hub lost",
+    ),
+    "waiting.hub": (
+        "Menunggu hub di {url} … {detail}",
+        "Waiting for the hub at {url} … {detail}",
+    ),
+    "error.unauthorized": (
+        "Hub menolak token ini ({detail}). "
+        "Periksa --token, PILKADES_TOKEN atau berkas konfigurasi.",
+        "The hub refused this token ({detail}). Check --token, PILKADES_TOKEN or the config file.",
+    ),
+    # election phases
+    "phase.preparation": ("persiapan", "preparation"),
+    "phase.voting": ("pemungutan suara", "voting"),
+    "phase.counting": ("penghitungan", "counting"),
+    "phase.recap": ("rekapitulasi", "recap"),
+    "phase.done": ("selesai", "done"),
+    "tpsphase.setup": ("persiapan", "setup"),
+    "tpsphase.voting": ("memilih", "voting"),
+    "tpsphase.counting": ("menghitung", "counting"),
+    "tpsphase.recap": ("rekap", "recap"),
+    "tpsphase.closed": ("tutup", "closed"),
+    "risk.low": ("aman", "low"),
+    "risk.medium": ("rawan", "medium"),
+    "risk.high": ("sangat rawan", "high"),
+    "health.unknown": ("?", "?"),
+    "health.ok": ("patuh", "ok"),
+    "health.warning": ("teguran", "warning"),
+    "health.violation": ("pelanggaran", "violation"),
+    # incidents
+    "category.crowd": ("kerumunan massa", "crowd"),
+    "category.clash": ("bentrokan", "clash"),
+    "category.intimidation": ("intimidasi", "intimidation"),
+    "category.money_politics": ("politik uang", "money politics"),
+    "category.vote_dispute": ("sengketa suara", "vote dispute"),
+    "category.logistics": ("logistik", "logistics"),
+    "category.health_protocol": ("protokol kesehatan", "health protocol"),
+    "category.hoax": ("hoaks", "hoax"),
+    "category.fire_or_disaster": ("kebakaran/bencana", "fire or disaster"),
+    "category.other": ("lainnya", "other"),
+    "status.new": ("baru", "new"),
+    "status.acknowledged": ("diterima", "acknowledged"),
+    "status.dispatched": ("unit dikirim", "dispatched"),
+    "status.on_scene": ("di lokasi", "on scene"),
+    "status.resolved": ("selesai", "resolved"),
+    "status.cancelled": ("dibatalkan", "cancelled"),
+    "escalation.none": ("Polsek", "Polsek"),
+    "escalation.polres": ("Polres", "Polres"),
+    "escalation.polda": ("Polda", "Polda"),
+    "verification.unverified": ("belum dicek", "unverified"),
+    "verification.verified": ("terverifikasi", "verified"),
+    "verification.invalid": ("tidak benar", "invalid"),
+    # officers
+    "ostatus.available": ("siaga", "available"),
+    "ostatus.dispatched": ("ditugaskan", "dispatched"),
+    "ostatus.en_route": ("menuju lokasi", "en route"),
+    "ostatus.on_scene": ("di lokasi", "on scene"),
+    "ostatus.escorting": ("pengawalan", "escorting"),
+    "ostatus.off_duty": ("lepas dinas", "off duty"),
+    "kind.person": ("personel", "person"),
+    "kind.vehicle": ("kendaraan", "vehicle"),
+    "kind.team": ("regu", "team"),
+    # columns
+    "col.tps": ("TPS", "TPS"),
+    "col.village": ("Desa", "Village"),
+    "col.district": ("Kecamatan", "Kecamatan"),
+    "col.phase": ("Tahap", "Phase"),
+    "col.turnout": ("Hadir", "Turnout"),
+    "col.risk": ("Kerawanan", "Risk"),
+    "col.health": ("Prokes", "Health"),
+    "col.report_age": ("Lapor", "Report"),
+    "col.priority": ("P", "P"),
+    "col.sla": ("Waktu", "Timer"),
+    "col.category": ("Kategori", "Category"),
+    "col.place": ("Lokasi", "Place"),
+    "col.status": ("Status", "Status"),
+    "col.units": ("Unit", "Units"),
+    "col.callsign": ("Sandi", "Callsign"),
+    "col.unit": ("Satuan", "Unit"),
+    "col.kind": ("Jenis", "Kind"),
+    "col.incident": ("Insiden", "Incident"),
+    "col.fix_age": ("Posisi", "Fix"),
+    "col.distance": ("Jarak", "Distance"),
+    "col.eta": ("Tiba", "ETA"),
+    "summary.district": (
+        "{district}: {tps} TPS · partisipasi {turnout:.0%} · {high} sangat rawan · "
+        "{incidents} insiden terbuka",
+        "{district}: {tps} TPS · turnout {turnout:.0%} · {high} high-risk · "
+        "{incidents} open incidents",
+    ),
+    "summary.total": ("{shown} dari {total} baris", "{shown} of {total} rows"),
+    "empty.incidents": ("Tidak ada insiden terbuka.", "No open incidents."),
+    "empty.rows": ("Tidak ada baris yang cocok.", "No matching rows."),
+    "minutes": ("{minutes}m", "{minutes}m"),
+    "never": ("belum", "never"),
+    # keys (footer and help)
+    "key.tps": ("TPS", "TPS"),
+    "key.incidents": ("Insiden", "Incidents"),
+    "key.officers": ("Personel", "Officers"),
+    "key.map": ("Peta", "Map"),
+    "key.next": ("panel berikut", "next pane"),
+    "key.filter": ("saring", "filter"),
+    "key.command": ("perintah", "command"),
+    "key.help": ("bantuan", "help"),
+    "key.quit": ("keluar", "quit"),
+    "key.detail": ("rincian", "detail"),
+    "key.ack": ("terima", "acknowledge"),
+    "key.assign": ("kirim unit", "assign"),
+    "key.escalate": ("eskalasi", "escalate"),
+    "key.resolve": ("selesaikan", "resolve"),
+    "key.cancel": ("batalkan laporan palsu", "cancel false report"),
+    "key.note": ("catatan", "note"),
+    "key.log": ("catat keputusan", "log decision"),
+    "key.logbook": ("buku piket", "logbook"),
+    "key.outbox": ("antrean perintah", "outbox"),
+    "key.zoom": ("perbesar/perkecil", "zoom"),
+    "key.pan": ("geser peta", "pan"),
+    "key.back": ("kembali", "back"),
+    "key.verify": ("verifikasi", "verify"),
+    # help
+    "help.title": ("Bantuan — tombol", "Help — keys"),
+    "help.global": ("Di mana saja", "Anywhere"),
+    "help.queue": ("Antrean insiden dan rincian", "Incident queue and detail"),
+    "help.map": ("Peta", "Map"),
+    "help.commands": ("Perintah (:)", "Commands (:)"),
+    "help.command_list": (
+        ":theme NAMA · :lang id|en · :kecamatan NAMA · :risk low|medium|high · "
+        ":phase TAHAP · :clear · :handover NAMA · :logbook · :outbox",
+        ":theme NAME · :lang id|en · :kecamatan NAME · :risk low|medium|high · "
+        ":phase PHASE · :clear · :handover NAME · :logbook · :outbox",
+    ),
+    # command line and filters
+    "prompt.command": ("perintah", "command"),
+    "prompt.filter": ("saring", "filter"),
+    "filter.active": ("saringan: {text}", "filter: {text}"),
+    "cmd.unknown": ("Perintah tidak dikenal: {command}", "Unknown command: {command}"),
+    "cmd.usage": ("Cara pakai: {usage}", "Usage: {usage}"),
+    "cmd.theme_unknown": (
+        "Tema tidak dikenal: {name}. Ada: {names}",
+        "Unknown theme: {name}. Available: {names}",
+    ),
+    "cmd.district_unknown": ("Kecamatan tidak dikenal: {name}", "Unknown kecamatan: {name}"),
+    "cmd.filter_set": ("Saringan: {text}", "Filter: {text}"),
+    "cmd.cleared": ("Saringan dihapus", "Filters cleared"),
+    "theme.broken": (
+        "Tema {path} tidak bisa dibaca ({error}); memakai tema bawaan.",
+        "Theme {path} could not be read ({error}); using the default theme.",
+    ),
+    # notifications
+    "notify.new_incident": (
+        "Insiden baru P{priority}: {category} di {place}",
+        "New P{priority} incident: {category} at {place}",
+    ),
+    "notify.accepted": (
+        "{action}: diterima hub (seq {seq})",
+        "{action}: accepted by hub (seq {seq})",
+    ),
+    "notify.queued": (
+        "{action}: hub tidak terjangkau, perintah diantrekan",
+        "{action}: hub unreachable, command queued",
+    ),
+    "notify.rejected": ("{action} ditolak: {message}", "{action} refused: {message}"),
+    "notify.conflict": (
+        "{action} bentrok: {message}. Data diperbarui, silakan putuskan lagi.",
+        "{action} conflicts: {message}. Record refreshed, decide again.",
+    ),
+    "notify.logged": ("Tercatat di buku piket (#{number})", "Written to the logbook (#{number})"),
+    "notify.select_incident": ("Pilih insiden dulu", "Select an incident first"),
+    "notify.closed": ("Insiden ini sudah ditutup", "This incident is already closed"),
+    "notify.no_units": ("Tidak ada unit siaga", "No unit available"),
+    "notify.outbox_dropped": ("Perintah dihapus dari antrean", "Command dropped from the outbox"),
+    "notify.handover": (
+        "Serah terima dicatat: {from_} → {to}",
+        "Handover recorded: {from_} → {to}",
+    ),
+    # dialogs
+    "dialog.confirm": ("Ya (y)", "Yes (y)"),
+    "dialog.cancel": ("Batal (esc)", "Cancel (esc)"),
+    "dialog.ack": ("Terima insiden {id}?", "Acknowledge incident {id}?"),
+    "dialog.assign": ("Kirim unit ke {id}", "Assign units to {id}"),
+    "dialog.assign_hint": (
+        "spasi: pilih/lepas · enter: kirim · esc: batal",
+        "space: select/unselect · enter: send · esc: cancel",
+    ),
+    "dialog.escalate": ("Eskalasi {id} ke:", "Escalate {id} to:"),
+    "dialog.resolve": ("Selesaikan {id} — catatan singkat:", "Resolve {id} — short note:"),
+    "dialog.cancel_report": (
+        "Batalkan {id} sebagai laporan palsu — alasannya:",
+        "Cancel {id} as a false report — why:",
+    ),
+    "dialog.note": ("Catatan untuk {id}:", "Note for {id}:"),
+    "dialog.log": ("Catat keputusan", "Log a decision"),
+    "dialog.log_category": ("Kategori", "Category"),
+    "dialog.log_text": ("Isi keputusan", "Decision"),
+    "dialog.verify": ("Verifikasi {id}:", "Verify {id}:"),
+    "dialog.quit_outbox": (
+        "Masih ada {count} perintah di antrean yang belum terkirim. Tetap keluar?",
+        "{count} commands are still queued and not sent. Quit anyway?",
+    ),
+    "dialog.required": ("Wajib diisi", "Required"),
+    "logcat.coordination": (
+        "koordinasi dengan panitia Pilkades",
+        "coordination with the election committee",
+    ),
+    "logcat.reinforcement": ("permintaan bantuan personel", "request for reinforcement"),
+    "logcat.health_protocol": ("perintah protokol kesehatan", "health-protocol order"),
+    "logcat.briefing": ("arahan / apel", "briefing"),
+    "logcat.other": ("lainnya", "other"),
+    # detail screen
+    "detail.title": ("Insiden {id}", "Incident {id}"),
+    "detail.reported": ("Dilaporkan {at} oleh {by}", "Reported {at} by {by}"),
+    "detail.timeline": ("Riwayat", "Timeline"),
+    "detail.recommended": ("Unit terdekat yang siaga", "Nearest available units"),
+    "detail.assigned": ("Unit ditugaskan", "Assigned units"),
+    "detail.gone": ("Insiden ini tidak ada lagi", "This incident no longer exists"),
+    # logbook and outbox screens
+    "logbook.title": ("Buku piket — keputusan shift ini", "Logbook — this shift's decisions"),
+    "logbook.empty": ("Belum ada keputusan tercatat.", "No decisions logged yet."),
+    "logbook.broken": (
+        "RANTAI BUKU PIKET RUSAK di catatan {n}: {reason}",
+        "LOGBOOK CHAIN BROKEN at record {n}: {reason}",
+    ),
+    "outbox.title": ("Antrean perintah ke hub", "Commands queued for the hub"),
+    "outbox.empty": ("Antrean kosong.", "The outbox is empty."),
+    "outbox.hint": ("d: hapus perintah terpilih · esc: kembali", "d: drop selected · esc: back"),
+    "outcome.accepted": ("diterima", "accepted"),
+    "outcome.rejected": ("ditolak", "rejected"),
+    "outcome.queued": ("antre", "queued"),
+    "outcome.pending": ("terkirim", "sent"),
+    # map legend
+    "map.legend": (
+        "aman · rawan · sangat rawan · ● insiden · ▲ unit · ◆ terpilih",
+        "low · medium · high risk · ● incident · ▲ unit · ◆ selected",
+    ),
+    "map.zoom": ("zoom {zoom}x", "zoom {zoom}x"),
+    # actions (for notifications and the logbook)
+    "action.acknowledge": ("Terima", "Acknowledge"),
+    "action.assign": ("Kirim unit", "Assign"),
+    "action.release": ("Tarik unit", "Release"),
+    "action.escalate": ("Eskalasi", "Escalate"),
+    "action.verify": ("Verifikasi", "Verify"),
+    "action.resolve": ("Selesaikan", "Resolve"),
+    "action.cancel": ("Batalkan", "Cancel"),
+    "action.note": ("Catatan", "Note"),
+}
+
+
+class Catalogue:
+    def __init__(self, lang: str = "id") -> None:
+        self.lang = "id"
+        self.set_language(lang)
+
+    def set_language(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
+        self.lang = lang
+
+    def text(self, key: str, **params: object) -> str:
+        pair = MESSAGES[key]
+        template = pair[0] if self.lang == "id" else pair[1]
+        return template.format(**params) if params else template
+
+    def enum(self, prefix: str, value: object) -> str:
+        """The word for an enum value, e.g. enum('risk', Risk.HIGH) → 'sangat rawan'."""
+        raw = getattr(value, "value", value)
+        key = f"{prefix}.{raw}"
+        return self.text(key) if key in MESSAGES else str(raw)
+
+
+def missing_keys(messages: Mapping[str, tuple[str, str]] = MESSAGES) -> list[str]:
+    """Keys whose text is empty in either language."""
+    return [key for key, pair in messages.items() if len(pair) != 2 or not all(pair)]

@@ -1,0 +1,92 @@
+"""`enter` on an incident: the record, its timeline and the nearest available units."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.widgets.keybar import QUEUE_KEYS, KeyBar
+from pilkades_tui.domain.clock import to_wib
+from pilkades_tui.domain.state import ElectionState
+
+
+class IncidentDetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    IncidentDetailScreen VerticalScroll { padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", show=False)]
+
+    def __init__(self, catalogue: Catalogue, state: ElectionState, incident_id: str) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.state = state
+        self.incident_id = incident_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="record")
+        bar = KeyBar(self.catalogue)
+        yield bar
+
+    def on_mount(self) -> None:
+        self.query_one(KeyBar).show_keys((*QUEUE_KEYS[1:], ("esc", "key.back")))
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.query_one("#record", Static).update(self.render_record())
+
+    def render_record(self) -> Table | Text:
+        text = self.catalogue.text
+        enum = self.catalogue.enum
+        incident = self.state.incidents.get(self.incident_id)
+        if incident is None:
+            return Text(text("detail.gone"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column()
+        title = text("detail.title", id=incident.id)
+        grid.add_row(
+            Text(
+                f"{title} · P{incident.priority} · {enum('category', incident.category)} · "
+                f"{enum('status', incident.status)} · {enum('escalation', incident.escalation)} · "
+                f"{enum('verification', incident.verification)}",
+                style="bold",
+            )
+        )
+        place = ", ".join(p for p in (incident.tps_id, incident.village, incident.district) if p)
+        grid.add_row(f"{place} ({incident.lat:.5f}, {incident.lon:.5f})")
+        grid.add_row(
+            text(
+                "detail.reported",
+                at=to_wib(incident.reported_at).strftime("%H:%M:%S"),
+                by=incident.reported_by,
+            )
+        )
+        grid.add_row(Text(incident.description, style="italic"))
+        assigned = ", ".join(incident.officer_ids) or "-"
+        grid.add_row(f"{text('detail.assigned')}: {assigned}")
+        timeline = Table(title=text("detail.timeline"), title_justify="left", box=None)
+        for column in ("WIB", "", "", ""):
+            timeline.add_column(column)
+        for step in incident.timeline:
+            timeline.add_row(to_wib(step.at).strftime("%H:%M:%S"), step.by, step.action, step.note)
+        grid.add_row(timeline)
+        units = Table(title=text("detail.recommended"), title_justify="left", box=None)
+        for key in ("col.callsign", "col.distance", "col.eta", "col.kind", "col.unit"):
+            units.add_column(text(key))
+        if incident.is_open:
+            for rec in self.state.recommend(incident, limit=8):
+                units.add_row(
+                    rec.officer.id,
+                    f"{rec.distance_km:.1f} km",
+                    f"{rec.eta_min:.0f} min",
+                    enum("kind", rec.officer.kind),
+                    rec.officer.unit + (" ★" if rec.local else ""),
+                )
+        grid.add_row(units)
+        return grid

@@ -1,0 +1,1 @@
+"""One widget per part of the screen: header, key bar, the panes, the map."""

@@ -1,0 +1,119 @@
+"""The incident queue: open incidents by priority, then age, with the SLA timer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pilkades_tui.console.widgets.pane import Pane
+from pilkades_tui.console.widgets.virtual_table import Column, Row
+from pilkades_tui.domain.models import Incident, IncidentStatus, Verification
+from pilkades_tui.domain.state import Changes
+
+# Unacknowledged for this long warns, then alarms (minutes).
+ACK_WARN_MIN = 2
+ACK_ALARM_MIN = 5
+
+
+def sla_tone(incident: Incident, now: datetime) -> str:
+    if incident.status != IncidentStatus.NEW:
+        return "normal"
+    waited = (now - incident.reported_at).total_seconds() / 60
+    if waited >= ACK_ALARM_MIN:
+        return "alarm"
+    if waited >= ACK_WARN_MIN:
+        return "warn"
+    return "normal"
+
+
+def clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}j{seconds % 3600 // 60:02d}"
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class IncidentPane(Pane):
+    title_key = "pane.incidents"
+    column_spec = (
+        Column("col.priority", 2),
+        Column("col.sla", 6, "right"),
+        Column("col.category", 17),
+        Column("col.place", 24),
+        Column("col.status", 13),
+        Column("col.units", 20),
+    )
+
+    def total(self) -> int:
+        return len(self.state.open_incidents()) if self.state else 0
+
+    def matching(self) -> list[Incident]:
+        assert self.state is not None
+        filters = self.filters
+        enum = self.catalogue.enum
+        return [
+            incident
+            for incident in self.state.open_incidents()
+            if (filters.district is None or incident.district == filters.district)
+            and filters.matches_text(
+                incident.id,
+                incident.village,
+                incident.district,
+                incident.description,
+                enum("category", incident.category),
+                incident.category,
+            )
+        ]
+
+    def ordered_keys(self) -> list[str]:
+        # Unverified reports are kept apart, below the verified and field-confirmed ones
+        # of the same priority, so a hoax never pushes a real P1 down.
+        incidents = self.matching()
+        incidents.sort(key=lambda i: (i.priority, i.verification == Verification.UNVERIFIED))
+        return [incident.id for incident in incidents]
+
+    def order_changed(self, changes: Changes) -> bool:
+        return bool(changes.incidents)
+
+    def changed_keys(self, changes: Changes) -> set[str]:
+        return set(changes.incidents)
+
+    def tick(self) -> None:
+        """Once a second: timers move."""
+        top = int(self.scroll_offset.y)
+        for index in self.visible_range():
+            self.refresh_line(index - top + 1)
+
+    def build_row(self, key: str) -> Row:
+        assert self.state is not None
+        incident = self.state.incidents[key]
+        now = self.clock()
+        enum = self.catalogue.enum
+        since = (
+            incident.reported_at if incident.acknowledged_at is None else incident.acknowledged_at
+        )
+        category = enum("category", incident.category)
+        if incident.verification == Verification.UNVERIFIED:
+            category = "? " + category
+        elif incident.verification == Verification.VERIFIED:
+            category = "✓ " + category
+        place = incident.village or incident.tps_id or ""
+        if incident.district:
+            place = f"{place}, {incident.district}" if place else incident.district
+        tone = sla_tone(incident, now)
+        if tone == "normal" and incident.priority == 1:
+            tone = "highlight"
+        escalation = (
+            "" if incident.escalation == "none" else f" ↑{enum('escalation', incident.escalation)}"
+        )
+        return Row(
+            key,
+            [
+                str(incident.priority),
+                clock_text((now - since).total_seconds()),
+                category,
+                place,
+                enum("status", incident.status) + escalation,
+                ",".join(incident.officer_ids) or "-",
+            ],
+            tone,
+        )

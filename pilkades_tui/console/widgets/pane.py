@@ -1,0 +1,138 @@
+"""What the three list panes share: the state they show, the words, the clock, filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.widgets.virtual_table import Column, Row, VirtualTable
+from pilkades_tui.domain.state import Changes, ElectionState
+
+
+@dataclass(slots=True)
+class Filters:
+    """Set with `/` (text) and `:kecamatan`, `:risk`, `:phase`; `:clear` resets."""
+
+    text: str = ""
+    district: str | None = None
+    risk: str | None = None
+    phase: str | None = None
+
+    def describe(self) -> str:
+        parts = [self.text, self.district, self.risk, self.phase]
+        return " · ".join(part for part in parts if part)
+
+    def matches_text(self, *fields: str) -> bool:
+        if not self.text:
+            return True
+        needle = self.text.casefold()
+        return any(needle in value.casefold() for value in fields)
+
+
+@dataclass(slots=True)
+class ListSource:
+    """Rows in display order; `build` makes one row when it is drawn."""
+
+    keys: list[str] = field(default_factory=list)
+    build: Callable[[str], Row] = lambda key: Row(key, [key])
+    positions: dict[str, int] = field(default_factory=dict)
+
+    def set_keys(self, keys: list[str]) -> None:
+        self.keys = keys
+        self.positions = {key: index for index, key in enumerate(keys)}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def row(self, index: int) -> Row:
+        return self.build(self.keys[index])
+
+    def index_of(self, key: str) -> int | None:
+        return self.positions.get(key)
+
+
+def minutes_since(then: datetime | None, now: datetime) -> int | None:
+    if then is None:
+        return None
+    return max(0, int((now - then).total_seconds() // 60))
+
+
+class Pane(VirtualTable):
+    """A list pane over the election state. Subclasses choose rows and cells."""
+
+    title_key = ""
+    column_spec: Sequence[Column] = ()
+
+    def __init__(self, catalogue: Catalogue, clock: Callable[[], datetime], **kwargs) -> None:
+        self.source_rows = ListSource(build=self.build_row)
+        super().__init__(self.column_spec, self.source_rows, **kwargs)
+        self.catalogue = catalogue
+        self.clock = clock
+        self.state: ElectionState | None = None
+        self.filters = Filters()
+        self.stale_note = ""
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Titles and headers in the current language."""
+        self.set_headers([self.catalogue.text(column.key) for column in self.columns])
+        self.update_titles()
+
+    def update_titles(self) -> None:
+        self.border_title = self.catalogue.text(self.title_key)
+        notes = []
+        if self.filters.describe():
+            notes.append(self.catalogue.text("filter.active", text=self.filters.describe()))
+        notes.append(self.catalogue.text("summary.total", shown=self.shown(), total=self.total()))
+        if self.stale_note:
+            notes.insert(0, self.stale_note)
+        self.border_subtitle = " · ".join(notes)
+        self.set_class(bool(self.stale_note), "-stale")
+
+    def show(self, state: ElectionState | None) -> None:
+        """A new state (first snapshot or a resync): rebuild the rows."""
+        self.state = state
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.source_rows.set_keys(self.ordered_keys() if self.state is not None else [])
+        self.reload()
+        self.update_titles()
+
+    def apply(self, changes: Changes) -> None:
+        """Redraw what `changes` touched; rebuild only if the set or order of rows moved."""
+        if self.state is None:
+            return
+        if changes.reloaded or self.order_changed(changes):
+            self.rebuild()
+        else:
+            self.refresh_keys(self.changed_keys(changes))
+
+    def set_stale(self, note: str) -> None:
+        if note != self.stale_note:
+            self.stale_note = note
+            self.update_titles()
+
+    # ---- for subclasses ----------------------------------------------------------
+
+    def total(self) -> int:
+        return 0
+
+    def shown(self) -> int:
+        return len(self.source_rows)
+
+    def ordered_keys(self) -> list[str]:
+        return []
+
+    def order_changed(self, changes: Changes) -> bool:
+        return False
+
+    def changed_keys(self, changes: Changes) -> set[str]:
+        return set()
+
+    def build_row(self, key: str) -> Row:
+        return Row(key, [key])

@@ -1,0 +1,124 @@
+"""Every TPS, grouped by kecamatan with a summary line above each group."""
+
+from __future__ import annotations
+
+from pilkades_tui.console.widgets.pane import Pane, minutes_since
+from pilkades_tui.console.widgets.virtual_table import Column, Row
+from pilkades_tui.domain.models import HealthProtocol, Risk, Tps, TpsPhase
+from pilkades_tui.domain.state import Changes
+
+# A TPS that has not reported for this long during the day stands out.
+STALE_REPORT_MIN = 30
+SUMMARY_PREFIX = "\x00district:"
+
+
+class TpsPane(Pane):
+    title_key = "pane.tps"
+    column_spec = (
+        Column("col.tps", 18),
+        Column("col.village", 14),
+        Column("col.district", 13),
+        Column("col.phase", 10),
+        Column("col.turnout", 7, "right"),
+        Column("col.risk", 12),
+        Column("col.health", 11),
+        Column("col.report_age", 6, "right"),
+    )
+
+    def total(self) -> int:
+        return len(self.state.tps) if self.state else 0
+
+    def shown(self) -> int:
+        return sum(1 for key in self.source_rows.keys if not key.startswith(SUMMARY_PREFIX))
+
+    def ordered_keys(self) -> list[str]:
+        assert self.state is not None
+        filters = self.filters
+        keys: list[str] = []
+        districts = [filters.district] if filters.district else self.state.districts()
+        for district in districts:
+            group = [
+                tps
+                for tps in self.state.tps_in_district(district)
+                if (filters.risk is None or tps.risk == filters.risk)
+                and (filters.phase is None or tps.phase == filters.phase)
+                and filters.matches_text(tps.name, tps.village, tps.district, tps.id)
+            ]
+            if not group:
+                continue
+            group.sort(key=lambda tps: tps.id)
+            keys.append(SUMMARY_PREFIX + district)
+            keys.extend(tps.id for tps in group)
+        return keys
+
+    def order_changed(self, changes: Changes) -> bool:
+        # TPS stay in place unless one appears or a filtered field moves it in or out.
+        if not changes.tps or self.state is None:
+            return False
+        if any(tps_id not in self.source_rows.positions for tps_id in changes.tps):
+            return bool(self.filters.describe()) or True
+        return bool(self.filters.risk or self.filters.phase)
+
+    def changed_keys(self, changes: Changes) -> set[str]:
+        if not changes.tps and not changes.incidents:
+            return set()
+        keys = set(changes.tps)
+        if self.state is not None:
+            # The summary lines count turnout and open incidents.
+            districts = {self.state.tps[i].district for i in changes.tps if i in self.state.tps}
+            districts |= {
+                self.state.incidents[i].district
+                for i in changes.incidents
+                if i in self.state.incidents
+            }
+            keys |= {SUMMARY_PREFIX + district for district in districts}
+        return keys
+
+    def build_row(self, key: str) -> Row:
+        assert self.state is not None
+        text = self.catalogue.text
+        if key.startswith(SUMMARY_PREFIX):
+            district = key.removeprefix(SUMMARY_PREFIX)
+            counts = self.state.district_counts().get(district)
+            if counts is None:
+                return Row("", [district], "summary")
+            line = text(
+                "summary.district",
+                district=district,
+                tps=counts.tps,
+                turnout=counts.turnout,
+                high=counts.high_risk_tps,
+                incidents=counts.open_incidents,
+            )
+            return Row("", [line], "summary")
+        tps = self.state.tps[key]
+        return Row(key, self.cells(tps), self.tone(tps))
+
+    def cells(self, tps: Tps) -> list[str]:
+        enum = self.catalogue.enum
+        turnout = f"{tps.ballots_cast / tps.voters:.0%}" if tps.voters else "-"
+        age = minutes_since(tps.last_report_at, self.clock())
+        return [
+            tps.name,
+            tps.village,
+            tps.district,
+            enum("tpsphase", tps.phase),
+            turnout,
+            enum("risk", tps.risk),
+            enum("health", tps.health_protocol),
+            self.catalogue.text("never") if age is None else f"{age}m",
+        ]
+
+    def tone(self, tps: Tps) -> str:
+        if tps.health_protocol == HealthProtocol.VIOLATION:
+            return "alarm"
+        if tps.phase == TpsPhase.CLOSED:
+            return "muted"
+        age = minutes_since(tps.last_report_at, self.clock())
+        if tps.phase != TpsPhase.SETUP and (age is None or age >= STALE_REPORT_MIN):
+            return "warn"
+        if tps.health_protocol == HealthProtocol.WARNING:
+            return "warn"
+        if tps.risk == Risk.HIGH:
+            return "highlight"
+        return "normal"
