@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--token", required=True, help="an admin token")
     simulate.add_argument("--speed", type=float, default=60.0)
     simulate.add_argument("--seed", type=int, default=2022)
+    simulate.add_argument("--start", default=None, help="simulated WIB time to start at, e.g. 06:45")
     simulate.set_defaults(run="pilkades_tui.sim.cli:run_simulate")
 
     report = commands.add_parser("report", help="Anev report and shift handover")
@@ -116,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(logbook)
     logbook.add_argument("--format", choices=("json", "csv"), default="json")
     logbook.add_argument("--out", type=Path, default=None, help="export to this file")
+    logbook.add_argument(
+        "--file", type=Path, default=None, help="a logbook file (instead of the one in --data)"
+    )
     logbook.set_defaults(run="pilkades_tui.logbook.cli:run_logbook")
     return parser
 

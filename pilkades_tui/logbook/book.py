@@ -18,16 +18,21 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-
 from pilkades_tui.domain.clock import wib_now
-from pilkades_tui.logbook.storage import AppendOnlyStorage, LogbookError
+from pilkades_tui.logbook.storage import (
+    AppendOnlyStorage,
+    LogbookCorrupt,
+    LogbookDB,
+    Tables,
+    parse_lines,
+    read_file,
+)
 
 GENESIS = "0" * 64
 TABLE = "entries"
@@ -69,13 +74,14 @@ def chain_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
 class VerifyResult:
     ok: bool
     records: int
-    first_broken: int | None = None  # `n` (1-based position) of the first bad record
+    first_broken: int | None = None  # position (1-based, = `n`) of the first bad record
     reason: str = ""
+    head_hash: str = GENESIS  # hash of the last good record: note it to detect a cut-off end
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """A decision (or log/handover) with the latest outcome folded in."""
+    """A decision (or log/handover) with its latest outcome folded in."""
 
     n: int
     kind: Kind
@@ -83,7 +89,7 @@ class Entry:
     operator: str
     action: str
     subject: str | None
-    officer_ids: list[str]
+    officer_ids: tuple[str, ...]
     note: str
     drill: bool
     category: str | None = None
@@ -93,7 +99,7 @@ class Entry:
     hub_seq: int | None = None
     outcome_at: datetime | None = None
     hash: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -110,36 +116,76 @@ class Entry:
             "outcome": self.outcome.value if self.outcome else "",
             "why": self.why or "",
             "hub_seq": "" if self.hub_seq is None else self.hub_seq,
+            "outcome_at": self.outcome_at.isoformat() if self.outcome_at else "",
             "drill": self.drill,
             "hash": self.hash,
         }
 
 
-class Logbook:
-    """Open with `Logbook.open(path)`; one console at a time holds the file."""
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    """A prefix of the file that verified: its length, digest and the chain's state."""
 
-    def __init__(self, db: TinyDB, path: Path) -> None:
+    length: int
+    digest: bytes
+    head_hash: str
+    records: int
+
+
+def records_of(tables: Tables) -> list[dict[str, Any]]:
+    rows = tables.get(TABLE, {})
+    return [dict(rows[doc_id]) for doc_id in sorted(rows, key=int)]
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The raw chain of a logbook file, without locking it or folding its records."""
+    tables, _complete = parse_lines(path, read_file(path))
+    return records_of(tables)
+
+
+class Logbook:
+    """Open with `Logbook.open(path)`; one console at a time holds the file.
+
+    Appends are synchronous: each returns once its line is fsynced (a few ms), so the
+    console may call them from its event loop.
+    """
+
+    def __init__(self, db: LogbookDB, storage: AppendOnlyStorage, path: Path) -> None:
         self._db = db
+        self._storage = storage
         self._table = db.table(TABLE, cache_size=0)
         self.path = path
-        records = sorted(self._table.all(), key=lambda record: record.doc_id)
-        self._records: list[dict[str, Any]] = [dict(record) for record in records]
-        self._last_hash = self._records[-1]["hash"] if self._records else GENESIS
+        self._records: list[dict[str, Any]] = []
+        self._entries: list[Entry] = []
+        self._position: dict[int, int] = {}  # entry number -> index in _entries
+        self._last_hash = GENESIS
+        self._verified: _Verified | None = None
+        for record in records_of(storage.read() or {}):
+            self._take(record)
 
     @classmethod
-    def open(cls, path: str | Path) -> Logbook:
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Logbook:
+        """Open (or create) a logbook. `read_only` looks without locking or writing, e.g.
+        at a logbook a running console holds. Raises LogbookError with a message for a
+        person; a damaged file is never changed."""
         path = Path(path)
-        if path.exists() and not path.is_file():
-            raise LogbookError(f"the logbook path {path} is not a file")
+        held: list[AppendOnlyStorage] = []
+
+        def storage(file: str, **_kwargs: object) -> AppendOnlyStorage:
+            held.append(AppendOnlyStorage(file, read_only=read_only))
+            return held[0]
+
+        db = LogbookDB(str(path), storage=storage)
         try:
-            db = TinyDB(path, storage=AppendOnlyStorage)
-        except PermissionError:
-            raise LogbookError(f"the logbook {path} cannot be opened: permission denied") from None
-        except UnicodeDecodeError:
-            raise LogbookError(
-                f"the logbook {path} is not a text file; it was left as it is for inspection"
-            ) from None
-        return cls(db, path)
+            return cls(db, held[0], path)
+        except BaseException:
+            db.close()
+            raise
+
+    @property
+    def set_aside(self) -> Path | None:
+        """Where a torn last line (a write cut by a crash, never acknowledged) was kept."""
+        return self._storage.set_aside
 
     def close(self) -> None:
         self._db.close()
@@ -160,9 +206,27 @@ class Logbook:
         record["prev_hash"] = self._last_hash
         record["hash"] = chain_hash(self._last_hash, record)
         self._table.insert(record)
-        self._records.append(record)
-        self._last_hash = record["hash"]
+        self._take(record)
         return record["n"]
+
+    def _take(self, record: dict[str, Any]) -> None:
+        """Add a written record to the in-memory chain and the folded view."""
+        try:
+            if record["kind"] == Kind.OUTCOME.value:
+                index = self._position.get(record["ref"])
+                if index is not None:
+                    self._entries[index] = with_outcome(self._entries[index], record)
+            else:
+                self._position[record["n"]] = len(self._entries)
+                self._entries.append(entry_of(record))
+        except (KeyError, ValueError, TypeError) as error:
+            raise LogbookCorrupt(
+                f"the logbook {self.path} holds a malformed record {len(self._records) + 1} "
+                f"({error!r}); it was left as it is. "
+                "`pilkades-tui logbook verify` names the first record that was changed"
+            ) from None
+        self._records.append(record)
+        self._last_hash = record.get("hash", "")
 
     def append_decision(
         self,
@@ -229,6 +293,7 @@ class Logbook:
         drill: bool = False,
         at: datetime | None = None,
     ) -> int:
+        """Serah terima piket: `operator` hands the desk to `to_operator`."""
         if not to_operator.strip():
             raise ValueError("a handover needs the name of the officer taking over")
         return self._append(
@@ -254,7 +319,7 @@ class Logbook:
         hub_seq: int | None = None,
         at: datetime | None = None,
     ) -> int:
-        """What the hub answered to decision number `decision`."""
+        """What the hub answered to decision number `decision`; returns the record's number."""
         if not 1 <= decision <= len(self._records):
             raise ValueError(f"no logbook entry number {decision}")
         if self._records[decision - 1]["kind"] != Kind.DECISION.value:
@@ -277,86 +342,132 @@ class Logbook:
         return [dict(record) for record in self._records]
 
     def entries(self) -> list[Entry]:
-        return fold(self._records)
+        """Decisions, logs and handovers in order, each with its latest outcome."""
+        return list(self._entries)
 
     def entries_since(self, since: datetime) -> list[Entry]:
-        return [entry for entry in self.entries() if entry.at >= since]
+        return [entry for entry in self._entries if entry.at >= since]
 
     def pending(self) -> list[Entry]:
         """Decisions written but without a final answer (sent, or queued in the outbox)."""
         return [
             entry
-            for entry in self.entries()
+            for entry in self._entries
             if entry.kind is Kind.DECISION and entry.outcome in (None, Outcome.QUEUED)
         ]
 
     def verify(self) -> VerifyResult:
-        return verify_records(self._records)
+        """Check the chain as it is on disk now, so a change made while open shows too.
+
+        The file's bytes already found good are remembered by their SHA-256: when they
+        are unchanged only the records after them are parsed and checked again (a
+        10,000-entry logbook verifies in a few ms from the console).
+        """
+        data = read_file(self.path)
+        known = self._verified
+        if (
+            known is not None
+            and len(data) >= known.length
+            and hashlib.sha256(data[: known.length]).digest() == known.digest
+        ):
+            tables, end = parse_lines(self.path, data, start=known.length)
+            result = verify_records(records_of(tables), known.head_hash, known.records)
+        else:
+            tables, end = parse_lines(self.path, data)
+            result = verify_records(records_of(tables))
+        if result.ok:
+            self._verified = _Verified(
+                end, hashlib.sha256(data[:end]).digest(), result.head_hash, result.records
+            )
+        return result
+
+    def export(self, fmt: str) -> str:
+        """The folded entries as `json` or `csv` text."""
+        return export_entries(self._entries, fmt)
+
+
+def entry_of(record: Mapping[str, Any]) -> Entry:
+    return Entry(
+        n=int(record["n"]),
+        kind=Kind(record["kind"]),
+        at=datetime.fromisoformat(record["at"]),
+        operator=str(record.get("operator", "")),
+        action=str(record.get("action", "")),
+        subject=record.get("subject"),
+        officer_ids=tuple(record.get("officer_ids", ())),
+        note=str(record.get("note", "")),
+        drill=bool(record.get("drill", False)),
+        category=record.get("category"),
+        to_operator=record.get("to_operator"),
+        hash=str(record.get("hash", "")),
+        extra=dict(record.get("details", {})),
+    )
+
+
+def with_outcome(entry: Entry, record: Mapping[str, Any]) -> Entry:
+    return replace(
+        entry,
+        outcome=Outcome(record["outcome"]),
+        why=record.get("why"),
+        hub_seq=record.get("hub_seq"),
+        outcome_at=datetime.fromisoformat(record["at"]),
+    )
 
 
 def fold(records: Iterable[Mapping[str, Any]]) -> list[Entry]:
+    """Entries with each decision's latest outcome folded in (for readers of raw records)."""
     entries: list[Entry] = []
-    by_number: dict[int, Entry] = {}
+    position: dict[int, int] = {}
     for record in records:
-        kind = Kind(record["kind"])
-        if kind is Kind.OUTCOME:
-            target = by_number.get(record["ref"])
-            if target is not None:
-                target.outcome = Outcome(record["outcome"])
-                target.why = record.get("why")
-                target.hub_seq = record.get("hub_seq")
-                target.outcome_at = datetime.fromisoformat(record["at"])
+        if record["kind"] == Kind.OUTCOME.value:
+            index = position.get(record["ref"])
+            if index is not None:
+                entries[index] = with_outcome(entries[index], record)
             continue
-        entry = Entry(
-            n=record["n"],
-            kind=kind,
-            at=datetime.fromisoformat(record["at"]),
-            operator=record.get("operator", ""),
-            action=record.get("action", ""),
-            subject=record.get("subject"),
-            officer_ids=list(record.get("officer_ids", [])),
-            note=record.get("note", ""),
-            drill=bool(record.get("drill", False)),
-            category=record.get("category"),
-            to_operator=record.get("to_operator"),
-            hash=record.get("hash", ""),
-            extra=dict(record.get("details", {})),
-        )
-        entries.append(entry)
-        by_number[entry.n] = entry
+        position[record["n"]] = len(entries)
+        entries.append(entry_of(record))
     return entries
 
 
-def verify_records(records: Sequence[Mapping[str, Any]]) -> VerifyResult:
-    prev = GENESIS
-    for position, record in enumerate(records, start=1):
+def _label(record: Mapping[str, Any]) -> str:
+    """A record as a person recognises it, for verify's messages."""
+    kind = record.get("kind")
+    at = str(record.get("at", ""))[:19].replace("T", " ")
+    if kind == Kind.OUTCOME.value:
+        return f"outcome of decision {record.get('ref')} at {at}"
+    what = " ".join(str(part) for part in (record.get("action"), record.get("subject")) if part)
+    return f"{kind} {what} at {at}".strip()
+
+
+def verify_records(
+    records: Sequence[Mapping[str, Any]], prev: str = GENESIS, before: int = 0
+) -> VerifyResult:
+    """Walk the chain; `prev`/`before` continue after `before` records already checked."""
+    total = before + len(records)
+    for position, record in enumerate(records, start=before + 1):
+        label = _label(record)
+        problem = None
         if record.get("n") != position:
-            return VerifyResult(
-                False,
-                len(records),
-                position,
-                f"record {position} is numbered {record.get('n')!r}: one was removed, "
-                "inserted or moved before it",
+            problem = (
+                f"record {position} ({label}) is numbered {record.get('n')!r}: "
+                "a record was removed, inserted or moved at this place"
             )
-        if record.get("prev_hash") != prev:
-            return VerifyResult(
-                False,
-                len(records),
-                position,
-                f"record {position} does not follow the record before it "
-                "(the previous record was changed or removed)",
+        elif record.get("prev_hash") != prev:
+            problem = (
+                f"record {position} ({label}) does not follow the record before it: "
+                "that one was changed, removed or moved"
             )
-        if record.get("hash") != chain_hash(prev, record):
-            return VerifyResult(
-                False, len(records), position, f"record {position} was changed after it was written"
-            )
+        elif record.get("hash") != chain_hash(prev, record):
+            problem = f"record {position} ({label}) was changed after it was written"
+        if problem is not None:
+            return VerifyResult(False, total, position, problem, prev)
         prev = record["hash"]
-    return VerifyResult(True, len(records))
+    return VerifyResult(True, total, head_hash=prev)
 
 
 EXPORT_COLUMNS = (
     "n", "kind", "at", "operator", "action", "subject", "officer_ids", "note", "category",
-    "to_operator", "outcome", "why", "hub_seq", "drill", "hash",
+    "to_operator", "outcome", "why", "hub_seq", "outcome_at", "drill", "hash",
 )  # fmt: skip
 
 

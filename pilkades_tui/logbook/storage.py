@@ -1,16 +1,22 @@
-"""An append-only TinyDB storage that a crash cannot tear.
+"""An append-only TinyDB storage that a crash cannot tear, and a table that appends in O(1).
 
 TinyDB's default JSONStorage rewrites the whole file on every insert: slow at 10,000
-entries, and a kill in the middle of the rewrite leaves a torn file. This storage
-keeps the database in memory and writes one JSON line per new document, flushed and
-fsynced before `insert` returns. A crash can only cut the line being written; such a
-torn last line (never acknowledged to the caller) is cut off when the file is next
-opened. Anything else that does not parse is corruption: the file is left untouched
-and `LogbookCorrupt` says where.
+entries, and a kill in the middle of the rewrite leaves a torn file. This storage keeps
+the database in memory and writes one JSON line per new document, fsynced before the
+insert returns. The first line is a header naming the format, so a file that is not a
+logbook is refused instead of being taken for a damaged one.
 
-Documents are immutable once written (a logbook is never edited): the documents
-handed to TinyDB are read-only mappings, so an in-place update fails loudly instead
-of being silently lost; removing a document raises too.
+TinyDB's own `Table.insert` reads the whole table, rebuilds it twice and hands it to
+`write()`, which costs O(n) per insert even when only one line is written. `AppendTable`
+(used by `LogbookDB`) hands the one new document to `AppendOnlyStorage.append` instead.
+
+A crash can only cut the line being written. Such a torn last line (never acknowledged
+to the caller) is ignored on read; a writer sets its bytes aside in a file next to the
+logbook before cutting it off, so nothing is destroyed. Anything else that does not
+parse is corruption: the file is left untouched and `LogbookCorrupt` says where.
+
+Documents are immutable once written (a logbook is never edited): updates and removals
+raise `LogbookError`, and the documents handed to TinyDB are read-only mappings.
 """
 
 from __future__ import annotations
@@ -19,14 +25,19 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
+from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Table
 
 Tables = dict[str, dict[str, Any]]
+
+FORMAT = "pilkades-tui logbook"
+VERSION = 1
 
 
 class LogbookError(Exception):
@@ -41,96 +52,268 @@ class LogbookBusy(LogbookError):
     pass
 
 
-def _encode(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def encode_line(document: Mapping[str, Any]) -> bytes:
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+HEADER_LINE = encode_line({"format": FORMAT, "version": VERSION})
+# How every record line starts (keys are sorted): a torn last line must start so too.
+RECORD_START = b'{"d":{'
 
 
 def _id_order(doc_id: str) -> tuple[int, str]:
     return (int(doc_id), "") if doc_id.isdigit() else (0, doc_id)
 
 
-class AppendOnlyStorage(Storage):
-    def __init__(self, path: str | Path, **_ignored: object) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(self.path, "a+b")  # noqa: SIM115 - held open for the storage's life
+def _fsync_directory(folder: Path) -> None:
+    # A new file's name is only durable once its folder is synced too.
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def parse_lines(path: Path, data: bytes, start: int = 0) -> tuple[Tables, int]:
+    """The tables held by a logbook file's bytes, and where its complete lines end.
+
+    Bytes after the last newline are a torn write and are not part of the result.
+    `start` (a line boundary after the header) skips a prefix that was read before.
+    """
+    good_end = data.rfind(b"\n") + 1
+    torn = data[max(good_end, start) :]
+    expected_start = RECORD_START if good_end else HEADER_LINE
+    if not expected_start.startswith(torn[: len(expected_start)]):
+        raise LogbookCorrupt(
+            f"{path} ends in an incomplete line that is not a logbook record; "
+            "it was left as it is for inspection"
+        )
+    if good_end <= start:
+        return {}, start
+    lines = data[start:good_end].split(b"\n")[:-1]
+    first_number = data.count(b"\n", 0, start) + 1
+    if start == 0:
+        _check_header(path, lines.pop(0))
+        first_number += 1
+    tables: Tables = {}
+    for number, line in enumerate(lines, start=first_number):
         try:
-            # One writer at a time: two consoles appending to one file would break the chain.
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            record = json.loads(line)
+            table, doc_id, document = record["t"], record["id"], record["d"]
+            if not isinstance(document, dict) or not isinstance(table, str):
+                raise TypeError("not a logbook record")
+            if not isinstance(doc_id, str) or not doc_id.isdigit():
+                raise TypeError(f"bad document id {doc_id!r}")
+        except (ValueError, KeyError, TypeError) as error:
+            raise LogbookCorrupt(
+                f"the logbook {path} is damaged at line {number} ({error}); "
+                "it was left as it is for inspection"
+            ) from None
+        rows = tables.setdefault(table, {})
+        if doc_id in rows:
+            raise LogbookCorrupt(
+                f"the logbook {path} holds document {doc_id} twice (line {number}); "
+                "it was left as it is for inspection"
+            )
+        rows[doc_id] = MappingProxyType(document)
+    return tables, good_end
+
+
+def _check_header(path: Path, line: bytes) -> None:
+    if line + b"\n" == HEADER_LINE:
+        return
+    try:
+        header = json.loads(line)
+    except ValueError:
+        header = None
+    if isinstance(header, dict) and header.get("format") == FORMAT:
+        raise LogbookCorrupt(
+            f"the logbook {path} has format version {header.get('version')!r}; "
+            f"this program reads version {VERSION}. It was left as it is"
+        )
+    raise LogbookCorrupt(
+        f"{path} is not a pilkades-tui logbook (its first line is not the logbook "
+        "header); it was left as it is for inspection"
+    )
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LogbookError(f"there is no logbook at {path}") from None
+    except IsADirectoryError:
+        raise LogbookError(f"the logbook path {path} is a folder, not a file") from None
+    except PermissionError:
+        raise LogbookError(f"the logbook {path} cannot be read: permission denied") from None
+
+
+class AppendOnlyStorage(Storage):
+    """JSON lines, appended and fsynced. `read_only=True` neither locks nor repairs:
+    it can look at a logbook a running console is writing."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, **_ignored: object) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.set_aside: Path | None = None  # where a torn last line was kept, if any
+        self._tables: Tables = {}
+        self._fd = -1
+        if read_only:
+            self._tables, _ = parse_lines(self.path, read_file(self.path))
+            return
+        self._open_for_writing()
+
+    def _open_for_writing(self) -> None:
+        if self.path.is_dir():
+            raise LogbookError(f"the logbook path {self.path} is a folder, not a file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+        try:
+            self._fd = os.open(self.path, flags, 0o600)
+        except PermissionError:
+            raise LogbookError(
+                f"the logbook {self.path} cannot be opened: permission denied"
+            ) from None
+        try:
+            # One writer at a time: two consoles appending to one file would fork the chain.
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._file.close()
+            os.close(self._fd)
             raise LogbookBusy(
                 f"the logbook {self.path} is open in another console; close that one first"
             ) from None
         try:
-            self._tables = self._load()
-        except LogbookError:
-            self._file.close()
+            self._load(created)
+        except BaseException:
+            self.close()
             raise
 
-    def _load(self) -> Tables:
-        self._file.seek(0)
-        data = self._file.read()
-        tables: Tables = {}
-        good_end = 0
-        lines = data.split(b"\n")
-        for number, line in enumerate(lines, start=1):
-            is_last = number == len(lines)
-            if is_last:
-                if line.strip():
-                    # No newline after it: the write of this line never finished.
-                    break
-                continue
-            try:
-                record = json.loads(line)
-                table, doc_id, document = record["t"], str(record["id"]), record["d"]
-                if not isinstance(document, dict):
-                    raise TypeError("document is not an object")
-            except (ValueError, KeyError, TypeError) as error:
-                raise LogbookCorrupt(
-                    f"the logbook {self.path} is damaged at line {number} ({error}); "
-                    "it was left as it is for inspection"
-                ) from None
-            rows = tables.setdefault(table, {})
-            if doc_id in rows:
-                raise LogbookCorrupt(
-                    f"the logbook {self.path} holds document {doc_id} twice (line {number}); "
-                    "it was left as it is for inspection"
-                )
-            rows[doc_id] = MappingProxyType(document)
-            good_end += len(line) + 1
+    def _load(self, created: bool) -> None:
+        data = os.pread(self._fd, os.fstat(self._fd).st_size, 0)
+        if created or HEADER_LINE.startswith(data):
+            # A new file, or one whose header write was cut short: nothing was ever in it.
+            os.ftruncate(self._fd, 0)
+            self._write_all(HEADER_LINE)
+            os.fsync(self._fd)
+            _fsync_directory(self.path.parent)
+            self._end = len(HEADER_LINE)
+            return
+        self._tables, good_end = parse_lines(self.path, data)
         if good_end < len(data):
-            self._file.truncate(good_end)
-            os.fsync(self._file.fileno())
-        return tables
+            self._set_aside(data[good_end:], good_end)
+            os.ftruncate(self._fd, good_end)
+            os.fsync(self._fd)
+        self._end = good_end
+
+    def _set_aside(self, torn: bytes, offset: int) -> None:
+        folder, name = self.path.parent, self.path.name
+        number = 0
+        while (folder / f"{name}.torn-{offset}-{number}").exists():
+            number += 1
+        target = folder / f"{name}.torn-{offset}-{number}"
+        with open(target, "xb") as file:
+            file.write(torn)
+            file.flush()
+            os.fsync(file.fileno())
+        _fsync_directory(folder)
+        self.set_aside = target
+
+    def _write_all(self, payload: bytes) -> None:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(self._fd, view) :]
+
+    def _refuse(self, what: str) -> NoReturn:
+        raise LogbookError(f"the logbook {self.path} is read-only here; cannot {what}")
+
+    def append(self, rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> None:
+        """Write new documents (table, id, document) and return once they are on disk."""
+        if self.read_only:
+            self._refuse("append")
+        added = [(table, doc_id, dict(document)) for table, doc_id, document in rows]
+        for table, doc_id, _document in added:
+            if doc_id in self._tables.get(table, {}):
+                raise LogbookError(f"logbook document {doc_id} already exists")
+        payload = b"".join(
+            encode_line({"t": table, "id": doc_id, "d": document})
+            for table, doc_id, document in added
+        )
+        try:
+            self._write_all(payload)
+            os.fsync(self._fd)
+        except OSError as error:
+            # Cut a half-written line off now, or the next append would glue onto it.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, self._end)
+            raise LogbookError(
+                f"could not write to the logbook {self.path}: {error.strerror}"
+            ) from error
+        self._end += len(payload)
+        for table, doc_id, document in added:
+            self._tables.setdefault(table, {})[doc_id] = MappingProxyType(document)
 
     def read(self) -> Tables | None:
-        # TinyDB builds a new dict for a table it changes and puts it in the mapping we
-        # return; copying the outer mapping keeps our own tables as they were written.
+        # TinyDB puts a new dict for a table it changes into the mapping we return;
+        # copying the outer mapping keeps our own tables as they were written.
         return dict(self._tables) or None
 
     def write(self, data: Tables) -> None:
-        added: list[tuple[str, str, dict[str, Any]]] = []
+        """TinyDB's generic path (plain `Table`): only new documents are accepted."""
+        added: list[tuple[str, str, Mapping[str, Any]]] = []
         for name, rows in data.items():
             held = self._tables.get(name, {})
             if held.keys() - rows.keys():
                 raise LogbookError("a logbook entry cannot be removed")
+            for doc_id in held:
+                if rows[doc_id] is not held[doc_id] and rows[doc_id] != held[doc_id]:
+                    raise LogbookError("a logbook entry cannot be changed")
             for doc_id in sorted(rows.keys() - held.keys(), key=_id_order):
-                added.append((name, doc_id, dict(rows[doc_id])))
-        if not added:
-            return
-        payload = "".join(
-            _encode({"t": name, "id": doc_id, "d": document}) + "\n"
-            for name, doc_id, document in added
-        ).encode("utf-8")
-        self._file.seek(0, os.SEEK_END)
-        self._file.write(payload)
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        for name, doc_id, document in added:
-            self._tables.setdefault(name, {})[doc_id] = MappingProxyType(document)
+                added.append((name, doc_id, rows[doc_id]))
+        if added:
+            self.append(added)
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-        self._file.close()
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = -1
+
+
+class AppendTable(Table):
+    """A TinyDB table whose inserts append one line instead of rewriting the table."""
+
+    def _append_storage(self) -> AppendOnlyStorage:
+        storage = self._storage
+        if not isinstance(storage, AppendOnlyStorage):
+            raise TypeError("AppendTable needs an AppendOnlyStorage")
+        return storage
+
+    def insert(self, document: Mapping[str, Any]) -> int:
+        if not isinstance(document, Mapping):
+            raise ValueError("Document is not a Mapping")
+        doc_id = self._get_next_id()
+        self._append_storage().append([(self.name, str(doc_id), document)])
+        self.clear_cache()
+        return doc_id
+
+    def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[int]:
+        rows = [(self.name, str(self._get_next_id()), document) for document in documents]
+        self._append_storage().append(rows)
+        self.clear_cache()
+        return [int(doc_id) for _name, doc_id, _document in rows]
+
+    def _immutable(self, *_args: object, **_kwargs: object) -> NoReturn:
+        raise LogbookError("logbook entries are never changed or removed; append a new one")
+
+    update = _immutable
+    update_multiple = _immutable
+    upsert = _immutable
+    remove = _immutable
+    truncate = _immutable
+
+
+class LogbookDB(TinyDB):
+    table_class = AppendTable
