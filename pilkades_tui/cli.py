@@ -96,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--token", required=True, help="an admin token")
     simulate.add_argument("--speed", type=float, default=60.0)
     simulate.add_argument("--seed", type=int, default=2022)
-    simulate.add_argument("--start", default=None, help="simulated WIB time to start at, e.g. 06:45")
+    simulate.add_argument(
+        "--start", default=None, help="simulated WIB time to start at, e.g. 06:45"
+    )
     simulate.set_defaults(run="pilkades_tui.sim.cli:run_simulate")
 
     report = commands.add_parser("report", help="Anev report and shift handover")

@@ -1,44 +1,86 @@
 """A dot canvas for drawing the kabupaten in a terminal, and its projection.
 
-Each terminal cell holds 2x4 braille dots. A cell is about twice as tall as it is wide,
-so a braille dot is square; longitude is scaled by cos(latitude) so the map keeps its
-shape. Where braille is missing (the Linux console font), the same dots are shown as
-2x2 quadrant blocks. No Textual here: the widget asks this module for characters and
-tones only.
+A terminal cell is about twice as tall as it is wide, so its 2x4 braille dots are square:
+one scale serves both axes once longitude is shrunk by cos(latitude). Terminals without
+braille (the Linux console's font only has the CP437 blocks) get the same dots folded
+into half and shade blocks, so the projection never depends on the character set.
+
+The outlines are projected once into "scaled degrees" (lon·cos(lat₀), −lat); a viewport
+is then only a shift and a scale, and a raster of ~300 village polygons is cheap enough
+to rebuild on each zoom or pan. No Textual here: the widget asks for characters and tones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from math import cos, radians
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from math import ceil, cos, radians
 
+from pilkades_tui.scenario.geography import Outline
+
+DOTS_X = 2
+DOTS_Y = 4
 BRAILLE_BASE = 0x2800
-# Bit of each dot (column, row) in a braille cell.
-BRAILLE_BITS = {
-    (0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (0, 3): 0x40,
-    (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20, (1, 3): 0x80,
-}  # fmt: skip
-# Quadrants: bit 1 top-left, 2 top-right, 4 bottom-left, 8 bottom-right.
-QUADRANTS = " ▘▝▀▖▌▞▛▗▚▐▜▄▙▟█"
+# DOT_BITS[row][column]: the bit of that dot in a braille cell (Unicode's dot numbering).
+DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+CHARSETS = ("braille", "blocks")
+# Terminals whose fonts have no braille: the Linux virtual console and its kin.
+BLOCK_TERMS = frozenset({"linux", "vt100", "vt102", "vt220", "cons25"})
+# The map fills this much of the pane at zoom 1, leaving a rim around the regency.
+FIT_MARGIN = 0.96
+NO_OWNER = -1
+
+# Risk hatching: a level per village (0 none, 1 sparse, 2 dense), drawn as extra dots in
+# a checkerboard so the risk still reads when NO_COLOR strips every colour.
+FILL_DOTS = ((0, 0), (DOT_BITS[1][0], 0), (DOT_BITS[1][0], DOT_BITS[2][1]))
+FILL_BLOCKS = (("", ""), ("·", ""), ("░", "·"))
+
+
+def default_charset(term: str | None) -> str:
+    """`braille`, unless TERM names a console whose font lacks it."""
+    return "blocks" if (term or "").split("-")[0] in BLOCK_TERMS else "braille"
 
 
 def braille_char(bits: int) -> str:
     return chr(BRAILLE_BASE + bits) if bits else " "
 
 
-def quadrant_char(bits: int) -> str:
-    """The 2x4 braille dots of a cell folded into 2x2 quadrant blocks."""
-    quadrant = 0
-    if bits & (0x01 | 0x02):
-        quadrant |= 1
-    if bits & (0x08 | 0x10):
-        quadrant |= 2
-    if bits & (0x04 | 0x40):
-        quadrant |= 4
-    if bits & (0x20 | 0x80):
-        quadrant |= 8
-    return QUADRANTS[quadrant]
+def block_char(bits: int) -> str:
+    """The dots folded to CP437 blocks: half blocks where they fit, a shade for diagonals."""
+    top_left = bool(bits & (DOT_BITS[0][0] | DOT_BITS[1][0]))
+    top_right = bool(bits & (DOT_BITS[0][1] | DOT_BITS[1][1]))
+    bottom_left = bool(bits & (DOT_BITS[2][0] | DOT_BITS[3][0]))
+    bottom_right = bool(bits & (DOT_BITS[2][1] | DOT_BITS[3][1]))
+    top = top_left or top_right
+    bottom = bottom_left or bottom_right
+    left = top_left or bottom_left
+    right = top_right or bottom_right
+    quadrants = top_left + top_right + bottom_left + bottom_right
+    if quadrants == 0:
+        return " "
+    if quadrants >= 3:
+        return "█"
+    if not bottom:
+        return "▀"
+    if not top:
+        return "▄"
+    if not right:
+        return "▌"
+    if not left:
+        return "▐"
+    return "▒"
+
+
+GLYPHS: dict[str, tuple[str, ...]] = {
+    "braille": tuple(braille_char(bits) for bits in range(256)),
+    "blocks": tuple(block_char(bits) for bits in range(256)),
+}
+
+
+def check_charset(charset: str) -> str:
+    if charset not in GLYPHS:
+        raise ValueError(f"charset {charset!r}: expected one of {', '.join(CHARSETS)}")
+    return charset
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +94,30 @@ class Bounds:
     def center(self) -> tuple[float, float]:
         return ((self.lon_min + self.lon_max) / 2, (self.lat_min + self.lat_max) / 2)
 
+    @property
+    def lon_factor(self) -> float:
+        """How much shorter a degree of longitude is than one of latitude, here."""
+        return cos(radians((self.lat_min + self.lat_max) / 2))
+
 
 def bounds_of(points: Iterable[tuple[float, float]]) -> Bounds:
-    lons, lats = zip(*points, strict=True)
+    lons: list[float] = []
+    lats: list[float] = []
+    for lon, lat in points:
+        lons.append(lon)
+        lats.append(lat)
+    if not lons:
+        raise ValueError("no points to bound")
     return Bounds(min(lons), min(lats), max(lons), max(lats))
 
 
 @dataclass(frozen=True, slots=True)
-class Projection:
-    """(lon, lat) → dot (x, y) for a canvas of `cols` x `rows` cells."""
+class Viewport:
+    """(lon, lat) → continuous dot coordinates for `cols` x `rows` cells.
+
+    Dot (x, y) covers [x, x+1) × [y, y+1); the focus point sits at the pane's middle.
+    Zoom 1 fits `bounds`; `center` None means the middle of `bounds`.
+    """
 
     cols: int
     rows: int
@@ -68,95 +125,286 @@ class Projection:
     zoom: float = 1.0
     center: tuple[float, float] | None = None
 
+    def __post_init__(self) -> None:
+        if self.cols < 1 or self.rows < 1:
+            raise ValueError(f"a viewport needs at least one cell, got {self.cols}x{self.rows}")
+        if self.zoom <= 0:
+            raise ValueError(f"zoom must be positive, got {self.zoom}")
+
     @property
-    def _x_scale(self) -> float:
-        return cos(radians((self.bounds.lat_min + self.bounds.lat_max) / 2))
+    def focus(self) -> tuple[float, float]:
+        return self.center or self.bounds.center
+
+    @property
+    def width(self) -> int:
+        return self.cols * DOTS_X
+
+    @property
+    def height(self) -> int:
+        return self.rows * DOTS_Y
 
     @property
     def dots_per_degree(self) -> float:
-        width_deg = (self.bounds.lon_max - self.bounds.lon_min) * self._x_scale
-        height_deg = self.bounds.lat_max - self.bounds.lat_min
-        fit = min(self.cols * 2 / max(width_deg, 1e-9), self.rows * 4 / max(height_deg, 1e-9))
-        return fit * 0.95 * self.zoom
+        """Dots per degree of latitude (and per cos(lat₀)-scaled degree of longitude)."""
+        bounds = self.bounds
+        span_x = max((bounds.lon_max - bounds.lon_min) * bounds.lon_factor, 1e-9)
+        span_y = max(bounds.lat_max - bounds.lat_min, 1e-9)
+        fit = min(self.width / span_x, self.height / span_y)
+        return fit * FIT_MARGIN * self.zoom
 
-    def to_dot(self, lon: float, lat: float) -> tuple[int, int]:
-        center_lon, center_lat = self.center or self.bounds.center
+    def transform(self) -> tuple[float, float, float]:
+        """(scale, x offset, y offset) taking scaled degrees (X, Y) to dots."""
         scale = self.dots_per_degree
-        x = (lon - center_lon) * self._x_scale * scale + self.cols  # cols*2/2
-        y = (center_lat - lat) * scale + self.rows * 2  # rows*4/2
-        return int(round(x)), int(round(y))
+        focus_lon, focus_lat = self.focus
+        offset_x = self.width / 2 - focus_lon * self.bounds.lon_factor * scale
+        offset_y = self.height / 2 + focus_lat * scale
+        return scale, offset_x, offset_y
 
-    def to_cell(self, lon: float, lat: float) -> tuple[int, int]:
+    def to_dot(self, lon: float, lat: float) -> tuple[float, float]:
+        scale, offset_x, offset_y = self.transform()
+        return lon * self.bounds.lon_factor * scale + offset_x, offset_y - lat * scale
+
+    def to_lonlat(self, x: float, y: float) -> tuple[float, float]:
+        scale, offset_x, offset_y = self.transform()
+        return (x - offset_x) / (self.bounds.lon_factor * scale), (offset_y - y) / scale
+
+    def to_cell(self, lon: float, lat: float) -> tuple[int, int] | None:
+        """The cell (column, row) showing this point, or None when it is off the pane."""
         x, y = self.to_dot(lon, lat)
-        return x // 2, y // 4
+        if 0 <= x < self.width and 0 <= y < self.height:
+            return int(x) // DOTS_X, int(y) // DOTS_Y
+        return None
 
-    def pan(self, dx_cells: float, dy_cells: float) -> Projection:
-        center_lon, center_lat = self.center or self.bounds.center
-        scale = self.dots_per_degree
-        return Projection(
-            self.cols,
-            self.rows,
-            self.bounds,
-            self.zoom,
-            (
-                center_lon + dx_cells * 2 / (scale * self._x_scale),
-                center_lat - dy_cells * 4 / scale,
-            ),
-        )
+    def zoomed(self, zoom: float) -> Viewport:
+        return Viewport(self.cols, self.rows, self.bounds, zoom, self.center)
+
+    def resized(self, cols: int, rows: int) -> Viewport:
+        return Viewport(cols, rows, self.bounds, self.zoom, self.center)
+
+    def centred_on(self, lon: float, lat: float) -> Viewport:
+        """Focus on a point, kept inside `bounds` so the map cannot be lost off-screen."""
+        bounds = self.bounds
+        lon = min(max(lon, bounds.lon_min), bounds.lon_max)
+        lat = min(max(lat, bounds.lat_min), bounds.lat_max)
+        return Viewport(self.cols, self.rows, bounds, self.zoom, (lon, lat))
+
+    def panned(self, columns: float, rows: float) -> Viewport:
+        """Move the view by whole cells (positive: east and south)."""
+        focus_x, focus_y = self.to_dot(*self.focus)
+        return self.centred_on(*self.to_lonlat(focus_x + columns * DOTS_X, focus_y + rows * DOTS_Y))
 
 
-class DotCanvas:
-    """Dots with a tone per cell (the last tone drawn in a cell wins)."""
+def clip_segment(
+    x0: float, y0: float, x1: float, y1: float, width: float, height: float
+) -> tuple[float, float, float, float] | None:
+    """Liang–Barsky: the part of a segment inside [0, width) × [0, height), or None."""
+    right = width - 1e-9
+    bottom = height - 1e-9
+    dx = x1 - x0
+    dy = y1 - y0
+    enter, leave = 0.0, 1.0
+    for step, room in ((-dx, x0), (dx, right - x0), (-dy, y0), (dy, bottom - y0)):
+        if step == 0:
+            if room < 0:
+                return None
+            continue
+        ratio = room / step
+        if step < 0:
+            if ratio > leave:
+                return None
+            enter = max(enter, ratio)
+        else:
+            if ratio < enter:
+                return None
+            leave = min(leave, ratio)
+    if enter > leave:
+        return None
+    return x0 + enter * dx, y0 + enter * dy, x0 + leave * dx, y0 + leave * dy
 
-    def __init__(self, cols: int, rows: int) -> None:
-        self.cols = max(0, cols)
-        self.rows = max(0, rows)
+
+@dataclass(slots=True)
+class Raster:
+    """Line dots per cell, and which filled shape owns each cell's centre."""
+
+    cols: int
+    rows: int
+    bits: bytearray = field(init=False)
+    owner: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cols = max(0, self.cols)
+        self.rows = max(0, self.rows)
         self.bits = bytearray(self.cols * self.rows)
-        self.tones: list[str] = [""] * (self.cols * self.rows)
+        self.owner = [NO_OWNER] * (self.cols * self.rows)
 
-    def set(self, x: int, y: int, tone: str) -> None:
-        if 0 <= x < self.cols * 2 and 0 <= y < self.rows * 4:
-            cell = (y // 4) * self.cols + x // 2
-            self.bits[cell] |= BRAILLE_BITS[(x % 2, y % 4)]
-            self.tones[cell] = tone
+    def set_dot(self, x: int, y: int) -> None:
+        if 0 <= x < self.cols * DOTS_X and 0 <= y < self.rows * DOTS_Y:
+            self.bits[(y >> 2) * self.cols + (x >> 1)] |= DOT_BITS[y & 3][x & 1]
 
-    def line(self, x0: int, y0: int, x1: int, y1: int, tone: str) -> None:
-        """Bresenham, clipped by `set`; skips lines wholly off the canvas."""
-        width, height = self.cols * 2, self.rows * 4
-        if (x0 < 0 and x1 < 0) or (y0 < 0 and y1 < 0):
+    def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        """Bresenham between the dots of two points, clipped to the canvas first."""
+        clipped = clip_segment(x0, y0, x1, y1, self.cols * DOTS_X, self.rows * DOTS_Y)
+        if clipped is None:
             return
-        if (x0 >= width and x1 >= width) or (y0 >= height and y1 >= height):
-            return
-        dx, dy = abs(x1 - x0), -abs(y1 - y0)
-        sx = 1 if x0 < x1 else -1
-        sy = 1 if y0 < y1 else -1
+        ax, ay, bx, by = (int(value) for value in clipped)
+        bits = self.bits
+        cols = self.cols
+        dx = abs(bx - ax)
+        dy = -abs(by - ay)
+        sx = 1 if ax < bx else -1
+        sy = 1 if ay < by else -1
         error = dx + dy
-        for _ in range(dx - dy + 1):
-            self.set(x0, y0, tone)
-            if x0 == x1 and y0 == y1:
+        while True:
+            bits[(ay >> 2) * cols + (ax >> 1)] |= DOT_BITS[ay & 3][ax & 1]
+            if ax == bx and ay == by:
                 return
             double = 2 * error
             if double >= dy:
                 error += dy
-                x0 += sx
+                ax += sx
             if double <= dx:
                 error += dx
-                y0 += sy
+                ay += sy
 
-    def polyline(self, points: Sequence[tuple[int, int]], tone: str) -> None:
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-            self.line(x0, y0, x1, y1, tone)
+    def fill(self, rings: Sequence[Sequence[tuple[float, float]]], owner: int) -> None:
+        """Claim the cells whose centre lies inside the rings (even-odd, so holes stay out)."""
+        cols, rows = self.cols, self.rows
+        crossings: dict[int, list[float]] = {}
+        for ring in rings:
+            for (xa, ya), (xb, yb) in zip(ring, ring[1:], strict=False):
+                if ya == yb:
+                    continue
+                low, high = (ya, yb) if ya < yb else (yb, ya)
+                # Row r's centre line is y = 4r + 2; half-open [low, high) counts a shared
+                # vertex once.
+                first = max(0, ceil((low - 2) / DOTS_Y))
+                last = min(rows - 1, ceil((high - 2) / DOTS_Y) - 1)
+                slope = (xb - xa) / (yb - ya)
+                for row in range(first, last + 1):
+                    crossings.setdefault(row, []).append(xa + (row * DOTS_Y + 2 - ya) * slope)
+        owners = self.owner
+        for row, xs in crossings.items():
+            xs.sort()
+            base = row * cols
+            for start, end in zip(xs[::2], xs[1::2], strict=False):
+                # Column c's centre is x = 2c + 1.
+                first = max(0, ceil((start - 1) / DOTS_X))
+                last = min(cols - 1, ceil((end - 1) / DOTS_X) - 1)
+                for col in range(first, last + 1):
+                    owners[base + col] = owner
 
-    def rows_of_cells(self, braille: bool = True) -> list[list[tuple[str, str]]]:
-        """Each row as (character, tone) per cell."""
-        glyph = braille_char if braille else quadrant_char
-        result = []
-        for row in range(self.rows):
-            start = row * self.cols
-            result.append(
-                [
-                    (glyph(self.bits[start + col]), self.tones[start + col])
-                    for col in range(self.cols)
-                ]
-            )
-        return result
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    owner: int  # index in OutlineLayer.codes, or NO_OWNER for a shape only outlined
+    rings: tuple[tuple[tuple[float, float], ...], ...]  # in scaled degrees
+    box: tuple[float, float, float, float]  # X min, Y min, X max, Y max
+
+
+class OutlineLayer:
+    """Outlines projected once; `rasterize` draws them for any viewport.
+
+    Village polygons are filled (their cells take the village's tone) and outlined; the
+    other levels are outlined only. Districts are left out when villages are given,
+    since their borders are village borders too.
+    """
+
+    def __init__(self, shapes: Sequence[Outline], bounds: Bounds | None = None) -> None:
+        if not shapes:
+            raise ValueError("no outlines to draw")
+        self.bounds = bounds or bounds_of(
+            point for shape in shapes for polygon in shape.polygons for point in polygon[0]
+        )
+        factor = self.bounds.lon_factor
+        has_villages = any(shape.level == "village" for shape in shapes)
+        self.codes: list[str] = []
+        self._shapes: list[_Shape] = []
+        for shape in shapes:
+            if has_villages and shape.level == "district":
+                continue
+            owner = NO_OWNER
+            if shape.level == "village":
+                owner = len(self.codes)
+                self.codes.append(shape.code)
+            for polygon in shape.polygons:
+                rings = tuple(tuple((lon * factor, -lat) for lon, lat in ring) for ring in polygon)
+                xs = [x for ring in rings for x, _ in ring]
+                ys = [y for ring in rings for _, y in ring]
+                self._shapes.append(_Shape(owner, rings, (min(xs), min(ys), max(xs), max(ys))))
+
+    def rasterize(self, viewport: Viewport) -> Raster:
+        raster = Raster(viewport.cols, viewport.rows)
+        scale, offset_x, offset_y = viewport.transform()
+        # In scaled degrees Y is −lat, so the viewport's y offset applies as it is.
+        width, height = viewport.width, viewport.height
+        for shape in self._shapes:
+            x_min, y_min, x_max, y_max = shape.box
+            if (
+                x_max * scale + offset_x < 0
+                or x_min * scale + offset_x >= width
+                or y_max * scale + offset_y < 0
+                or y_min * scale + offset_y >= height
+            ):
+                continue
+            dot_rings = [
+                [(x * scale + offset_x, y * scale + offset_y) for x, y in ring]
+                for ring in shape.rings
+            ]
+            if shape.owner != NO_OWNER:
+                raster.fill(dot_rings, shape.owner)
+            for ring in dot_rings:
+                for (xa, ya), (xb, yb) in zip(ring, ring[1:], strict=False):
+                    raster.line(xa, ya, xb, yb)
+        return raster
+
+
+def compose_row(
+    raster: Raster,
+    row: int,
+    charset: str,
+    owner_tones: Sequence[str],
+    owner_fills: Sequence[int],
+    outside_tone: str,
+) -> list[tuple[str, str]]:
+    """One row as (character, tone) per cell: line dots plus the owner's risk hatching."""
+    glyphs = GLYPHS[charset]
+    braille = charset == "braille"
+    start = row * raster.cols
+    bits = raster.bits
+    owners = raster.owner
+    cells: list[tuple[str, str]] = []
+    for col in range(raster.cols):
+        owner = owners[start + col]
+        cell_bits = bits[start + col]
+        if owner == NO_OWNER:
+            cells.append((glyphs[cell_bits], outside_tone))
+            continue
+        level = owner_fills[owner]
+        parity = (col + row) & 1
+        if braille:
+            char = glyphs[cell_bits | FILL_DOTS[level][parity]]
+        elif cell_bits:
+            char = glyphs[cell_bits]
+        else:
+            char = FILL_BLOCKS[level][parity] or " "
+        cells.append((char, owner_tones[owner]))
+    return cells
+
+
+def runs(
+    cells: Sequence[tuple[str, str]], overlay: Mapping[int, tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Adjacent cells of one tone joined into (text, tone) runs, overlay cells on top."""
+    result: list[tuple[str, str]] = []
+    text: list[str] = []
+    tone = ""
+    for col, cell in enumerate(cells):
+        char, cell_tone = overlay.get(col, cell)
+        if cell_tone != tone and text:
+            result.append(("".join(text), tone))
+            text = []
+        tone = cell_tone
+        text.append(char)
+    if text:
+        result.append(("".join(text), tone))
+    return result

@@ -1,248 +1,517 @@
-"""The kabupaten map: village outlines coloured by risk, incidents, units.
+"""The kabupaten map: villages hatched and coloured by risk, incidents, units.
 
-The outlines are rasterised once per size, zoom and pan; a redraw for moved units or
-new incidents only lays markers over that cached layer.
+Two layers. The outline layer (village borders, risk hatching) is rasterised once per
+size, zoom and pan and kept as ready Strips; risk changes only re-tone it. The marker
+layer (incidents, units, the selection) is rebuilt from the state on each `apply`, and
+only the rows whose markers changed are repainted.
+
+Attributes down: the app calls `show(state)`, `apply(changes)` and sets
+`selected_incident_id`; the words come in through `labels` (the console's catalogue owns
+them). Colours are component classes over theme variables, and every distinction also
+has a shape (hatching density, glyph, reverse video) so it survives NO_COLOR.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from functools import cache
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.geometry import Region
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from pilkades_tui.console.canvas import Bounds, DotCanvas, Projection, bounds_of
-from pilkades_tui.console.i18n import Catalogue
-from pilkades_tui.domain.models import OfficerStatus, Risk
+from pilkades_tui.console.canvas import (
+    GLYPHS,
+    OutlineLayer,
+    Raster,
+    Viewport,
+    check_charset,
+    compose_row,
+    runs,
+)
+from pilkades_tui.domain.models import Incident, OfficerStatus, Risk
 from pilkades_tui.domain.state import Changes, ElectionState
 from pilkades_tui.scenario.geography import Outline, outlines
 
-ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
-PAN_STEP_CELLS = 8
+ZOOM_LEVELS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
+# A pan moves the view by this share of its width or height, whatever the zoom.
+PAN_SHARE = 0.25
 RECOMMENDED_SHOWN = 3
+# Below this many rows the legend would leave too little map; it is dropped.
+LEGEND_MIN_HEIGHT = 6
+
+LABEL_KEYS = (
+    "title",
+    "low",
+    "medium",
+    "high",
+    "incident",
+    "unit",
+    "moving",
+    "on_scene",
+    "recommended",
+    "selected",
+    "zoom",
+    "keys",
+)
+DEFAULT_LABELS: dict[str, str] = {
+    "title": "Map",
+    "low": "low",
+    "medium": "medium",
+    "high": "high risk",
+    "incident": "incident (priority)",
+    "unit": "unit",
+    "moving": "moving",
+    "on_scene": "on scene",
+    "recommended": "recommended",
+    "selected": "selected",
+    "zoom": "zoom {zoom}×",  # {zoom}: the zoom factor, e.g. 1.5
+    "keys": "+/- zoom · arrows/hjkl pan · 0 reset · c centre · o posts",
+}
+
+RISK_ORDER = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
+RISK_FILL = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
+UNRATED_TONE = "map--unrated"
+OUTSIDE_TONE = "map--outside"
+MOVING_STATUSES = frozenset(
+    {OfficerStatus.DISPATCHED, OfficerStatus.EN_ROUTE, OfficerStatus.ESCORTING}
+)
+UNIT_GLYPH = "▲"
+MOVING_GLYPH = "►"
+ON_SCENE_GLYPH = "■"
+
+Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, tone)
 
 
-def _default_outlines() -> tuple[Outline, ...]:
-    return outlines()
+@cache
+def pekalongan_layer() -> OutlineLayer:
+    """The packaged outlines, projected once per process: every pane shares them."""
+    return OutlineLayer(outlines())
 
 
 class MapPane(Widget, can_focus=True):
+    """The map pane. Public API: see the module docstring and the report in the notes."""
+
     COMPONENT_CLASSES = {
-        "map--border",
-        "map--none",
+        OUTSIDE_TONE,
+        UNRATED_TONE,
         "map--low",
         "map--medium",
         "map--high",
         "map--incident",
         "map--incident-urgent",
-        "map--officer",
-        "map--busy",
-        "map--selected",
+        "map--unit",
+        "map--unit-busy",
         "map--recommended",
+        "map--selected",
+        "map--legend",
     }
     DEFAULT_CSS = """
-    MapPane { background: $surface; }
-    MapPane > .map--border { color: $foreground-muted; }
-    MapPane > .map--none { color: $foreground-muted; }
+    MapPane {
+        width: 1fr;
+        height: 1fr;
+        border: round $foreground-muted;
+        &:focus { border: round $accent; }
+    }
+    MapPane > .map--outside { color: $foreground-muted; }
+    MapPane > .map--unrated { color: $foreground-muted; }
     MapPane > .map--low { color: $text-success; }
     MapPane > .map--medium { color: $text-warning; }
-    MapPane > .map--high { color: $text-error; }
+    MapPane > .map--high { color: $text-error; text-style: bold; }
     MapPane > .map--incident { color: $text-warning; text-style: bold; }
-    MapPane > .map--incident-urgent { color: $text-error; text-style: bold reverse; }
-    MapPane > .map--officer { color: $text-primary; }
-    MapPane > .map--busy { color: $text-secondary; }
+    MapPane > .map--incident-urgent { color: $text-error; text-style: bold underline; }
+    MapPane > .map--unit { color: $text-primary; text-style: bold; }
+    MapPane > .map--unit-busy { color: $text-secondary; text-style: bold; }
+    MapPane > .map--recommended { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--selected { color: $text-accent; text-style: bold reverse; }
-    MapPane > .map--recommended { color: $text-accent; text-style: bold; }
+    MapPane > .map--legend { color: $foreground-muted; }
     """
-    BINDINGS = [
-        Binding("plus,equals_sign", "zoom(1)", show=False),
-        Binding("minus", "zoom(-1)", show=False),
-        Binding("left", "pan(-1, 0)", show=False),
-        Binding("right", "pan(1, 0)", show=False),
-        Binding("up", "pan(0, -1)", show=False),
-        Binding("down", "pan(0, 1)", show=False),
-        Binding("0", "reset_view", show=False),
+    BINDINGS: list[BindingType] = [
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False),
+        Binding("minus,underscore", "zoom(-1)", "Zoom out", show=False),
+        Binding("left,h", "pan(-1, 0)", "Pan west", show=False),
+        Binding("right,l", "pan(1, 0)", "Pan east", show=False),
+        Binding("up,k", "pan(0, -1)", "Pan north", show=False),
+        Binding("down,j", "pan(0, 1)", "Pan south", show=False),
+        Binding("0", "reset_view", "Whole kabupaten", show=False),
+        Binding("c", "centre_selected", "Centre on incident", show=False),
+        Binding("o", "toggle_posts", "Units at posts", show=False),
     ]
+
+    charset: reactive[str] = reactive("braille")
+    """`braille` (2x4 dots a cell) or `blocks` (CP437 half blocks, for the Linux console)."""
+    selected_incident_id: reactive[str | None] = reactive(None, repaint=False)
+    """The incident to highlight with its recommended units; None for none."""
+    show_posts: reactive[bool] = reactive(False, repaint=False)
+    """Also show available guards standing at their TPS (hidden: they would cover the map)."""
 
     def __init__(
         self,
-        catalogue: Catalogue,
+        labels: Mapping[str, str] | None = None,
         *,
-        braille: bool = True,
-        shapes: Callable[[], tuple[Outline, ...]] = _default_outlines,
-        id: str | None = None,  # noqa: A002 - Textual's name
+        charset: str = "braille",
+        show_legend: bool = True,
+        shapes: Sequence[Outline] | None = None,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own argument name
+        classes: str | None = None,
+        disabled: bool = False,
     ) -> None:
-        super().__init__(id=id)
-        self.catalogue = catalogue
-        self.braille = braille
-        self.state: ElectionState | None = None
-        self.selected_incident_id: str | None = None
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.labels: dict[str, str] = {**DEFAULT_LABELS, **(labels or {})}
+        self.show_legend = show_legend
+        self._layer = pekalongan_layer() if shapes is None else OutlineLayer(shapes)
+        self._state: ElectionState | None = None
         self.zoom_index = 0
         self.center: tuple[float, float] | None = None
-        self._shapes = shapes()
-        regency = [s for s in self._shapes if s.level == "regency"] or list(self._shapes)
-        self.bounds: Bounds = bounds_of(
-            point for shape in regency for polygon in shape.polygons for point in polygon[0]
-        )
-        self._base_key: tuple | None = None
-        self._base: list[list[tuple[str, str]]] = []
-        self._markers: dict[tuple[int, int], tuple[str, str]] = {}
-        self._risk_key: tuple | None = None
+        self.stale_note = ""
+        # Risk per village, kept from the TPS records incrementally.
+        self._tps_village: dict[str, tuple[str, Risk]] = {}
+        self._village_tps: dict[str, dict[str, Risk]] = {}
         self._village_risk: dict[str, Risk] = {}
+        self._owner_tones: list[str] = []
+        self._owner_fills: list[int] = []
+        self._retone()
+        self._raster: Raster | None = None
+        self._raster_key: tuple[object, ...] | None = None
+        self._base_rows: list[list[tuple[str, str]]] | None = None
+        self._overlay: Overlay = {}
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[str, Style] = {}
+        self._style_base: Style | None = None
+        self.set_reactive(MapPane.charset, check_charset(charset))
 
     # ---- attributes down ---------------------------------------------------------
 
+    @property
+    def state(self) -> ElectionState | None:
+        return self._state
+
+    @state.setter
+    def state(self, state: ElectionState | None) -> None:
+        self.show(state)
+
     def show(self, state: ElectionState | None) -> None:
-        self.state = state
-        self._risk_key = None
-        self.refresh_markers()
+        """A new state (first snapshot or a resync): re-read every record."""
+        self._state = state
+        self._tps_village = {}
+        self._village_tps = {}
+        if state is not None:
+            for tps in state.tps.values():
+                self._tps_village[tps.id] = (tps.village_code, tps.risk)
+                self._village_tps.setdefault(tps.village_code, {})[tps.id] = tps.risk
+        self._village_risk = {
+            code: max(risks.values(), key=RISK_ORDER.__getitem__)
+            for code, risks in self._village_tps.items()
+        }
+        self._retone()
+        self._base_rows = None
+        self._overlay = self._build_overlay()
+        self._repaint_all()
 
     def apply(self, changes: Changes) -> None:
-        if changes.tps:
-            self._risk_key = None  # a risk class could have changed
-        if changes.tps or changes.incidents or changes.officers or changes.positions:
-            self.refresh_markers()
+        """Redraw what `changes` touched: markers always, the outline layer on a risk change."""
+        state = self._state
+        if state is None:
+            return
+        if changes.reloaded:
+            self.show(state)
+            return
+        if changes.tps and self._update_risks(changes.tps, state):
+            self._retone()
+            self._base_rows = None
+            self._overlay = self._build_overlay()
+            self._repaint_all()
+            return
+        if changes.incidents or changes.officers or changes.positions:
+            self._replace_overlay(self._build_overlay())
 
     def select_incident(self, incident_id: str | None) -> None:
-        if incident_id != self.selected_incident_id:
-            self.selected_incident_id = incident_id
-            self.refresh_markers()
+        self.selected_incident_id = incident_id
 
-    # ---- keys --------------------------------------------------------------------
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """New words (a language switch); keys missing from `labels` keep English."""
+        self.labels = {**DEFAULT_LABELS, **labels}
+        self._update_titles()
+        self.refresh()
+
+    def set_stale(self, note: str) -> None:
+        if note != self.stale_note:
+            self.stale_note = note
+            self.set_class(bool(note), "-stale")
+            self._update_titles()
+
+    @property
+    def zoom(self) -> float:
+        return ZOOM_LEVELS[self.zoom_index]
+
+    def viewport(self) -> Viewport:
+        """The projection of the map area (the pane less its legend row)."""
+        cols, rows = self._map_size()
+        return Viewport(max(1, cols), max(1, rows), self._layer.bounds, self.zoom, self.center)
+
+    def cell_of(self, lon: float, lat: float) -> tuple[int, int] | None:
+        """Where a point is drawn, as (column, row) in the content area, if on screen."""
+        cols, rows = self._map_size()
+        if cols < 1 or rows < 1:
+            return None
+        return self.viewport().to_cell(lon, lat)
+
+    # ---- reactives and keys ------------------------------------------------------
+
+    def validate_charset(self, charset: str) -> str:
+        return check_charset(charset)
+
+    def watch_charset(self) -> None:
+        self._base_rows = None
+        self._repaint_all()
+
+    def watch_selected_incident_id(self) -> None:
+        self._replace_overlay(self._build_overlay())
+
+    def watch_show_posts(self) -> None:
+        self._replace_overlay(self._build_overlay())
 
     def action_zoom(self, step: int) -> None:
-        self.zoom_index = max(0, min(len(ZOOMS) - 1, self.zoom_index + step))
-        self._base_key = None
-        self.refresh_markers()
+        index = max(0, min(len(ZOOM_LEVELS) - 1, self.zoom_index + step))
+        if index != self.zoom_index:
+            self.zoom_index = index
+            self._view_changed()
 
-    def action_pan(self, dx: int, dy: int) -> None:
-        projection = self.projection().pan(dx * PAN_STEP_CELLS, dy * PAN_STEP_CELLS)
-        self.center = projection.center
-        self._base_key = None
-        self.refresh_markers()
+    def action_pan(self, east: int, south: int) -> None:
+        viewport = self.viewport()
+        moved = viewport.panned(
+            east * max(1, round(viewport.cols * PAN_SHARE)),
+            south * max(1, round(viewport.rows * PAN_SHARE)),
+        )
+        if moved.center != viewport.focus:
+            self.center = moved.center
+            self._view_changed()
 
     def action_reset_view(self) -> None:
         self.zoom_index = 0
         self.center = None
-        self._base_key = None
-        self.refresh_markers()
+        self._view_changed()
 
-    # ---- drawing -----------------------------------------------------------------
+    def action_centre_selected(self) -> None:
+        incident = self._selected_incident()
+        if incident is not None:
+            self.center = self.viewport().centred_on(incident.lon, incident.lat).center
+            self._view_changed()
 
-    def projection(self) -> Projection:
-        return Projection(
-            max(1, self.size.width),
-            max(1, self.size.height),
-            self.bounds,
-            ZOOMS[self.zoom_index],
-            self.center,
-        )
+    def action_toggle_posts(self) -> None:
+        self.show_posts = not self.show_posts
 
-    def _village_risks(self) -> dict[str, Risk]:
-        if self.state is None:
-            return {}
-        key = (id(self.state), len(self.state.tps))
-        if key != self._risk_key:
-            order = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
-            risks: dict[str, Risk] = {}
-            for tps in self.state.tps.values():
-                held = risks.get(tps.village_code)
-                if held is None or order[tps.risk] > order[held]:
-                    risks[tps.village_code] = tps.risk
-            self._village_risk = risks
-            self._risk_key = key
-            self._base_key = None
-        return self._village_risk
+    # ---- layers ------------------------------------------------------------------
 
-    def _ensure_base(self) -> None:
-        risks = self._village_risks()
-        key = (self.size.width, self.size.height, self.zoom_index, self.center, self.braille,
-               self._risk_key)  # fmt: skip
-        if key == self._base_key:
-            return
-        projection = self.projection()
-        canvas = DotCanvas(self.size.width, self.size.height)
-        for level in ("regency", "district", "village"):
-            for shape in self._shapes:
-                if shape.level != level:
-                    continue
-                if level == "village":
-                    risk = risks.get(shape.code)
-                    tone = f"map--{risk.value}" if risk is not None else "map--none"
+    def _update_risks(self, tps_ids: set[str], state: ElectionState) -> bool:
+        """Fold changed TPS into the village risks; True if any village's risk moved."""
+        touched: set[str] = set()
+        for tps_id in tps_ids:
+            tps = state.tps.get(tps_id)
+            held = self._tps_village.get(tps_id)
+            if held is not None and (tps is None or held != (tps.village_code, tps.risk)):
+                village, _ = held
+                self._village_tps[village].pop(tps_id, None)
+                touched.add(village)
+            if tps is not None and held != (tps.village_code, tps.risk):
+                self._tps_village[tps_id] = (tps.village_code, tps.risk)
+                self._village_tps.setdefault(tps.village_code, {})[tps_id] = tps.risk
+                touched.add(tps.village_code)
+        moved = False
+        for village in touched:
+            risks = self._village_tps.get(village)
+            risk = max(risks.values(), key=RISK_ORDER.__getitem__) if risks else None
+            if risk != self._village_risk.get(village):
+                moved = True
+                if risk is None:
+                    self._village_risk.pop(village, None)
                 else:
-                    tone = "map--border"
-                for polygon in shape.polygons:
-                    for ring in polygon:
-                        canvas.polyline([projection.to_dot(lon, lat) for lon, lat in ring], tone)
-        self._base = canvas.rows_of_cells(self.braille)
-        self._base_key = key
+                    self._village_risk[village] = risk
+        return moved
 
-    def refresh_markers(self) -> None:
-        markers: dict[tuple[int, int], tuple[str, str]] = {}
-        state = self.state
-        if state is not None and self.size.width and self.size.height:
-            projection = self.projection()
-            for officer in state.officers.values():
-                # A guard standing at his TPS is the TPS itself; mobile units and anyone
-                # moving are what the officer needs to see.
-                if officer.status == OfficerStatus.OFF_DUTY:
-                    continue
-                at_post = officer.post_tps_id is not None
-                if at_post and officer.status == OfficerStatus.AVAILABLE:
-                    continue
-                tone = "map--officer" if officer.status == OfficerStatus.AVAILABLE else "map--busy"
-                markers[projection.to_cell(officer.lon, officer.lat)] = ("▴", tone)
-            for incident in state.open_incidents():
-                tone = "map--incident-urgent" if incident.priority <= 2 else "map--incident"
-                markers[projection.to_cell(incident.lon, incident.lat)] = ("●", tone)
-            selected = state.incidents.get(self.selected_incident_id or "")
-            if selected is not None and selected.is_open:
-                for rec in state.recommend(selected, limit=RECOMMENDED_SHOWN):
-                    cell = projection.to_cell(rec.officer.lon, rec.officer.lat)
-                    markers[cell] = ("▲", "map--recommended")
-                markers[projection.to_cell(selected.lon, selected.lat)] = ("◆", "map--selected")
-        self._markers = markers
-        self.border_subtitle = self.catalogue.text("map.zoom", zoom=ZOOMS[self.zoom_index])
+    def _retone(self) -> None:
+        tones: list[str] = []
+        fills: list[int] = []
+        for code in self._layer.codes:
+            risk = self._village_risk.get(code)
+            tones.append(UNRATED_TONE if risk is None else f"map--{risk.value}")
+            fills.append(0 if risk is None else RISK_FILL[risk])
+        self._owner_tones = tones
+        self._owner_fills = fills
+
+    def _map_size(self) -> tuple[int, int]:
+        width, height = self.size
+        if self.show_legend and height >= LEGEND_MIN_HEIGHT:
+            height -= 1
+        return width, height
+
+    def _ensure_base(self) -> list[list[tuple[str, str]]]:
+        cols, rows = self._map_size()
+        key = (cols, rows, self.zoom_index, self.center)
+        if self._raster is None or key != self._raster_key:
+            self._raster = self._layer.rasterize(self.viewport()) if cols and rows else Raster(0, 0)
+            self._raster_key = key
+            self._base_rows = None
+        if self._base_rows is None:
+            raster = self._raster
+            self._base_rows = [
+                compose_row(
+                    raster, row, self.charset, self._owner_tones, self._owner_fills, OUTSIDE_TONE
+                )
+                for row in range(raster.rows)
+            ]
+        return self._base_rows
+
+    def _selected_incident(self) -> Incident | None:
+        if self._state is None or self.selected_incident_id is None:
+            return None
+        return self._state.incidents.get(self.selected_incident_id)
+
+    def _build_overlay(self) -> Overlay:
+        """Markers by cell; later ones cover earlier ones, so the most urgent shows."""
+        state = self._state
+        overlay: Overlay = {}
+        cols, rows = self._map_size()
+        if state is None or cols < 1 or rows < 1:
+            return overlay
+        viewport = self.viewport()
+        scale, offset_x, offset_y = viewport.transform()
+        factor = viewport.bounds.lon_factor
+        width, height = viewport.width, viewport.height
+
+        def put(lon: float, lat: float, glyph: str, tone: str) -> None:
+            x = lon * factor * scale + offset_x
+            y = offset_y - lat * scale
+            if 0 <= x < width and 0 <= y < height:
+                overlay.setdefault(int(y) >> 2, {})[int(x) >> 1] = (glyph, tone)
+
+        for officer in state.officers.values():
+            status = officer.status
+            if status == OfficerStatus.OFF_DUTY:
+                continue
+            if status == OfficerStatus.AVAILABLE:
+                if officer.post_tps_id is None or self.show_posts:
+                    put(officer.lon, officer.lat, UNIT_GLYPH, "map--unit")
+            elif status == OfficerStatus.ON_SCENE:
+                put(officer.lon, officer.lat, ON_SCENE_GLYPH, "map--unit-busy")
+            else:
+                put(officer.lon, officer.lat, MOVING_GLYPH, "map--unit-busy")
+        # open_incidents() is most urgent first; drawn in reverse so P1 ends on top.
+        for incident in reversed(state.open_incidents()):
+            tone = "map--incident-urgent" if incident.priority <= 2 else "map--incident"
+            put(incident.lon, incident.lat, str(incident.priority), tone)
+        selected = self._selected_incident()
+        if selected is not None:
+            if selected.is_open:
+                for recommendation in state.recommend(selected, limit=RECOMMENDED_SHOWN):
+                    unit = recommendation.officer
+                    put(unit.lon, unit.lat, UNIT_GLYPH, "map--recommended")
+            put(selected.lon, selected.lat, str(selected.priority), "map--selected")
+        return overlay
+
+    def _replace_overlay(self, overlay: Overlay) -> None:
+        old = self._overlay
+        self._overlay = overlay
+        if not self.is_mounted:
+            return
+        width = self.size.width
+        for row in old.keys() | overlay.keys():
+            if old.get(row) != overlay.get(row):
+                self._strips.pop(row, None)
+                self.refresh(Region(0, row, width, 1))
+
+    def _view_changed(self) -> None:
+        self._overlay = self._build_overlay()
+        self._repaint_all()
+
+    def _repaint_all(self) -> None:
+        self._strips.clear()
+        self._update_titles()
         self.refresh()
 
-    def on_resize(self) -> None:
-        self._base_key = None
-        self.refresh_markers()
+    def _update_titles(self) -> None:
+        self.border_title = self.labels["title"]
+        zoom = f"{self.zoom:g}"
+        parts = [self.labels["zoom"].format(zoom=zoom), self.labels["keys"]]
+        if self.stale_note:
+            parts.insert(0, self.stale_note)
+        self.border_subtitle = " · ".join(parts)
+
+    # ---- Textual -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._update_titles()
+
+    def on_resize(self, event: Resize) -> None:
+        self._overlay = self._build_overlay()
+        self._repaint_all()
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        self._strips.clear()
+        super().notify_style_update()
+
+    def _style(self, tone: str) -> Style:
+        style = self._styles.get(tone)
+        if style is None:
+            style = self._style_base_now() + self.get_component_rich_style(tone, partial=True)
+            self._styles[tone] = style
+        return style
+
+    def _style_base_now(self) -> Style:
+        base = self.rich_style
+        if base != self._style_base:
+            self._style_base = base
+            self._styles.clear()
+            self._strips.clear()
+        return base
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        self._ensure_base()
-        if y >= len(self._base):
-            return Strip.blank(width, self.rich_style)
-        row = self._base[y]
+        base_style = self._style_base_now()
+        strip = self._strips.get(y)
+        if strip is not None and strip.cell_length == width:
+            return strip
+        cols, rows = self._map_size()
+        if y < rows:
+            base = self._ensure_base()
+            cells = base[y] if y < len(base) else []
+            segments = [
+                Segment(text, self._style(tone))
+                for text, tone in runs(cells, self._overlay.get(y, {}))
+            ]
+            strip = Strip(segments).adjust_cell_length(width, base_style)
+        elif self.show_legend and y == rows:
+            strip = Strip(self._legend_segments()).crop(0, width)
+            strip = strip.adjust_cell_length(width, base_style)
+        else:
+            strip = Strip.blank(width, base_style)
+        self._strips[y] = strip
+        return strip
+
+    def _legend_segments(self) -> list[Segment]:
+        labels = self.labels
+        swatch = GLYPHS[self.charset][0xFF]
+        items = [
+            (swatch, "map--low", labels["low"]),
+            (swatch, "map--medium", labels["medium"]),
+            (swatch, "map--high", labels["high"]),
+            ("1-4", "map--incident-urgent", labels["incident"]),
+            (UNIT_GLYPH, "map--unit", labels["unit"]),
+            (MOVING_GLYPH, "map--unit-busy", labels["moving"]),
+            (ON_SCENE_GLYPH, "map--unit-busy", labels["on_scene"]),
+            (UNIT_GLYPH, "map--recommended", labels["recommended"]),
+            ("1", "map--selected", labels["selected"]),
+        ]
+        text_style = self._style("map--legend")
         segments: list[Segment] = []
-        run_text: list[str] = []
-        run_tone = None
-        styles: dict[str, Style] = {}
-
-        def flush() -> None:
-            if run_text:
-                style = styles.get(run_tone or "")
-                if style is None:
-                    style = self.rich_style + (
-                        self.get_component_rich_style(run_tone) if run_tone else Style()
-                    )
-                    styles[run_tone or ""] = style
-                segments.append(Segment("".join(run_text), style))
-
-        markers = self._markers
-        for x in range(min(width, len(row))):
-            char, tone = markers.get((x, y)) or row[x]
-            if tone != run_tone:
-                flush()
-                run_text = []
-                run_tone = tone
-            run_text.append(char)
-        flush()
-        return Strip(segments, width).adjust_cell_length(width, self.rich_style)
-
-    def legend(self) -> str:
-        return self.catalogue.text("map.legend")
+        for glyph, tone, label in items:
+            segments.append(Segment(glyph, self._style(tone)))
+            segments.append(Segment(f" {label}  ", text_style))
+        return segments

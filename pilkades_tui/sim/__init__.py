@@ -1,0 +1,1 @@
+"""The simulated election day: a client of the hub's public API."""

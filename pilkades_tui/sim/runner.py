@@ -1,0 +1,450 @@
+"""Plays the day against a hub through its public API, as the field would.
+
+Field reporters and GPS devices only ever use the hub's HTTP commands (through
+feed.commands.HubCommands); the feed (feed.client.FeedClient) tells the simulator
+what the consoles decided, so an assigned unit drives to the incident, reports
+`on_scene`, and clears it after a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pilkades_tui.domain.clock import WIB, wib_now
+from pilkades_tui.domain.geo import haversine_km
+from pilkades_tui.domain.models import (
+    ElectionPhase,
+    OfficerKind,
+    OfficerStatus,
+    TpsPhase,
+)
+from pilkades_tui.domain.recommend import ROAD_FACTOR, SPEED_KMH
+from pilkades_tui.domain.state import Changes, ElectionState
+from pilkades_tui.feed.client import FeedClient, FeedStopped
+from pilkades_tui.feed.commands import HubCommands
+from pilkades_tui.feed.results import CommandResult, Outcome
+from pilkades_tui.sim.day import (
+    DAY_START,
+    IncidentPlan,
+    TpsPlan,
+    at_clock,
+    incidents_due,
+    phase_at,
+    pick_incident,
+    plan_tps,
+)
+
+TICK_S = 0.25  # real seconds between steps of the simulated world
+WORKERS = 8  # requests in flight at once
+POSITION_EVERY = timedelta(minutes=2)  # GPS fix interval of a moving unit
+PATROL_SHARE_MOVING = 0.5  # patrol units driving between villages at a time
+ESCORT_SHARE = 0.35  # TPS whose ballots a guard escorts in the morning
+DONE_GRACE = timedelta(minutes=30)
+# Routine TPS reports may use this share of the request budget; at high speeds the
+# interval between a TPS's reports stretches so field reports are never starved.
+ROUTINE_SHARE = 0.4
+URGENT, ROUTINE, FIX = 0, 1, 2
+
+Job = Callable[[], Awaitable[CommandResult]]
+
+
+class SimulatorError(Exception):
+    """The hub cannot be used (unreachable at start, token refused); for a person."""
+
+
+class SimClock:
+    """Simulated WIB time: `start` at the moment of creation, `speed` times real time."""
+
+    def __init__(
+        self,
+        start: datetime,
+        speed: float,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.start = start
+        self.speed = speed
+        self._monotonic = monotonic
+        self._origin = monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(self._monotonic() - self._origin) * self.speed)
+
+
+class Pacer:
+    """A token bucket, so the simulator stays under the hub's per-token rate limit."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = rate
+        self.stamp = time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def try_take(self) -> bool:
+        self._refill()
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    async def take(self) -> None:
+        while not self.try_take():
+            await asyncio.sleep(1 / self.rate)
+
+
+@dataclass(slots=True)
+class Movement:
+    officer_id: str
+    lat: float
+    lon: float
+    target_lat: float
+    target_lon: float
+    speed_kmh: float
+    next_fix: datetime
+    incident_id: str | None = None  # driving to an incident (else patrol or return)
+
+
+class Simulator:
+    def __init__(
+        self,
+        hub_url: str,
+        token: str,
+        *,
+        speed: float = 60.0,
+        seed: int = 2022,
+        start: datetime | None = None,
+        requests_per_s: float = 60.0,
+        on_log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.hub_url = hub_url
+        self.token = token
+        self.rng = random.Random(seed)
+        today = wib_now().date()
+        self.clock = SimClock(start or at_clock(today, DAY_START), speed)
+        self.pacer = Pacer(requests_per_s)
+        self.on_log = on_log or (lambda line: None)
+        self.commands = HubCommands(hub_url, token, timeout=10.0)
+        self.feed = FeedClient(hub_url, token, on_changes=self._on_changes)
+        # Field reports and unit moves go before routine TPS updates, GPS fixes last.
+        self.jobs: asyncio.PriorityQueue[tuple[int, int, Job]] = asyncio.PriorityQueue()
+        self.job_count = 0
+        self.plans: dict[str, TpsPlan] = {}
+        self.next_report: dict[str, datetime] = {}
+        self.reported_phase: dict[str, TpsPhase] = {}
+        self.sent_phase: ElectionPhase | None = None
+        self.escort_end: dict[str, datetime] = {}  # guard → when his escort ends
+        self.escorting: set[str] = set()
+        self.moving: dict[str, Movement] = {}
+        self.clear_at: dict[str, tuple[datetime, str]] = {}  # incident → (when, officer)
+        self.false_reports: set[str] = set()
+        self.tracked_assignments: set[tuple[str, str]] = set()
+        self.last_step: datetime | None = None
+        self.report_floor = timedelta(0)
+        self.sent = 0
+        self.failed = 0
+        self.incidents_reported = 0
+
+    # ---- running -----------------------------------------------------------------
+
+    @property
+    def state(self) -> ElectionState | None:
+        return self.feed.state
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        feed_task = asyncio.create_task(self.feed.run())
+        workers = [asyncio.create_task(self._worker()) for _ in range(WORKERS)]
+        try:
+            try:
+                await self.feed.wait_live(30.0)
+            except FeedStopped:
+                raise SimulatorError(
+                    f"the hub refused the token: {self.feed.status.last_error}"
+                ) from None
+            except TimeoutError:
+                raise SimulatorError(
+                    f"cannot reach the hub at {self.hub_url}: {self.feed.status.last_error}"
+                ) from None
+            self._plan()
+            self.on_log(f"simulated day starts at {self.clock.now():%H:%M} WIB")
+            while not stop.is_set():
+                now = self.clock.now()
+                self.step(now)
+                if self.sent_phase == ElectionPhase.DONE and self._day_over(now):
+                    self.on_log("the day is done")
+                    await self.jobs.join()
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), TICK_S)
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await self.feed.close()
+            feed_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await feed_task
+            await self.commands.aclose()
+
+    def _day_over(self, now: datetime) -> bool:
+        day = self.clock.start.date()
+        return now >= at_clock(day, DAY_START) + timedelta(hours=15) + DONE_GRACE and not (
+            self.moving or self.clear_at
+        )
+
+    async def _worker(self) -> None:
+        while True:
+            _rank, _number, job = await self.jobs.get()
+            try:
+                await self.pacer.take()
+                result = await job()
+                self.sent += 1
+                if result.outcome is not Outcome.ACCEPTED:
+                    self.failed += 1
+            except Exception as error:  # noqa: BLE001 - one failed report never stops the day
+                self.failed += 1
+                self.on_log(f"request failed: {error}")
+            finally:
+                self.jobs.task_done()
+
+    def send(self, job: Job, *, rank: int = URGENT) -> None:
+        """Queue a request; a GPS fix (rank FIX) is dropped when we are behind."""
+        if rank == FIX and self.jobs.qsize() > WORKERS:
+            return
+        self.job_count += 1
+        self.jobs.put_nowait((rank, self.job_count, job))
+
+    def send_status(self, officer_id: str, status: OfficerStatus, note: str) -> None:
+        self.send(lambda: self.commands.officer_status(officer_id, status.value, note=note))
+
+    def send_action(self, incident_id: str, action: str, note: str, **fields: str) -> None:
+        self.send(lambda: self.commands.incident_action(incident_id, action, note=note, **fields))
+
+    # ---- the plan ------------------------------------------------------------------
+
+    def _plan(self) -> None:
+        state = self.state
+        assert state is not None
+        day = self.clock.start.date()
+        for tps_id in sorted(state.tps):
+            tps = state.tps[tps_id]
+            self.plans[tps_id] = plan_tps(self.rng, tps_id, tps.voters, day)
+            self.reported_phase[tps_id] = tps.phase
+            self.next_report[tps_id] = at_clock(day, DAY_START) + timedelta(
+                minutes=self.rng.uniform(30, 75)
+            )
+        self.sent_phase = state.phase.phase if state.phase.version > 1 else None
+        budget = max(1.0, self.pacer.rate * ROUTINE_SHARE)
+        self.report_floor = timedelta(seconds=len(self.plans) / budget * self.clock.speed)
+        for tps_id in sorted(state.tps):
+            guards = state.tps[tps_id].officer_ids
+            if guards and self.rng.random() < ESCORT_SHARE:
+                end = at_clock(day, DAY_START) + timedelta(minutes=self.rng.uniform(40, 60))
+                self.escort_end.setdefault(guards[-1], end)
+
+    # ---- one step of the world -----------------------------------------------------
+
+    def step(self, now: datetime) -> None:
+        """Everything that should have happened by `now` since the last step."""
+        state = self.state
+        if state is None:
+            return
+        elapsed = (now - self.last_step).total_seconds() if self.last_step else 0.0
+        self.last_step = now
+        self._phase(now)
+        self._escort(now, state)
+        self._tps_reports(now)
+        self._report_incidents(now, elapsed, state)
+        self._patrols(now, state)
+        self._move(now, elapsed)
+        self._clear(now)
+
+    def _phase(self, now: datetime) -> None:
+        phase = phase_at(now)
+        if phase is None or phase == self.sent_phase:
+            return
+        self.sent_phase = phase
+        self.on_log(f"{now:%H:%M} phase {phase.value}")
+        self.send(lambda: self.commands.set_phase(phase.value, note="Sesuai jadwal"))
+
+    def _escort(self, now: datetime, state: ElectionState) -> None:
+        """From 06:00 some guards escort the ballots to their TPS, back by 06:30."""
+        if now < at_clock(now.date(), DAY_START) + timedelta(minutes=30):
+            return
+        for officer_id, end in list(self.escort_end.items()):
+            officer = state.officers.get(officer_id)
+            starting = officer is not None and officer_id not in self.escorting and now < end
+            if starting and officer.status == OfficerStatus.AVAILABLE:
+                self.escorting.add(officer_id)
+                self.send_status(officer_id, OfficerStatus.ESCORTING, "Mengawal logistik ke TPS")
+                continue
+            if officer is None or now >= end:
+                if officer_id in self.escorting:
+                    self.send_status(officer_id, OfficerStatus.AVAILABLE, "Logistik tiba di TPS")
+                self.escorting.discard(officer_id)
+                del self.escort_end[officer_id]
+
+    def _tps_reports(self, now: datetime) -> None:
+        for tps_id, plan in self.plans.items():
+            phase = plan.phase_at(now)
+            due = self.next_report[tps_id]
+            if now < due and phase == self.reported_phase[tps_id]:
+                continue
+            self.reported_phase[tps_id] = phase
+            self.next_report[tps_id] = now + max(plan.report_every, self.report_floor)
+            ballots = plan.ballots_at(now)
+            health = plan.health if phase == TpsPhase.VOTING else None
+            self.send(
+                lambda t=tps_id, p=phase, b=ballots, h=health: self.commands.tps_status(
+                    t, phase=p.value, ballots_cast=b, health_protocol=h
+                ),
+                rank=ROUTINE,
+            )
+
+    def _report_incidents(self, now: datetime, elapsed: float, state: ElectionState) -> None:
+        phase = phase_at(now)
+        if phase is None or elapsed <= 0:
+            return
+        count = incidents_due(self.rng, phase, elapsed)
+        if not count:
+            return
+        bhabin = {o.post_tps_id: o.id for o in state.officers.values() if "-B" in o.id}
+        places = [
+            (tps.id, tps.name, tps.village, tps.risk, bhabin.get(tps.id))
+            for tps in state.tps.values()
+        ]
+        places.sort()
+        for _ in range(count):
+            plan = pick_incident(self.rng, phase, places)
+            self.send(lambda p=plan: self._post_incident(p))
+
+    async def _post_incident(self, plan: IncidentPlan) -> CommandResult:
+        result = await self.commands.new_incident(
+            category=plan.category.value,
+            description=plan.description,
+            reported_by=plan.reported_by,
+            tps_id=plan.tps_id,
+        )
+        if result.outcome is Outcome.ACCEPTED and result.record is not None:
+            self.incidents_reported += 1
+            incident_id = str(result.record.get("id"))
+            if plan.false_report:
+                self.false_reports.add(incident_id)
+            self.on_log(f"incident {incident_id}: {plan.category.value} at {plan.tps_id}")
+        return result
+
+    def _patrols(self, now: datetime, state: ElectionState) -> None:
+        for officer in state.officers.values():
+            if officer.kind != OfficerKind.VEHICLE or officer.id in self.moving:
+                continue
+            if officer.status != OfficerStatus.AVAILABLE:
+                continue
+            if self.rng.random() > PATROL_SHARE_MOVING * TICK_S / 60:
+                continue
+            district = state.officer_district(officer)
+            candidates = state.tps_in_district(district) if district else []
+            if not candidates:
+                continue
+            target = min(candidates, key=lambda t: t.id) if len(candidates) == 1 else (
+                self.rng.choice(sorted(candidates, key=lambda t: t.id)))  # fmt: skip
+            self._start_moving(officer.id, target.lat, target.lon, None, now)
+
+    def _start_moving(
+        self, officer_id: str, lat: float, lon: float, incident_id: str | None, now: datetime
+    ) -> None:
+        state = self.state
+        assert state is not None
+        officer = state.officers[officer_id]
+        self.moving[officer_id] = Movement(
+            officer_id=officer_id,
+            lat=officer.lat,
+            lon=officer.lon,
+            target_lat=lat,
+            target_lon=lon,
+            speed_kmh=SPEED_KMH[officer.kind] / ROAD_FACTOR,
+            next_fix=now,
+            incident_id=incident_id,
+        )
+
+    def _move(self, now: datetime, elapsed: float) -> None:
+        for officer_id, move in list(self.moving.items()):
+            remaining = haversine_km(move.lat, move.lon, move.target_lat, move.target_lon)
+            step = move.speed_kmh * elapsed / 3600
+            if step >= remaining or remaining < 0.01:
+                move.lat, move.lon = move.target_lat, move.target_lon
+                del self.moving[officer_id]
+                self._send_fix(move, now)
+                if move.incident_id is not None:
+                    self._arrive(move, now)
+                continue
+            fraction = step / remaining
+            move.lat += (move.target_lat - move.lat) * fraction
+            move.lon += (move.target_lon - move.lon) * fraction
+            if now >= move.next_fix:
+                move.next_fix = now + POSITION_EVERY
+                self._send_fix(move, now)
+
+    def _send_fix(self, move: Movement, now: datetime) -> None:
+        lat, lon, at = round(move.lat, 6), round(move.lon, 6), now.astimezone(WIB)
+        self.send(
+            lambda: self.commands.officer_position(move.officer_id, lat, lon, at=at.isoformat()),
+            rank=URGENT if move.incident_id is not None else FIX,
+        )
+
+    def _arrive(self, move: Movement, now: datetime) -> None:
+        incident_id = move.incident_id
+        assert incident_id is not None
+        self.send_status(move.officer_id, OfficerStatus.ON_SCENE, "Tiba di lokasi")
+        minutes = self.rng.uniform(5, 15) if incident_id in self.false_reports else (
+            self.rng.uniform(10, 45))  # fmt: skip
+        self.clear_at.setdefault(incident_id, (now + timedelta(minutes=minutes), move.officer_id))
+
+    def _clear(self, now: datetime) -> None:
+        state = self.state
+        assert state is not None
+        for incident_id, (when, _officer) in list(self.clear_at.items()):
+            if now < when:
+                continue
+            del self.clear_at[incident_id]
+            incident = state.incidents.get(incident_id)
+            if incident is None or not incident.is_open:
+                continue
+            if incident_id in self.false_reports:
+                self.send_action(
+                    incident_id, "verify", "Dicek di lokasi: laporan tidak benar", verdict="invalid"
+                )
+            else:
+                self.send_action(incident_id, "resolve", "Situasi kondusif, massa membubarkan diri")
+
+    # ---- what the consoles decided ------------------------------------------------
+
+    def _on_changes(self, changes: Changes) -> None:
+        state = self.state
+        if state is None or self.last_step is None:
+            return
+        for officer_id in changes.officers:
+            officer = state.officers.get(officer_id)
+            if officer is None or officer.incident_id is None:
+                continue
+            if officer.status != OfficerStatus.DISPATCHED:
+                continue
+            assignment = (officer_id, officer.incident_id)
+            if assignment in self.tracked_assignments:
+                continue
+            self.tracked_assignments.add(assignment)
+            incident = state.incidents.get(officer.incident_id)
+            if incident is None:
+                continue
+            self.on_log(f"{officer_id} dispatched to {incident.id}: en route")
+            self.send_status(officer_id, OfficerStatus.EN_ROUTE, "Meluncur ke lokasi")
+            self._start_moving(officer_id, incident.lat, incident.lon, incident.id, self.last_step)
