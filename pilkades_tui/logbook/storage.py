@@ -84,7 +84,9 @@ def parse_lines(path: Path, data: bytes, start: int = 0) -> tuple[Tables, int]:
     good_end = data.rfind(b"\n") + 1
     torn = data[max(good_end, start) :]
     expected_start = RECORD_START if good_end else HEADER_LINE
-    if not expected_start.startswith(torn[: len(expected_start)]):
+    # Some file systems leave zeros where a write was cut by a power loss.
+    plausible = expected_start.startswith(torn[: len(expected_start)]) or not torn.strip(b"\0")
+    if not plausible:
         raise LogbookCorrupt(
             f"{path} ends in an incomplete line that is not a logbook record; "
             "it was left as it is for inspection"
