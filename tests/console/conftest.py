@@ -1,0 +1,55 @@
+"""Console fixtures: every test gets its own config and data folders (XDG_*), so a theme
+or config file in the developer's home never leaks into a result; `app_factory` makes
+a console on the fixed morning of tests/console/world.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.console.world import UNUSED_HUB, fixed_clock, fixed_state
+
+if TYPE_CHECKING:
+    from pilkades_tui.console.app import PilkadesApp
+
+AppFactory = Callable[..., "PilkadesApp"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("PILKADES_TOKEN", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Iterator[AppFactory]:
+    """`app_factory(**overrides)`: a console on the fixed state unless `state=None` and a
+    `hub_url`/`token` of a real hub are given."""
+    counter = iter(range(1_000))
+
+    def make(**overrides: Any) -> PilkadesApp:
+        # Imported here so the tests that need no app (i18n, themes) run on their own.
+        from pilkades_tui.console.app import PilkadesApp
+
+        options: dict[str, Any] = {
+            "hub_url": UNUSED_HUB,
+            "token": "unused-token",
+            "operator": "Iptu Budi",
+            "data_dir": tmp_path / f"console-{next(counter)}",
+            "theme": None,
+            "lang": "id",
+            "clock": fixed_clock,
+        }
+        options.update(overrides)
+        if "state" not in overrides:
+            options["state"] = fixed_state()
+        return PilkadesApp(**options)
+
+    yield make

@@ -1,0 +1,114 @@
+"""One catalogue, two languages: a key missing or half-translated fails here."""
+
+from __future__ import annotations
+
+import ast
+import string
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+
+from pilkades_tui.console import i18n
+from pilkades_tui.console.i18n import LANGUAGES, MESSAGES, Catalogue, missing_keys
+from pilkades_tui.domain.models import (
+    Category,
+    ElectionPhase,
+    Escalation,
+    HealthProtocol,
+    IncidentStatus,
+    OfficerKind,
+    OfficerStatus,
+    Risk,
+    TpsPhase,
+    Verification,
+)
+from pilkades_tui.logbook import LOG_CATEGORIES
+
+CONSOLE_SOURCE = Path(i18n.__file__).resolve().parent
+
+# The prefix each console widget passes to Catalogue.enum for each protocol enum.
+ENUM_PREFIXES: dict[str, type[StrEnum]] = {
+    "phase": ElectionPhase,
+    "tpsphase": TpsPhase,
+    "risk": Risk,
+    "health": HealthProtocol,
+    "category": Category,
+    "status": IncidentStatus,
+    "escalation": Escalation,
+    "verification": Verification,
+    "ostatus": OfficerStatus,
+    "kind": OfficerKind,
+}
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _keys_named_in_source() -> dict[str, list[str]]:
+    """Every string literal in the console's code shaped like a catalogue key
+    (`prefix.name` with a prefix the catalogue uses), with where it appears."""
+    prefixes = {key.split(".", 1)[0] for key in MESSAGES}
+    found: dict[str, list[str]] = {}
+    for path in sorted(CONSOLE_SOURCE.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            prefix, dot, rest = node.value.partition(".")
+            if dot and prefix in prefixes and rest.replace("_", "").isalnum():
+                where = f"{path.relative_to(CONSOLE_SOURCE)}:{node.lineno}"
+                found.setdefault(node.value, []).append(where)
+    return found
+
+
+def test_every_key_has_text_in_both_languages() -> None:
+    assert LANGUAGES == ("id", "en")
+    assert missing_keys() == []
+
+
+def test_the_completeness_check_catches_a_gap() -> None:
+    broken = dict(MESSAGES)
+    broken["pane.tps"] = ("TPS", "")
+    broken["pane.map"] = ("Peta",)  # type: ignore[assignment]
+    assert missing_keys(broken) == ["pane.tps", "pane.map"]
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_both_languages_take_the_same_placeholders(key: str) -> None:
+    indonesian, english = MESSAGES[key]
+    assert _fields(indonesian) == _fields(english), key
+
+
+def test_every_key_the_console_names_is_in_the_catalogue() -> None:
+    named = _keys_named_in_source()
+    assert len(named) > 50, "the scan found too few keys to be reading the console"
+    unknown = {key: where for key, where in named.items() if key not in MESSAGES}
+    assert unknown == {}
+
+
+@pytest.mark.parametrize("prefix", sorted(ENUM_PREFIXES))
+def test_every_protocol_value_has_a_word(prefix: str) -> None:
+    enum = ENUM_PREFIXES[prefix]
+    for lang in LANGUAGES:
+        catalogue = Catalogue(lang)
+        for member in enum:
+            key = f"{prefix}.{member.value}"
+            assert key in MESSAGES, key
+            assert catalogue.enum(prefix, member) == catalogue.text(key)
+
+
+def test_every_logbook_category_has_a_word() -> None:
+    for category in LOG_CATEGORIES:
+        assert f"logcat.{category}" in MESSAGES
+
+
+def test_indonesian_is_the_default_and_english_is_a_switch_away() -> None:
+    catalogue = Catalogue()
+    assert catalogue.text("pane.incidents") == "Insiden"
+    catalogue.set_language("en")
+    assert catalogue.text("pane.incidents") == "Incidents"
+    assert catalogue.enum("risk", Risk.HIGH) == MESSAGES["risk.high"][1]
+    with pytest.raises(ValueError, match="unknown language"):
+        catalogue.set_language("jv")

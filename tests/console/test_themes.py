@@ -1,0 +1,98 @@
+"""Theme files: the packaged four, user themes from the config folder, and a broken
+file that is named on screen while the console falls back to a theme that works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pilkades_tui.console.themes import DEFAULT_THEME, load_themes, read_theme
+from pilkades_tui.paths import user_themes_dir
+from tests.console.conftest import AppFactory
+from tests.console.screen import screen_text
+
+pytestmark = pytest.mark.timeout(60)
+
+PACKAGED = {"operasi-malam", "siang", "kontras-tinggi", "monokrom"}
+
+GOOD_USER_THEME = """
+name = "polres-hijau"
+dark = true
+primary = "#2e7d32"
+accent = "#ffb300"
+background = "#0d1a0f"
+"""
+
+
+def write_user_theme(name: str, text: str) -> Path:
+    folder = user_themes_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_the_packaged_themes_load_cleanly() -> None:
+    themes, problems = load_themes()
+    assert problems == []
+    assert {theme.name for theme in themes} >= PACKAGED
+    assert DEFAULT_THEME in PACKAGED
+    light = {theme.name for theme in themes if not theme.dark}
+    assert "siang" in light
+
+
+def test_a_user_theme_joins_the_packaged_ones() -> None:
+    write_user_theme("polres-hijau", GOOD_USER_THEME)
+    themes, problems = load_themes()
+    assert problems == []
+    assert "polres-hijau" in {theme.name for theme in themes}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('name = "x"\nprimary = "#123456', "TOML"),
+        ('name = "x"\nprimary = "not-a-colour"', "primary"),
+        ('name = "x"\naccent = "#ffffff"', "primary"),
+        ('name = "x"\nprimary = "#ffffff"\nbackgroud = "#000000"', "backgroud"),
+        ('name = "x"\nprimary = "#ffffff"\ndark = "ya"', "dark"),
+    ],
+)
+def test_a_broken_theme_file_is_named_with_its_fault(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "rusak.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ValueError, match=said):
+        read_theme(path)
+    write_user_theme("rusak", text)
+    themes, problems = load_themes()
+    assert {theme.name for theme in themes} >= PACKAGED
+    assert [problem.path.name for problem in problems] == ["rusak.toml"]
+    assert said in problems[0].error
+
+
+async def test_console_reports_a_broken_theme_and_falls_back(app_factory: AppFactory) -> None:
+    write_user_theme("rusak", 'name = "rusak"\nprimary = "merah-putih"')
+    app = app_factory(theme="rusak")
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        assert app.theme == DEFAULT_THEME
+        text = screen_text(app)
+        assert "rusak.toml" in text
+        assert app.query_one("#incidents").region.height > 5  # still a working console
+
+
+async def test_theme_option_picks_a_user_theme(app_factory: AppFactory) -> None:
+    write_user_theme("polres-hijau", GOOD_USER_THEME)
+    app = app_factory(theme="polres-hijau")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "polres-hijau"
+
+
+async def test_unknown_theme_option_falls_back_with_a_message(app_factory: AppFactory) -> None:
+    app = app_factory(theme="pelangi")
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        assert app.theme == DEFAULT_THEME
+        assert "pelangi" in screen_text(app)
