@@ -434,9 +434,15 @@ def _label(record: Mapping[str, Any]) -> str:
     kind = record.get("kind")
     at = str(record.get("at", ""))[:19].replace("T", " ")
     if kind == Kind.OUTCOME.value:
-        return f"outcome of decision {record.get('ref')} at {at}"
-    what = " ".join(str(part) for part in (record.get("action"), record.get("subject")) if part)
-    return f"{kind} {what} at {at}".strip()
+        what = f"outcome of decision {record.get('ref')}"
+    elif kind == Kind.LOG.value:
+        what = f"log {record.get('category')}"
+    elif kind == Kind.HANDOVER.value:
+        what = f"handover to {record.get('to_operator')}"
+    else:
+        parts = (kind, record.get("action"), record.get("subject"))
+        what = " ".join(str(part) for part in parts if part)
+    return f"{what} at {at}"
 
 
 def verify_records(

@@ -387,3 +387,17 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_entry(tmp_path: P
     assert len(acknowledged) > 100
     # Kills in the middle of a line happened, and each torn line was kept aside, not lost.
     assert list(tmp_path.glob("logbook.json.torn-*"))
+
+
+def test_the_storage_also_serves_a_plain_tinydb_table(tmp_path: Path) -> None:
+    from tinydb import TinyDB
+
+    path = tmp_path / "plain.json"
+    with TinyDB(path, storage=AppendOnlyStorage) as db:  # TinyDB's own Table: whole-table writes
+        db.insert({"a": 1})
+        db.insert_multiple([{"a": 2}, {"a": 3}])
+        with pytest.raises(LogbookError, match="cannot be removed"):
+            db.remove(doc_ids=[2])
+    assert len(path.read_text().splitlines()) == 4  # header + one line per document
+    with TinyDB(path, storage=AppendOnlyStorage) as db:
+        assert [doc["a"] for doc in db.all()] == [1, 2, 3]
