@@ -81,9 +81,9 @@ OUTSIDE_TONE = "map--outside"
 MOVING_STATUSES = frozenset(
     {OfficerStatus.DISPATCHED, OfficerStatus.EN_ROUTE, OfficerStatus.ESCORTING}
 )
-UNIT_GLYPH = "▲"
-MOVING_GLYPH = "►"
-ON_SCENE_GLYPH = "■"
+# Unit markers per charset: (available, moving, on scene). The block set keeps to
+# printable CP437, which every Linux console font has.
+UNIT_GLYPHS = {"braille": ("▲", "►", "■"), "blocks": ("^", ">", "■")}
 
 Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, tone)
 
@@ -269,6 +269,7 @@ class MapPane(Widget, can_focus=True):
 
     def watch_charset(self) -> None:
         self._base_rows = None
+        self._overlay = self._build_overlay()
         self._repaint_all()
 
     def watch_selected_incident_id(self) -> None:
@@ -391,17 +392,18 @@ class MapPane(Widget, can_focus=True):
             if 0 <= x < width and 0 <= y < height:
                 overlay.setdefault(int(y) >> 2, {})[int(x) >> 1] = (glyph, tone)
 
+        unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
         for officer in state.officers.values():
             status = officer.status
             if status == OfficerStatus.OFF_DUTY:
                 continue
             if status == OfficerStatus.AVAILABLE:
                 if officer.post_tps_id is None or self.show_posts:
-                    put(officer.lon, officer.lat, UNIT_GLYPH, "map--unit")
+                    put(officer.lon, officer.lat, unit_glyph, "map--unit")
             elif status == OfficerStatus.ON_SCENE:
-                put(officer.lon, officer.lat, ON_SCENE_GLYPH, "map--unit-busy")
+                put(officer.lon, officer.lat, on_scene_glyph, "map--unit-busy")
             else:
-                put(officer.lon, officer.lat, MOVING_GLYPH, "map--unit-busy")
+                put(officer.lon, officer.lat, moving_glyph, "map--unit-busy")
         # open_incidents() is most urgent first; drawn in reverse so P1 ends on top.
         for incident in reversed(state.open_incidents()):
             tone = "map--incident-urgent" if incident.priority <= 2 else "map--incident"
@@ -411,7 +413,7 @@ class MapPane(Widget, can_focus=True):
             if selected.is_open:
                 for recommendation in state.recommend(selected, limit=RECOMMENDED_SHOWN):
                     unit = recommendation.officer
-                    put(unit.lon, unit.lat, UNIT_GLYPH, "map--recommended")
+                    put(unit.lon, unit.lat, unit_glyph, "map--recommended")
             put(selected.lon, selected.lat, str(selected.priority), "map--selected")
         return overlay
 
@@ -498,15 +500,16 @@ class MapPane(Widget, can_focus=True):
     def _legend_segments(self) -> list[Segment]:
         labels = self.labels
         swatch = GLYPHS[self.charset][0xFF]
+        unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
         items = [
             (swatch, "map--low", labels["low"]),
             (swatch, "map--medium", labels["medium"]),
             (swatch, "map--high", labels["high"]),
             ("1-4", "map--incident-urgent", labels["incident"]),
-            (UNIT_GLYPH, "map--unit", labels["unit"]),
-            (MOVING_GLYPH, "map--unit-busy", labels["moving"]),
-            (ON_SCENE_GLYPH, "map--unit-busy", labels["on_scene"]),
-            (UNIT_GLYPH, "map--recommended", labels["recommended"]),
+            (unit_glyph, "map--unit", labels["unit"]),
+            (moving_glyph, "map--unit-busy", labels["moving"]),
+            (on_scene_glyph, "map--unit-busy", labels["on_scene"]),
+            (unit_glyph, "map--recommended", labels["recommended"]),
             ("1", "map--selected", labels["selected"]),
         ]
         text_style = self._style("map--legend")

@@ -1,0 +1,370 @@
+"""The map pane in a small Textual app, driven by keys and by state changes."""
+
+from __future__ import annotations
+
+import pytest
+from rich.style import Style
+from textual.app import App, ComposeResult
+
+from pilkades_tui.console.canvas import GLYPHS
+from pilkades_tui.console.widgets.map_pane import (
+    DEFAULT_LABELS,
+    LABEL_KEYS,
+    ZOOM_LEVELS,
+    MapPane,
+)
+from pilkades_tui.domain.models import OfficerStatus, Risk
+from pilkades_tui.domain.state import ElectionState
+from tests.map.scene import busy_state, move_officer, report_incident, rerate_tps
+
+pytestmark = pytest.mark.timeout(60)
+
+SIZE = (82, 26)  # an 80x24 content area inside the pane's border
+
+
+class MapApp(App[None]):
+    def __init__(self, pane: MapPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+
+def cell(pane: MapPane, col: int, row: int) -> tuple[str, Style]:
+    """The character and style the pane paints at a cell of its content area."""
+    left = 0
+    for segment in pane.render_line(row):
+        if left <= col < left + len(segment.text):
+            return segment.text[col - left], segment.style or Style()
+        left += len(segment.text)
+    raise AssertionError(f"no cell {col},{row}")
+
+
+def tone(pane: MapPane, name: str) -> Style:
+    return pane.get_component_rich_style(name, partial=True)
+
+
+def painted_with(pane: MapPane, col: int, row: int, name: str) -> bool:
+    _, style = cell(pane, col, row)
+    expected = tone(pane, name)
+    return (
+        style.color == expected.color
+        and bool(style.reverse) == bool(expected.reverse)
+        and bool(style.bold) == bool(expected.bold)
+    )
+
+
+def screen_text(pane: MapPane) -> str:
+    return "\n".join(
+        "".join(segment.text for segment in pane.render_line(row))
+        for row in range(pane.size.height)
+    )
+
+
+async def test_incidents_show_their_priority_and_the_selection_stands_out() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        await pilot.pause()
+        incident = state.incidents["INC-1"]
+        col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
+        assert cell(pane, col, row)[0] == "1"
+        assert painted_with(pane, col, row, "map--incident-urgent")
+        assert not painted_with(pane, col, row, "map--selected")
+
+        pane.selected_incident_id = "INC-1"
+        await pilot.pause()
+        char, style = cell(pane, col, row)
+        assert char == "1"
+        assert painted_with(pane, col, row, "map--selected")
+        assert style.reverse  # readable without colour too
+
+        pane.select_incident(None)
+        await pilot.pause()
+        assert not painted_with(pane, col, row, "map--selected")
+
+
+async def test_recommended_units_are_highlighted() -> None:
+    state = busy_state()
+    tps = state.tps[state.incidents["INC-2"].tps_id or ""]
+    # Away from any TPS, so the nearest guards stand in other cells than the incident.
+    report_incident(state, "INC-9", 0, 2, lat=tps.lat + 0.012, lon=tps.lon - 0.012)
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-9"
+        pane.focus()
+        await pilot.press("c", *"+" * 7)  # centre on it and zoom in: 12x
+        await pilot.pause()
+        assert pane.zoom == 12
+        incident = state.incidents["INC-9"]
+        incident_cell = pane.cell_of(incident.lon, incident.lat)
+        assert incident_cell == (40, 11)  # centred (the legend takes the bottom row)
+        recommended = state.recommend(incident, limit=3)
+        assert recommended
+        apart = 0
+        for recommendation in recommended:
+            unit = recommendation.officer
+            unit_cell = pane.cell_of(unit.lon, unit.lat)
+            assert unit_cell is not None
+            if unit_cell == incident_cell:
+                continue
+            apart += 1
+            assert cell(pane, *unit_cell)[0] == "▲"
+            assert painted_with(pane, *unit_cell, "map--recommended")
+        assert apart >= 1
+
+
+async def test_zoom_and_pan_keys() -> None:
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(busy_state())
+        pane.focus()
+        await pilot.pause()
+        assert pane.zoom == 1
+        assert "1×" in str(pane.border_subtitle)
+        before = screen_text(pane)
+
+        await pilot.press("plus")
+        assert pane.zoom == 1.5
+        assert "1.5×" in str(pane.border_subtitle)
+        assert screen_text(pane) != before
+        await pilot.press("minus")
+        assert pane.zoom == 1
+        await pilot.press("minus")  # already the widest
+        assert pane.zoom == 1
+        await pilot.press(*["equals_sign"] * 20)
+        assert pane.zoom == ZOOM_LEVELS[-1]
+
+        start = pane.viewport().focus
+        await pilot.press("right", "l")
+        east = pane.viewport().focus
+        assert east[0] > start[0] and east[1] == pytest.approx(start[1])
+        await pilot.press("k")
+        north = pane.viewport().focus
+        assert north[1] > east[1]
+        await pilot.press("down", "h", "left", "j")
+        back = pane.viewport().focus
+        assert back[0] < east[0] and back[1] < north[1]
+
+        await pilot.press("0")
+        assert pane.zoom == 1 and pane.center is None
+        await pilot.pause()
+        assert screen_text(pane) == before
+
+
+async def test_pan_moves_the_map_by_a_quarter_of_the_view() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-1"
+        pane.focus()
+        await pilot.press("c", "plus", "plus")
+        incident = state.incidents["INC-1"]
+        col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
+        assert (col, row) == (40, 11)
+        await pilot.press("right")
+        assert pane.cell_of(incident.lon, incident.lat) == (col - 20, row)
+        await pilot.press("up")
+        assert pane.cell_of(incident.lon, incident.lat) == (col - 20, row + 6)
+
+
+async def test_moving_a_unit_redraws_its_marker_without_redrawing_the_outlines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pilkades_tui.console.canvas import OutlineLayer
+
+    rasterized: list[object] = []
+    original = OutlineLayer.rasterize
+
+    def counting(layer: OutlineLayer, viewport: object) -> object:
+        rasterized.append(viewport)
+        return original(layer, viewport)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OutlineLayer, "rasterize", counting)
+    state = busy_state()
+    patrol = next(o for o in state.officers.values() if o.post_tps_id is None)
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        await pilot.pause()
+        old_cell = pane.cell_of(patrol.lon, patrol.lat)
+        assert old_cell is not None and cell(pane, *old_cell)[0] == "▲"
+        drawn = len(rasterized)
+        assert drawn >= 1
+
+        # Ten cells west and five north, staying on the map.
+        lon, lat = pane.viewport().to_lonlat(old_cell[0] * 2 - 20 + 1, old_cell[1] * 4 - 20 + 2)
+        pane.apply(move_officer(state, patrol.id, lon, lat))
+        await pilot.pause()
+        assert pane.cell_of(lon, lat) == (old_cell[0] - 10, old_cell[1] - 5)
+        assert cell(pane, old_cell[0] - 10, old_cell[1] - 5)[0] == "▲"
+        assert cell(pane, *old_cell)[0] != "▲" or any(
+            pane.cell_of(o.lon, o.lat) == old_cell
+            for o in state.officers.values()
+            if o.post_tps_id is None and o.id != patrol.id
+        )
+        assert len(rasterized) == drawn
+
+
+async def test_units_by_status_and_guards_at_posts_on_request() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.focus()
+        await pilot.pause()
+        units_shown = screen_text(pane).count("▲")
+        mobile = [o for o in state.officers.values() if o.post_tps_id is None]
+        assert 0 < units_shown <= len(mobile)
+        await pilot.press("o")
+        assert pane.show_posts
+        await pilot.pause()
+        assert screen_text(pane).count("▲") > units_shown * 3
+
+        guard = next(o for o in state.officers.values() if o.post_tps_id is not None)
+        on_scene = guard.model_copy(
+            update={"status": OfficerStatus.ON_SCENE, "version": guard.version + 1}
+        )
+        from tests.map.scene import next_event
+
+        pane.apply(state.apply(next_event(state, "officer.updated", on_scene)))
+        await pilot.press("o")
+        await pilot.pause()
+        guard_cell = pane.cell_of(guard.lon, guard.lat)
+        assert guard_cell is not None
+        char = cell(pane, *guard_cell)[0]
+        # An incident at the same TPS would cover the unit; none of the three is there.
+        assert char == "■"
+        assert painted_with(pane, *guard_cell, "map--unit-busy")
+
+
+async def test_village_colour_follows_its_tps_risk() -> None:
+    state = busy_state()
+    by_village: dict[str, list[str]] = {}
+    for tps in state.tps.values():
+        by_village.setdefault(tps.village_code, []).append(tps.id)
+    village, tps_ids = next(
+        (code, ids)
+        for code, ids in sorted(by_village.items())
+        if all(state.tps[i].risk == Risk.LOW for i in ids)
+    )
+    from pilkades_tui.scenario.geography import villages
+
+    place = next(v for v in villages() if v.code == village)
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.center = (place.lon, place.lat)
+        pane.focus()
+        await pilot.press("plus", "plus", "plus", "plus")  # 4x, centred on the village
+        col, row = pane.cell_of(place.lon, place.lat) or (-1, -1)
+        if cell(pane, col, row)[0] in "▲123":
+            col += 1  # a marker there: look beside it
+        assert painted_with(pane, col, row, "map--low")
+        pane.apply(rerate_tps(state, tps_ids[0], Risk.HIGH))
+        await pilot.pause()
+        assert painted_with(pane, col, row, "map--high")
+        pane.apply(rerate_tps(state, tps_ids[0], Risk.LOW))
+        await pilot.pause()
+        assert painted_with(pane, col, row, "map--low")
+
+
+async def test_tiny_and_changing_sizes_do_not_crash() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=(3, 3)) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-1"
+        pane.focus()
+        for size in ((1, 1), (2, 2), (4, 3), (12, 5), (12, 8), (200, 60), (5, 40), (3, 3)):
+            await pilot.resize_terminal(*size)
+            await pilot.press("plus", "right", "up", "minus", "c", "0")
+            await pilot.pause()
+            screen_text(pane)
+            pane.apply(report_incident(state, f"INC-{size[0]}x{size[1]}", 42, 4))
+            await pilot.pause()
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert "1" in screen_text(pane)
+
+
+async def test_block_characters_for_the_linux_console() -> None:
+    state = busy_state()
+    pane = MapPane(charset="blocks")
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        await pilot.pause()
+        text = screen_text(pane)
+        assert not set(text) & set(GLYPHS["braille"][1:])
+        text.encode("cp437")  # every character drawable in the Linux console font
+        assert "█" in text or "▀" in text or "▄" in text
+        pane.charset = "braille"
+        await pilot.pause()
+        assert set(screen_text(pane)) & set(GLYPHS["braille"][1:])
+        with pytest.raises(ValueError, match="charset"):
+            pane.charset = "emoji"
+    with pytest.raises(ValueError, match="charset"):
+        MapPane(charset="emoji")
+
+
+async def test_labels_come_from_the_app() -> None:
+    assert set(DEFAULT_LABELS) == set(LABEL_KEYS)
+    indonesian = {"title": "Peta", "high": "sangat rawan", "zoom": "perbesaran {zoom}x"}
+    pane = MapPane(labels=indonesian)
+    async with MapApp(pane).run_test(size=(122, 26)) as pilot:
+        pane.show(ElectionState.from_snapshot(busy_state().snapshot()))
+        await pilot.pause()
+        assert pane.border_title == "Peta"
+        assert "perbesaran 1x" in str(pane.border_subtitle)
+        legend = "".join(segment.text for segment in pane.render_line(pane.size.height - 1))
+        assert "sangat rawan" in legend and "medium" in legend  # a missing key keeps English
+        pane.set_labels({"title": "Map", "medium": "sedang"})
+        pane.set_stale("stale for 30 s")
+        await pilot.pause()
+        legend = "".join(segment.text for segment in pane.render_line(pane.size.height - 1))
+        assert "sedang" in legend and "high risk" in legend
+        assert pane.border_title == "Map"
+        assert str(pane.border_subtitle).startswith("stale for 30 s")
+        assert pane.has_class("-stale")
+
+
+async def test_colours_follow_the_theme() -> None:
+    state = busy_state()
+    pane = MapPane()
+    app = MapApp(pane)
+    async with app.run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-1"
+        incident = state.incidents["INC-1"]
+        col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
+        app.theme = "textual-dark"
+        await pilot.pause()
+        dark = cell(pane, col, row)[1]
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = cell(pane, col, row)[1]
+        assert dark.color != light.color
+        assert painted_with(pane, col, row, "map--selected")
+
+
+async def test_a_resync_rereads_the_state() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.state = state
+        await pilot.pause()
+        assert pane.state is state
+        assert "3" in screen_text(pane)
+        empty = ElectionState(state.phase)
+        changes = empty.load(state.snapshot().model_copy(update={"incidents": []}))
+        pane.state = empty
+        pane.apply(changes)
+        await pilot.pause()
+        assert not set("123") & set(screen_text(pane).splitlines()[0:-1][0])
+        assert all(
+            char not in "123" for line in screen_text(pane).splitlines()[:-1] for char in line
+        )
