@@ -61,6 +61,10 @@ from pilkades_tui.paths import logbook_file, outbox_file
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
 PANES = ("tps", "incidents", "officers", "map")
 NOTIFY_PRIORITIES = (1, 2)
+MAP_LABELS = (
+    "title", "low", "medium", "high", "incident", "unit", "moving", "on_scene",
+    "recommended", "selected", "zoom", "keys",
+)  # fmt: skip
 
 
 class PilkadesApp(App[None]):
@@ -143,7 +147,9 @@ class PilkadesApp(App[None]):
                 yield TpsPane(self.catalogue, self.clock, id="tps")
                 yield IncidentPane(self.catalogue, self.clock, id="incidents")
                 yield OfficerPane(self.catalogue, self.clock, id="officers")
-                yield MapPane(self.catalogue, braille=self.braille, id="map")
+                yield MapPane(
+                    self.map_labels(), charset="braille" if self.braille else "blocks", id="map"
+                )
         yield Input(id="prompt")
         yield KeyBar(self.catalogue, id="keys")
 
@@ -179,6 +185,9 @@ class PilkadesApp(App[None]):
 
     async def on_unmount(self) -> None:
         if self.feed is not None:
+            # The widgets are gone: the closing feed must not call back into them.
+            self.feed.on_status = None
+            self.feed.on_changes = None
             await self.feed.close()
         await self.commands.aclose()
         self.logbook.close()
@@ -430,8 +439,12 @@ class PilkadesApp(App[None]):
         else:
             self.notify(text("cmd.unknown", command=command), severity="error")
 
+    def map_labels(self) -> dict[str, str]:
+        return {label: self.catalogue.text(f"maplabel.{label}") for label in MAP_LABELS}
+
     def set_language(self, lang: str) -> None:
         self.catalogue.set_language(lang)
+        self.query_one(MapPane).set_labels(self.map_labels())
         for pane in self.query(Pane):
             pane.relabel()
         self.query_one(KeyBar).show_keys(self.query_one(KeyBar).context)

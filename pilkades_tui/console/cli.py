@@ -6,11 +6,9 @@ import argparse
 import os
 import sys
 
+from pilkades_tui.console.canvas import BLOCK_TERMS
 from pilkades_tui.console.config import ConfigError, resolve
 from pilkades_tui.logbook import LogbookError
-
-# Fonts of the Linux virtual console have no braille; draw the map in blocks there.
-BRAILLE_LESS_TERMS = {"linux", "vt100", "vt220"}
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -36,7 +34,7 @@ def run_console(args: argparse.Namespace) -> int:
             data_dir=config.data_dir,
             theme=config.theme,
             lang=config.lang,
-            braille=os.environ.get("TERM", "") not in BRAILLE_LESS_TERMS,
+            braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
         )
     except LogbookError as error:
         print(f"pilkades-tui console: {error}", file=sys.stderr)

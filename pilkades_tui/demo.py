@@ -1,0 +1,98 @@
+"""`pilkades-tui demo`: a hub, a simulated day in Kabupaten Pekalongan and the console,
+on loopback, with nothing to configure. Quitting the console stops everything."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilkades_tui.console.canvas import BLOCK_TERMS
+from pilkades_tui.hub.runner import HubServer
+from pilkades_tui.logbook import LogbookError
+from pilkades_tui.sim.runner import Simulator, SimulatorError
+
+DEMO_START = "06:00"
+
+
+@dataclass
+class SimulatorThread:
+    """The simulator on its own event loop, so the console's loop stays free for the UI."""
+
+    hub_url: str
+    token: str
+    speed: float
+    seed: int
+    errors: list[str] = field(default_factory=list)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _stop: asyncio.Event | None = None
+    _ready: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._main, name="simulator", daemon=True)
+        self._thread.start()
+        self._ready.wait(5)
+
+    def _main(self) -> None:
+        async def body() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            self._ready.set()
+            simulator = Simulator(self.hub_url, self.token, speed=self.speed, seed=self.seed)
+            try:
+                await simulator.run(self._stop)
+            except SimulatorError as error:
+                self.errors.append(str(error))
+
+        asyncio.run(body())
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from pilkades_tui.console.app import PilkadesApp  # Textual only when the demo runs
+
+    kept = args.data is not None
+    data_dir: Path = args.data or Path(tempfile.mkdtemp(prefix="pilkades-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if args.speed <= 0:
+        print("pilkades-tui demo: --speed must be positive", file=sys.stderr)
+        return 2
+    with HubServer(
+        data_dir / "hub", scenario="pekalongan", seed=args.seed, exercise=args.exercise,
+        access_log=False,
+    ) as hub:  # fmt: skip
+        simulator = SimulatorThread(hub.url, hub.tokens["admin"], args.speed, args.seed)
+        try:
+            app = PilkadesApp(
+                hub_url=hub.url,
+                token=hub.tokens["dispatcher"],
+                operator=args.operator,
+                data_dir=data_dir,
+                theme=args.theme,
+                lang=args.lang or "id",
+                braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
+            )
+        except LogbookError as error:
+            print(f"pilkades-tui demo: {error}", file=sys.stderr)
+            return 1
+        simulator.start()
+        try:
+            app.run()
+        finally:
+            simulator.stop()
+    for error in simulator.errors:
+        print(f"pilkades-tui demo: simulator: {error}", file=sys.stderr)
+    where = "kept" if kept else "left"
+    print(f"pilkades-tui demo: hub log and logbook {where} in {data_dir}")
+    return 0
