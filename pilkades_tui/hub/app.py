@@ -503,17 +503,24 @@ class FeedConnection:
         subscriber = registration.subscriber
         sender = asyncio.create_task(self._send(registration))
         watcher = asyncio.create_task(self._watch())
+        # The sender may be stuck writing to a console that stopped reading: the overflow
+        # must end it from outside (its queue is already dropped, so memory stays bounded).
+        overflow = asyncio.create_task(subscriber.overflow.wait())
+        tasks = {sender, watcher, overflow}
         try:
-            done, _ = await asyncio.wait({sender, watcher}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
             core.unregister(subscriber)
-            for task in (sender, watcher):
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(sender, watcher, return_exceptions=True)
-        close = None
-        for task in done:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        close: tuple[int, str] | None = None
+        if subscriber.overflowed:
+            logger.info("feed closed 4408: a console fell %d events behind", subscriber.limit)
+            close = CLOSE_TOO_SLOW, "too far behind the feed; resume from your last seq"
+        for task in done & {sender, watcher}:
             if not task.cancelled() and task.exception() is None:
-                close = task.result()
+                close = task.result() or close
         if close is not None:
             with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                 await websocket.close(close[0], close[1])

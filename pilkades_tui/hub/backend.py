@@ -23,19 +23,23 @@ class Subscriber:
     waits for the consumer: past `limit` queued events it is marked overflowed, and the
     connection closes it (4408) instead of letting the hub's memory grow."""
 
-    __slots__ = ("limit", "overflowed", "queue", "wake")
+    __slots__ = ("limit", "overflow", "queue", "wake")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.queue: deque[LoggedEvent] = deque()
         self.wake = asyncio.Event()
-        self.overflowed = False
+        self.overflow = asyncio.Event()
+
+    @property
+    def overflowed(self) -> bool:
+        return self.overflow.is_set()
 
     def push(self, events: list[LoggedEvent]) -> None:
         if self.overflowed:
             return
         if len(self.queue) + len(events) > self.limit:
-            self.overflowed = True
+            self.overflow.set()
             self.queue.clear()
         else:
             self.queue.extend(events)
