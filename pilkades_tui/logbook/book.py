@@ -122,16 +122,6 @@ class Entry:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Verified:
-    """A prefix of the file that verified: its length, digest and the chain's state."""
-
-    length: int
-    digest: bytes
-    head_hash: str
-    records: int
-
-
 def records_of(tables: Tables) -> list[dict[str, Any]]:
     rows = tables.get(TABLE, {})
     return [dict(rows[doc_id]) for doc_id in sorted(rows, key=int)]
@@ -159,9 +149,10 @@ class Logbook:
         self._entries: list[Entry] = []
         self._position: dict[int, int] = {}  # entry number -> index in _entries
         self._last_hash = GENESIS
-        self._verified: _Verified | None = None
         for record in records_of(storage.read() or {}):
             self._take(record)
+        #: The chain as found at open; the console can warn at once if it is broken.
+        self.verified_at_open = verify_records(self._records)
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> Logbook:
@@ -359,25 +350,30 @@ class Logbook:
     def verify(self) -> VerifyResult:
         """Check the chain as it is on disk now, so a change made while open shows too.
 
-        The file's bytes already found good are remembered by their SHA-256: when they
-        are unchanged only the records after them are parsed and checked again (a
-        10,000-entry logbook verifies in a few ms from the console).
+        The chain was checked at open and every record since was chained here. While the
+        file still starts with exactly the bytes read and written then (same SHA-256),
+        only records after them (a reader's view of a console still writing) are parsed
+        and checked: a 10,000-entry logbook verifies in a few ms from the console.
         """
         data = read_file(self.path)
-        known = self._verified
+        length, digest = self._storage.known_prefix()
         if (
-            known is not None
-            and len(data) >= known.length
-            and hashlib.sha256(data[: known.length]).digest() == known.digest
+            self.verified_at_open.ok
+            and len(data) >= length
+            and hashlib.sha256(data[:length]).digest() == digest
         ):
-            tables, end = parse_lines(self.path, data, start=known.length)
-            result = verify_records(records_of(tables), known.head_hash, known.records)
-        else:
-            tables, end = parse_lines(self.path, data)
-            result = verify_records(records_of(tables))
-        if result.ok:
-            self._verified = _Verified(
-                end, hashlib.sha256(data[:end]).digest(), result.head_hash, result.records
+            tables, _complete = parse_lines(self.path, data, start=length)
+            return verify_records(records_of(tables), self._last_hash, len(self._records))
+        tables, _complete = parse_lines(self.path, data)
+        result = verify_records(records_of(tables))
+        if result.ok and result.records < len(self._records):
+            # A chain cut at its end looks whole; this book knows how long it was.
+            return replace(
+                result,
+                ok=False,
+                first_broken=result.records + 1,
+                reason=f"records {result.records + 1} to {len(self._records)} were cut off "
+                "the end of the file after it was opened here",
             )
         return result
 

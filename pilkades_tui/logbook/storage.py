@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -161,8 +162,14 @@ class AppendOnlyStorage(Storage):
         self.set_aside: Path | None = None  # where a torn last line was kept, if any
         self._tables: Tables = {}
         self._fd = -1
+        # Length and running SHA-256 of the bytes read at open plus those appended since:
+        # while the file still starts with exactly them, a verify need not parse them again.
+        self._end = 0
+        self._digest = hashlib.sha256()
         if read_only:
-            self._tables, _ = parse_lines(self.path, read_file(self.path))
+            data = read_file(self.path)
+            self._tables, good_end = parse_lines(self.path, data)
+            self._remember_loaded(data, good_end)
             return
         self._open_for_writing()
 
@@ -200,14 +207,22 @@ class AppendOnlyStorage(Storage):
             self._write_all(HEADER_LINE)
             os.fsync(self._fd)
             _fsync_directory(self.path.parent)
-            self._end = len(HEADER_LINE)
+            self._remember_loaded(HEADER_LINE, len(HEADER_LINE))
             return
         self._tables, good_end = parse_lines(self.path, data)
+        self._remember_loaded(data, good_end)
         if good_end < len(data):
             self._set_aside(data[good_end:], good_end)
             os.ftruncate(self._fd, good_end)
             os.fsync(self._fd)
-        self._end = good_end
+
+    def _remember_loaded(self, data: bytes, length: int) -> None:
+        self._end = length
+        self._digest = hashlib.sha256(data[:length])
+
+    def known_prefix(self) -> tuple[int, bytes]:
+        """(length, SHA-256) of the file's bytes as this storage read and wrote them."""
+        return self._end, self._digest.digest()
 
     def _set_aside(self, torn: bytes, offset: int) -> None:
         folder, name = self.path.parent, self.path.name
@@ -253,6 +268,7 @@ class AppendOnlyStorage(Storage):
                 f"could not write to the logbook {self.path}: {error.strerror}"
             ) from error
         self._end += len(payload)
+        self._digest.update(payload)
         for table, doc_id, document in added:
             self._tables.setdefault(table, {})[doc_id] = MappingProxyType(document)
 

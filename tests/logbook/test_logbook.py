@@ -287,8 +287,14 @@ def test_one_writer_at_a_time_but_readers_may_look(tmp_path: Path) -> None:
             assert len(reader) == 1 and reader.verify().ok
             with pytest.raises(LogbookError, match="read-only"):
                 reader.append_log(operator="x", category="other", note="n")
+            writer.append_log(operator="x", category="other", note="written while read")
+            writer.append_log(operator="x", category="other", note="and another")
+            assert reader.verify().ok and reader.verify().records == 3
+            path.write_text(path.read_text().replace("and another", "and one more"))
+            result = reader.verify()
+            assert not result.ok and result.first_broken == 3
     with Logbook.open(path) as book:
-        assert len(book) == 1
+        assert len(book) == 3
     with pytest.raises(LogbookError, match="no logbook"):
         Logbook.open(tmp_path / "absent.json", read_only=True)
 
@@ -401,3 +407,16 @@ def test_the_storage_also_serves_a_plain_tinydb_table(tmp_path: Path) -> None:
     assert len(path.read_text().splitlines()) == 4  # header + one line per document
     with TinyDB(path, storage=AppendOnlyStorage) as db:
         assert [doc["a"] for doc in db.all()] == [1, 2, 3]
+
+
+def test_records_cut_off_the_end_while_open_are_noticed(tmp_path: Path) -> None:
+    path = tmp_path / "logbook.json"
+    fill(path)
+    with Logbook.open(path) as book:
+        header, records = file_lines(path)
+        write_lines(path, header, records[:5])
+        result = book.verify()
+    assert not result.ok and result.first_broken == 6
+    assert "cut off" in result.reason
+    with Logbook.open(path) as book:  # a fresh look cannot know: the hub's log is the check
+        assert book.verify().ok and book.verify().records == 5
