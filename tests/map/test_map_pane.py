@@ -96,7 +96,7 @@ async def test_recommended_units_are_highlighted() -> None:
         pane.show(state)
         pane.selected_incident_id = "INC-9"
         pane.focus()
-        await pilot.press("c", *"+" * 7)  # centre on it and zoom in: 12x
+        await pilot.press("f", *"+" * 7)  # centre on it and zoom in: 12x
         await pilot.pause()
         assert pane.zoom == 12
         incident = state.incidents["INC-9"]
@@ -139,13 +139,13 @@ async def test_zoom_and_pan_keys() -> None:
         assert pane.zoom == ZOOM_LEVELS[-1]
 
         start = pane.viewport().focus
-        await pilot.press("right", "l")
+        await pilot.press("right", "right")
         east = pane.viewport().focus
         assert east[0] > start[0] and east[1] == pytest.approx(start[1])
-        await pilot.press("k")
+        await pilot.press("up")
         north = pane.viewport().focus
         assert north[1] > east[1]
-        await pilot.press("down", "h", "left", "j")
+        await pilot.press("down", "left", "left", "down")
         back = pane.viewport().focus
         assert back[0] < east[0] and back[1] < north[1]
 
@@ -162,7 +162,7 @@ async def test_pan_moves_the_map_by_a_quarter_of_the_view() -> None:
         pane.show(state)
         pane.selected_incident_id = "INC-1"
         pane.focus()
-        await pilot.press("c", "plus", "plus")
+        await pilot.press("f", "plus", "plus")
         incident = state.incidents["INC-1"]
         col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
         assert (col, row) == (40, 11)
@@ -220,7 +220,7 @@ async def test_units_by_status_and_guards_at_posts_on_request() -> None:
         units_shown = screen_text(pane).count("▲")
         mobile = [o for o in state.officers.values() if o.post_tps_id is None]
         assert 0 < units_shown <= len(mobile)
-        await pilot.press("o")
+        await pilot.press("p")
         assert pane.show_posts
         await pilot.pause()
         assert screen_text(pane).count("▲") > units_shown * 3
@@ -232,7 +232,7 @@ async def test_units_by_status_and_guards_at_posts_on_request() -> None:
         from tests.map.scene import next_event
 
         pane.apply(state.apply(next_event(state, "officer.updated", on_scene)))
-        await pilot.press("o")
+        await pilot.press("p")
         await pilot.pause()
         guard_cell = pane.cell_of(guard.lon, guard.lat)
         assert guard_cell is not None
@@ -282,7 +282,7 @@ async def test_tiny_and_changing_sizes_do_not_crash() -> None:
         pane.focus()
         for size in ((1, 1), (2, 2), (4, 3), (12, 5), (12, 8), (200, 60), (5, 40), (3, 3)):
             await pilot.resize_terminal(*size)
-            await pilot.press("plus", "right", "up", "minus", "c", "0")
+            await pilot.press("plus", "right", "up", "minus", "f", "0")
             await pilot.pause()
             screen_text(pane)
             pane.apply(report_incident(state, f"INC-{size[0]}x{size[1]}", 42, 4))

@@ -71,7 +71,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "recommended": "recommended",
     "selected": "selected",
     "zoom": "zoom {zoom}×",  # {zoom}: the zoom factor, e.g. 1.5
-    "keys": "+/- zoom · arrows/hjkl pan · 0 reset · c centre · o posts",
+    "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",
 }
 
 RISK_ORDER = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
@@ -131,16 +131,18 @@ class MapPane(Widget, can_focus=True):
     MapPane > .map--selected { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--legend { color: $foreground-muted; }
     """
+    # Only keys the console leaves free: its workflow keys (k, l, c, o, a, e, v, r, n) act on
+    # the selected incident from the map too, so the map must not shadow them.
     BINDINGS: list[BindingType] = [
         Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False),
         Binding("minus,underscore", "zoom(-1)", "Zoom out", show=False),
-        Binding("left,h", "pan(-1, 0)", "Pan west", show=False),
-        Binding("right,l", "pan(1, 0)", "Pan east", show=False),
-        Binding("up,k", "pan(0, -1)", "Pan north", show=False),
-        Binding("down,j", "pan(0, 1)", "Pan south", show=False),
+        Binding("left", "pan(-1, 0)", "Pan west", show=False),
+        Binding("right", "pan(1, 0)", "Pan east", show=False),
+        Binding("up", "pan(0, -1)", "Pan north", show=False),
+        Binding("down", "pan(0, 1)", "Pan south", show=False),
         Binding("0", "reset_view", "Whole kabupaten", show=False),
-        Binding("c", "centre_selected", "Centre on incident", show=False),
-        Binding("o", "toggle_posts", "Units at posts", show=False),
+        Binding("f", "centre_selected", "Centre on incident", show=False),
+        Binding("p", "toggle_posts", "Units at posts", show=False),
     ]
 
     charset: reactive[str] = reactive("braille")
