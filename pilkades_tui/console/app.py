@@ -279,6 +279,9 @@ class PilkadesApp(App[None]):
 
     def _tick(self) -> None:
         """Once a second: the clock, timers, and whether the data has gone stale."""
+        if self.feed is not None:
+            # The live status, not the copy handed over at the last change: rates move.
+            self.facts.status = self.feed.status
         header = self.query_one(StatusHeader)
         header.update_now(self.clock())
         state = self.current_state()

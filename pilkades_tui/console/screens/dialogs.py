@@ -135,12 +135,13 @@ class AssignDialog(ModalScreen[list[str] | None]):
         )
 
     def line(self, rec: Recommendation) -> str:
-        mark = "[x]" if rec.officer.id in self.chosen else "[ ]"
+        # Not "[x]": option prompts are markup, and [x] would vanish as a tag.
+        mark = "■" if rec.officer.id in self.chosen else "□"
         kind = self.catalogue.enum("kind", rec.officer.kind)
         district = self.district_of.get(rec.officer.id) or "Polres"
         return (
             f"{mark} {rec.officer.id:<10} {rec.distance_km:5.1f} km {rec.eta_min:4.0f} min "
-            f"{kind:<9} {rec.officer.unit[:22]:<22} {district}"
+            f"{kind:<10} {district[:20]}"
         )
 
     def compose(self) -> ComposeResult:
