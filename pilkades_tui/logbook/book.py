@@ -5,8 +5,9 @@ after, as its own record pointing at the decision (`ref`). Records are never edi
 so every one of them is covered by the chain: `hash` is SHA-256 over the previous
 record's hash and the record's canonical JSON, and `n` numbers the records 1, 2, ...
 Changing, removing, inserting or reordering a record breaks the chain at that point;
-`verify` names the first record where it breaks. (Cutting records off the end leaves
-a shorter valid chain; the hub's event log and `hub_seq` are the cross-check.)
+`verify` names the first record where it breaks. (Records cut off the end leave a
+shorter valid chain: an open book notices, a fresh look needs the last hash noted
+elsewhere or the hub's event log via `hub_seq`.)
 
 Views fold each decision's latest outcome into it. See docs/logbook.md.
 """

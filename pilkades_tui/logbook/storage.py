@@ -162,6 +162,7 @@ class AppendOnlyStorage(Storage):
         self.set_aside: Path | None = None  # where a torn last line was kept, if any
         self._tables: Tables = {}
         self._fd = -1
+        self._unusable: str | None = None
         # Length and running SHA-256 of the bytes read at open plus those appended since:
         # while the file still starts with exactly them, a verify need not parse them again.
         self._end = 0
@@ -249,6 +250,11 @@ class AppendOnlyStorage(Storage):
         """Write new documents (table, id, document) and return once they are on disk."""
         if self.read_only:
             self._refuse("append")
+        if self._unusable:
+            raise LogbookError(
+                f"the logbook {self.path} cannot take more entries: {self._unusable}; "
+                "restart the console (the file is kept and a half line is set aside)"
+            )
         added = [(table, doc_id, dict(document)) for table, doc_id, document in rows]
         for table, doc_id, _document in added:
             if doc_id in self._tables.get(table, {}):
@@ -262,8 +268,10 @@ class AppendOnlyStorage(Storage):
             os.fsync(self._fd)
         except OSError as error:
             # Cut a half-written line off now, or the next append would glue onto it.
-            with contextlib.suppress(OSError):
+            try:
                 os.ftruncate(self._fd, self._end)
+            except OSError:
+                self._unusable = f"a write failed ({error.strerror}) and could not be undone"
             raise LogbookError(
                 f"could not write to the logbook {self.path}: {error.strerror}"
             ) from error
@@ -313,7 +321,11 @@ class AppendTable(Table):
         if not isinstance(document, Mapping):
             raise ValueError("Document is not a Mapping")
         doc_id = self._get_next_id()
-        self._append_storage().append([(self.name, str(doc_id), document)])
+        try:
+            self._append_storage().append([(self.name, str(doc_id), document)])
+        except BaseException:
+            self._next_id = None  # the id was not used: count again on the next insert
+            raise
         self.clear_cache()
         return doc_id
 

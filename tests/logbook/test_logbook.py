@@ -320,6 +320,7 @@ def test_a_failed_write_leaves_no_half_line(
     with Logbook.open(path) as book:
         assert [e.note for e in book.entries()][-1] == "kept"
         assert len(book) == 8 and book.verify().ok
+    assert [record["id"] for record in file_lines(path)[1]] == [str(n) for n in range(1, 9)]
 
 
 def test_cli_show_verify_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -420,3 +421,29 @@ def test_records_cut_off_the_end_while_open_are_noticed(tmp_path: Path) -> None:
     assert "cut off" in result.reason
     with Logbook.open(path) as book:  # a fresh look cannot know: the hub's log is the check
         assert book.verify().ok and book.verify().records == 5
+
+
+def test_a_write_that_cannot_be_undone_stops_further_appends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "logbook.json"
+    fill(path)
+    real_write = os.write
+
+    def half_then_fail(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.EIO, "Input/output error")
+
+    def cannot_truncate(fd: int, length: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    with Logbook.open(path) as book:
+        monkeypatch.setattr(os, "write", half_then_fail)
+        monkeypatch.setattr(os, "ftruncate", cannot_truncate)
+        with pytest.raises(LogbookError, match="Input/output error"):
+            book.append_log(operator="x", category="other", note="lost")
+        monkeypatch.undo()
+        with pytest.raises(LogbookError, match="restart the console"):
+            book.append_log(operator="x", category="other", note="would glue on")
+    with Logbook.open(path) as book:  # the half line is set aside on the next open
+        assert len(book) == 7 and book.verify().ok and book.set_aside is not None
