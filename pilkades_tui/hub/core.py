@@ -32,7 +32,7 @@ from pilkades_tui.domain.models import HubMode, Phase, Position, Snapshot
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.hub.backend import EventBackend, Subscriber
-from pilkades_tui.hub.log import IdempotencyRecord, LoggedEvent, parse_logged
+from pilkades_tui.hub.log import INITIAL_PHASE, IdempotencyRecord, LoggedEvent, parse_logged
 from pilkades_tui.scenario.pekalongan import Scenario
 
 logger = logging.getLogger("pilkades_tui.hub")
@@ -40,7 +40,6 @@ logger = logging.getLogger("pilkades_tui.hub")
 RING_SIZE = 20_000  # recent events kept in memory, so a reconnecting console replays from RAM
 CHECKPOINT_EVERY = 5_000  # events between state checkpoints in the log
 DEFAULT_FEED_QUEUE = 20_000  # events one console may fall behind before 4408
-INITIAL_PHASE = "initial_phase"
 
 Decide = Callable[[ElectionState, datetime, int], Decision]
 

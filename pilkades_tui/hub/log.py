@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pilkades_tui.domain.events import Event, ProtocolError, parse_event
+from pilkades_tui.domain.models import HubMode, Phase
+from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.paths import hub_log_file
 
 SCHEMA = """
@@ -47,6 +49,7 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 DEFAULT_BATCH = 1000
+INITIAL_PHASE = "initial_phase"  # meta row: the phase before event 1
 
 
 class LogError(RuntimeError):
@@ -250,6 +253,27 @@ class EventLogReader:
     def head(self) -> int:
         row = self._connection.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         return int(row[0])
+
+    def initial_phase(self) -> Phase | None:
+        """The election phase before event 1 (the hub keeps it beside the log)."""
+        row = self._connection.execute(
+            "SELECT value FROM meta WHERE name = ?", (INITIAL_PHASE,)
+        ).fetchone()
+        return None if row is None else Phase.model_validate_json(row[0])
+
+    def replay(self, mode: HubMode = HubMode.LIVE) -> ElectionState:
+        """The state after the newest event, rebuilt from the log alone."""
+        phase = self.initial_phase()
+        if phase is None:
+            raise LogError("this log has no initial phase: not written by a pilkades-tui hub")
+        state = ElectionState(phase, mode)
+        for logged in self.iter_raw():
+            event = parse_logged(logged)
+            if event is None:
+                state.seq = logged.seq
+            else:
+                state.apply(event)
+        return state
 
     def iter_raw(self, since: int = 0, batch: int = DEFAULT_BATCH) -> Iterator[LoggedEvent]:
         """Stored events with seq > since, `batch` rows fetched at a time."""
