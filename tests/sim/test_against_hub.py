@@ -1,0 +1,74 @@
+"""The simulator against a real hub on loopback, at high speed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time
+
+import httpx
+import pytest
+
+from pilkades_tui.domain.clock import WIB, wib_now
+from pilkades_tui.hub.runner import HubServer
+from pilkades_tui.sim.runner import Simulator, SimulatorError
+
+
+def start_at(clock: time) -> datetime:
+    return datetime.combine(wib_now().date(), clock, tzinfo=WIB)
+
+
+async def wait_for(predicate, timeout: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.timeout(90)
+async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> None:
+    simulator = Simulator(
+        hub.url, hub.tokens["admin"], speed=240, seed=3, start=start_at(time(6, 55))
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(simulator.run(stop))
+    try:
+        await wait_for(lambda: simulator.state is not None and simulator.incidents_reported, 40)
+        state = simulator.state
+        assert state is not None
+        await wait_for(lambda: state.phase.phase.value == "voting", 20)
+        incident = next(i for i in state.open_incidents() if i.status.value == "new")
+        unit = state.recommend(incident, limit=1)[0].officer
+        headers = {
+            "Authorization": f"Bearer {hub.tokens['dispatcher']}",
+            "Idempotency-Key": "console-assign-1",
+        }
+        async with httpx.AsyncClient(base_url=hub.url, headers=headers) as console:
+            answer = await console.post(
+                f"/v1/incidents/{incident.id}/actions",
+                json={"action": "assign", "officer_ids": [unit.id],
+                      "expected_version": incident.version},
+            )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        # The unit drives there, arrives, and the incident is closed after a while.
+        await wait_for(
+            lambda: state.officers[unit.id].status.value in ("en_route", "on_scene", "available"),
+            20,
+        )
+        await wait_for(lambda: not state.incidents[incident.id].is_open, 45)
+        closed = state.incidents[incident.id]
+        actions = [step.action for step in closed.timeline]
+        assert any("on_scene" in action for action in actions), actions
+        assert state.officers[unit.id].status.value == "available"
+        await wait_for(lambda: any(t.phase.value == "voting" for t in state.tps.values()), 40)
+        assert simulator.failed == 0
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 20)
+
+
+async def test_a_refused_token_is_a_clear_error(hub: HubServer) -> None:
+    simulator = Simulator(hub.url, "not-a-token", speed=60)
+    with pytest.raises(SimulatorError, match="refused"):
+        await simulator.run()

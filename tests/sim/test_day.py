@@ -1,0 +1,89 @@
+"""The shape of the day, with explicit clocks: phases, turnout, incident mix."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, time, timedelta
+
+import pytest
+
+from pilkades_tui.domain.models import Category, ElectionPhase, Risk, TpsPhase
+from pilkades_tui.sim.day import (
+    at_clock,
+    incidents_due,
+    phase_at,
+    pick_incident,
+    plan_tps,
+    turnout_share,
+)
+from pilkades_tui.sim.runner import Pacer, SimClock
+
+DAY = date(2022, 2, 23)
+
+
+@pytest.mark.parametrize(
+    ("clock", "phase"),
+    [
+        (time(5, 59), None),
+        (time(6, 0), ElectionPhase.PREPARATION),
+        (time(6, 59, 59), ElectionPhase.PREPARATION),
+        (time(7, 0), ElectionPhase.VOTING),
+        (time(12, 59), ElectionPhase.VOTING),
+        (time(13, 0), ElectionPhase.COUNTING),
+        (time(17, 0), ElectionPhase.RECAP),
+        (time(20, 0), ElectionPhase.DONE),
+    ],
+)
+def test_phases_follow_the_wib_clock(clock: time, phase: ElectionPhase | None) -> None:
+    assert phase_at(at_clock(DAY, clock)) == phase
+
+
+def test_turnout_rises_through_the_morning_and_stays_within_voters() -> None:
+    opens, closes = at_clock(DAY, time(7)), at_clock(DAY, time(13))
+    shares = [turnout_share(opens + timedelta(minutes=m), opens, closes) for m in range(0, 361, 10)]
+    assert shares[0] == 0 and shares[-1] == 1
+    assert all(a <= b for a, b in zip(shares, shares[1:], strict=False))
+    # A morning rush: more than half the day's voters by 10:00.
+    assert turnout_share(at_clock(DAY, time(10)), opens, closes) > 0.5
+    plan = plan_tps(random.Random(1), "T1", 500, DAY)
+    ballots = [plan.ballots_at(opens + timedelta(minutes=m)) for m in range(0, 400, 5)]
+    assert all(a <= b for a, b in zip(ballots, ballots[1:], strict=False))
+    assert 0.72 * 500 - 1 <= ballots[-1] <= 0.88 * 500
+    assert plan.phase_at(at_clock(DAY, time(6, 30))) == TpsPhase.SETUP
+    assert plan.phase_at(at_clock(DAY, time(9))) == TpsPhase.VOTING
+    assert plan.phase_at(at_clock(DAY, time(13, 30))) == TpsPhase.COUNTING
+    assert plan.phase_at(at_clock(DAY, time(23))) == TpsPhase.CLOSED
+
+
+def test_incident_mix_follows_phase_and_risk() -> None:
+    rng = random.Random(5)
+    places = [
+        ("low", "TPS 01 A", "A", Risk.LOW, None),
+        ("high", "TPS 01 B", "B", Risk.HIGH, "KJN-B01"),
+    ]
+    counting = [pick_incident(rng, ElectionPhase.COUNTING, places) for _ in range(2000)]
+    categories = Counter(plan.category for plan in counting)
+    assert categories.most_common(1)[0][0] == Category.VOTE_DISPUTE
+    assert Category.MONEY_POLITICS not in categories
+    where = Counter(plan.tps_id for plan in counting)
+    assert where["high"] > 3 * where["low"]
+    assert all(plan.false_report for plan in counting if plan.category == Category.HOAX)
+    assert any("KJN-B01" in plan.reported_by for plan in counting)
+
+
+def test_incident_rate_matches_the_hourly_mean() -> None:
+    rng = random.Random(9)
+    total = sum(incidents_due(rng, ElectionPhase.COUNTING, 60) for _ in range(6000))
+    assert total == pytest.approx(7.0 * 100, rel=0.1)  # 6000 minutes = 100 hours
+
+
+def test_sim_clock_and_pacer() -> None:
+    ticks = iter([0.0, 0.0, 10.0])
+    clock = SimClock(at_clock(DAY, time(6)), 60, monotonic=lambda: next(ticks))
+    assert clock.now() == at_clock(DAY, time(6))
+    assert clock.now() == at_clock(DAY, time(6, 10))
+    with pytest.raises(ValueError):
+        SimClock(at_clock(DAY, time(6)), 0)
+    pacer = Pacer(5)
+    assert sum(pacer.try_take() for _ in range(20)) == 5
