@@ -243,10 +243,14 @@ class Raster:
 
     def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
         """Bresenham between the dots of two points, clipped to the canvas first."""
-        clipped = clip_segment(x0, y0, x1, y1, self.cols * DOTS_X, self.rows * DOTS_Y)
-        if clipped is None:
-            return
-        ax, ay, bx, by = (int(value) for value in clipped)
+        width, height = self.cols * DOTS_X, self.rows * DOTS_Y
+        if 0 <= x0 < width and 0 <= x1 < width and 0 <= y0 < height and 0 <= y1 < height:
+            ax, ay, bx, by = int(x0), int(y0), int(x1), int(y1)
+        else:
+            clipped = clip_segment(x0, y0, x1, y1, width, height)
+            if clipped is None:
+                return
+            ax, ay, bx, by = (int(value) for value in clipped)
         bits = self.bits
         cols = self.cols
         dx = abs(bx - ax)
@@ -298,6 +302,7 @@ class Raster:
 class _Shape:
     owner: int  # index in OutlineLayer.codes, or NO_OWNER for a shape only outlined
     rings: tuple[tuple[tuple[float, float], ...], ...]  # in scaled degrees
+    edges: tuple[tuple[float, float, float, float], ...]  # borders no earlier shape drew
     box: tuple[float, float, float, float]  # X min, Y min, X max, Y max
 
 
@@ -319,6 +324,8 @@ class OutlineLayer:
         has_villages = any(shape.level == "village" for shape in shapes)
         self.codes: list[str] = []
         self._shapes: list[_Shape] = []
+        # Neighbouring villages share their border; drawing it once halves the line work.
+        drawn: set[tuple[tuple[float, float], tuple[float, float]]] = set()
         for shape in shapes:
             if has_villages and shape.level == "district":
                 continue
@@ -328,9 +335,17 @@ class OutlineLayer:
                 self.codes.append(shape.code)
             for polygon in shape.polygons:
                 rings = tuple(tuple((lon * factor, -lat) for lon, lat in ring) for ring in polygon)
+                edges = []
+                for ring in rings:
+                    for start, end in zip(ring, ring[1:], strict=False):
+                        key = (start, end) if start <= end else (end, start)
+                        if start != end and key not in drawn:
+                            drawn.add(key)
+                            edges.append((*start, *end))
                 xs = [x for ring in rings for x, _ in ring]
                 ys = [y for ring in rings for _, y in ring]
-                self._shapes.append(_Shape(owner, rings, (min(xs), min(ys), max(xs), max(ys))))
+                box = (min(xs), min(ys), max(xs), max(ys))
+                self._shapes.append(_Shape(owner, rings, tuple(edges), box))
 
     def rasterize(self, viewport: Viewport) -> Raster:
         raster = Raster(viewport.cols, viewport.rows)
@@ -346,15 +361,20 @@ class OutlineLayer:
                 or y_min * scale + offset_y >= height
             ):
                 continue
-            dot_rings = [
-                [(x * scale + offset_x, y * scale + offset_y) for x, y in ring]
-                for ring in shape.rings
-            ]
             if shape.owner != NO_OWNER:
+                dot_rings = [
+                    [(x * scale + offset_x, y * scale + offset_y) for x, y in ring]
+                    for ring in shape.rings
+                ]
                 raster.fill(dot_rings, shape.owner)
-            for ring in dot_rings:
-                for (xa, ya), (xb, yb) in zip(ring, ring[1:], strict=False):
-                    raster.line(xa, ya, xb, yb)
+            line = raster.line
+            for xa, ya, xb, yb in shape.edges:
+                line(
+                    xa * scale + offset_x,
+                    ya * scale + offset_y,
+                    xb * scale + offset_x,
+                    yb * scale + offset_y,
+                )
         return raster
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -13,8 +15,8 @@ from pilkades_tui.console.widgets.map_pane import (
     ZOOM_LEVELS,
     MapPane,
 )
-from pilkades_tui.domain.models import OfficerStatus, Risk
-from pilkades_tui.domain.state import ElectionState
+from pilkades_tui.domain.models import Incident, OfficerStatus, Risk
+from pilkades_tui.domain.state import Changes, ElectionState
 from tests.map.scene import busy_state, move_officer, report_incident, rerate_tps
 
 pytestmark = pytest.mark.timeout(60)
@@ -368,3 +370,54 @@ async def test_a_resync_rereads_the_state() -> None:
         assert all(
             char not in "123" for line in screen_text(pane).splitlines()[:-1] for char in line
         )
+
+
+async def test_recommendations_stay_those_of_the_domain_as_units_move(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pane skips re-ranking for far moves; it must still agree with state.recommend."""
+    rankings: list[str] = []
+    original = ElectionState.recommend
+
+    def counting(self: ElectionState, incident: Incident, limit: int | None = 10) -> list:
+        rankings.append(incident.id)
+        return original(self, incident, limit)
+
+    monkeypatch.setattr(ElectionState, "recommend", counting)
+    state = busy_state()
+    incident = state.incidents["INC-3"]
+    rng = random.Random(4)
+    available = sorted(
+        officer.id
+        for officer in state.officers.values()
+        if officer.status == OfficerStatus.AVAILABLE
+    )
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = incident.id
+        await pilot.pause()
+        expected = [r.officer.id for r in state.recommend(incident, limit=3)]
+        assert pane.recommended_ids == expected
+        rankings.clear()
+        for step in range(40):
+            changes = Changes()
+            for officer_id in rng.sample(available, 5):
+                if step % 4 == 0:  # now and then, right next to the incident
+                    lon = incident.lon + rng.uniform(-0.002, 0.002)
+                    lat = incident.lat + rng.uniform(-0.002, 0.002)
+                else:
+                    lon = rng.uniform(109.5, 109.78)
+                    lat = rng.uniform(-7.2, -6.9)
+                changes.merge(move_officer(state, officer_id, lon, lat))
+            pane.apply(changes)
+            expected = [r.officer.id for r in original(state, incident, 3)]
+            assert pane.recommended_ids == expected, step
+        # Far moves were not re-ranked, near ones were.
+        assert 0 < len(rankings) < 40
+        await pilot.pause()
+        for officer_id in pane.recommended_ids:
+            unit = state.officers[officer_id]
+            unit_cell = pane.cell_of(unit.lon, unit.lat)
+            assert unit_cell is not None
+            assert cell(pane, *unit_cell)[1].reverse

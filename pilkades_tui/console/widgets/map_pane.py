@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
+from math import inf
 
 from rich.segment import Segment
 from rich.style import Style
@@ -34,7 +35,9 @@ from pilkades_tui.console.canvas import (
     compose_row,
     runs,
 )
-from pilkades_tui.domain.models import Incident, OfficerStatus, Risk
+from pilkades_tui.domain.geo import haversine_km
+from pilkades_tui.domain.models import Incident, Officer, OfficerStatus, Risk
+from pilkades_tui.domain.recommend import TIE_KM
 from pilkades_tui.domain.state import Changes, ElectionState
 from pilkades_tui.scenario.geography import Outline, outlines
 
@@ -183,6 +186,10 @@ class MapPane(Widget, can_focus=True):
         self._raster_key: tuple[object, ...] | None = None
         self._base_rows: list[list[tuple[str, str]]] | None = None
         self._overlay: Overlay = {}
+        # The recommended units for (incident id, version), kept while no move can reorder them.
+        self._recommend_key: tuple[str, int] | None = None
+        self._recommended_ids: list[str] = []
+        self._recommend_reach_km = inf
         self._strips: dict[int, Strip] = {}
         self._styles: dict[str, Style] = {}
         self._style_base: Style | None = None
@@ -230,8 +237,8 @@ class MapPane(Widget, can_focus=True):
             self._overlay = self._build_overlay()
             self._repaint_all()
             return
-        if changes.incidents or changes.officers or changes.positions:
-            self._replace_overlay(self._build_overlay())
+        if changes.incidents or changes.officers or changes.positions or changes.tps:
+            self._replace_overlay(self._build_overlay(changes))
 
     def select_incident(self, incident_id: str | None) -> None:
         self.selected_incident_id = incident_id
@@ -247,6 +254,11 @@ class MapPane(Widget, can_focus=True):
             self.stale_note = note
             self.set_class(bool(note), "-stale")
             self._update_titles()
+
+    @property
+    def recommended_ids(self) -> list[str]:
+        """The units highlighted for the selected incident, best first."""
+        return list(self._recommended_ids) if self._selected_incident() is not None else []
 
     @property
     def zoom(self) -> float:
@@ -376,8 +388,53 @@ class MapPane(Widget, can_focus=True):
             return None
         return self._state.incidents.get(self.selected_incident_id)
 
-    def _build_overlay(self) -> Overlay:
-        """Markers by cell; later ones cover earlier ones, so the most urgent shows."""
+    def _recommended_units(
+        self, state: ElectionState, incident: Incident, changes: Changes | None
+    ) -> list[Officer]:
+        """state.recommend's top few, recomputed only when `changes` could reorder them.
+
+        Ranking over ~1,200 available units on every position batch would cost more than
+        the rest of the redraw; most batches move units far from the incident.
+        """
+        key = (incident.id, incident.version)
+        if (
+            changes is not None
+            and key == self._recommend_key
+            and not (changes.officers or changes.tps)
+            and not self._moves_may_reorder(state, incident, changes.positions)
+        ):
+            officers = state.officers
+            return [officers[i] for i in self._recommended_ids if i in officers]
+        ranked = state.recommend(incident, limit=RECOMMENDED_SHOWN) if incident.is_open else []
+        self._recommend_key = key
+        self._recommended_ids = [recommendation.officer.id for recommendation in ranked]
+        # recommend_units ranks by 0.1 km distance bucket first: a unit outside the last
+        # one's bucket cannot overtake it.
+        self._recommend_reach_km = (
+            (int(ranked[-1].distance_km / TIE_KM) + 1) * TIE_KM
+            if len(ranked) == RECOMMENDED_SHOWN
+            else inf
+        )
+        return [recommendation.officer for recommendation in ranked]
+
+    def _moves_may_reorder(self, state: ElectionState, incident: Incident, moved: set[str]) -> bool:
+        recommended = set(self._recommended_ids)
+        for officer_id in moved:
+            if officer_id in recommended:
+                return True
+            officer = state.officers.get(officer_id)
+            if officer is None or officer.status != OfficerStatus.AVAILABLE:
+                continue
+            distance = haversine_km(incident.lat, incident.lon, officer.lat, officer.lon)
+            if distance < self._recommend_reach_km:
+                return True
+        return False
+
+    def _build_overlay(self, changes: Changes | None = None) -> Overlay:
+        """Markers by cell; later ones cover earlier ones, so the most urgent shows.
+
+        `changes` None means anything may have changed (recommendations are recomputed).
+        """
         state = self._state
         overlay: Overlay = {}
         cols, rows = self._map_size()
@@ -412,10 +469,8 @@ class MapPane(Widget, can_focus=True):
             put(incident.lon, incident.lat, str(incident.priority), tone)
         selected = self._selected_incident()
         if selected is not None:
-            if selected.is_open:
-                for recommendation in state.recommend(selected, limit=RECOMMENDED_SHOWN):
-                    unit = recommendation.officer
-                    put(unit.lon, unit.lat, unit_glyph, "map--recommended")
+            for unit in self._recommended_units(state, selected, changes):
+                put(unit.lon, unit.lat, unit_glyph, "map--recommended")
             put(selected.lon, selected.lat, str(selected.priority), "map--selected")
         return overlay
 
@@ -457,6 +512,7 @@ class MapPane(Widget, can_focus=True):
         self._repaint_all()
 
     def notify_style_update(self) -> None:
+        self._style_base = None
         self._styles.clear()
         self._strips.clear()
         super().notify_style_update()
@@ -464,7 +520,8 @@ class MapPane(Widget, can_focus=True):
     def _style(self, tone: str) -> Style:
         style = self._styles.get(tone)
         if style is None:
-            style = self._style_base_now() + self.get_component_rich_style(tone, partial=True)
+            base = self._style_base or self._style_base_now()
+            style = base + self.get_component_rich_style(tone, partial=True)
             self._styles[tone] = style
         return style
 
@@ -476,9 +533,14 @@ class MapPane(Widget, can_focus=True):
             self._strips.clear()
         return base
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style is read once a paint, not once a row.
+        self._style_base_now()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base_style = self._style_base_now()
+        base_style = self._style_base or self._style_base_now()
         strip = self._strips.get(y)
         if strip is not None and strip.cell_length == width:
             return strip
