@@ -1,12 +1,13 @@
 """How fast the map pane redraws, headless, at a 200x60 content area.
 
-Three figures, each over many rounds on the Pekalongan day:
+Figures, each over many rounds on the Pekalongan day:
 - `view`: a zoom or pan, which re-rasterises the ~300 outlines and repaints every row
   (the widget's own work: rasterise, compose, render_line for every row);
 - `dynamic`: every mobile unit moves (and now and then an incident comes in): the
   widget's `apply` plus `render_line` for every row, as a full repaint would ask;
 - `frame`: the same change measured end to end through Textual: `apply`, then until the
-  app has composited and written the screen (`pilot.pause()`).
+  app has composited and written the screen (`pilot.pause()`); `idle` is that wait with
+  nothing changed, Textual's own share of it.
 
     python bench/map_render.py [--rounds N] [--charset braille|blocks]
 
