@@ -421,3 +421,21 @@ async def test_recommendations_stay_those_of_the_domain_as_units_move(
             unit_cell = pane.cell_of(unit.lon, unit.lat)
             assert unit_cell is not None
             assert cell(pane, *unit_cell)[1].reverse
+
+
+async def test_every_builtin_theme_draws_risk_and_selection_apart() -> None:
+    state = busy_state()
+    pane = MapPane()
+    app = MapApp(pane)
+    async with app.run_test(size=SIZE) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-1"
+        incident = state.incidents["INC-1"]
+        col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            assert painted_with(pane, col, row, "map--selected"), theme
+            assert cell(pane, col, row)[1].reverse, theme
+            risks = {tone(pane, f"map--{risk}") for risk in ("low", "medium", "high")}
+            assert len(risks) == 3, theme
