@@ -139,6 +139,24 @@ def test_the_hub_answers_pings(hub: HubServer) -> None:
         assert client.socket.ping().wait(5)
 
 
+def flood(server: HubServer, threads: int, each: int) -> None:
+    """Big reports (~4 KiB events: the description is also the first timeline note)
+    from several connections at once."""
+    body = {"category": "other", "description": "x" * 2000, "reported_by": "uji"}
+
+    def report() -> None:
+        reporter = Hub(server, "reporter")
+        for _ in range(each):
+            reporter.ok("POST", "/v1/incidents", {**body, "lat": -7.0, "lon": 109.6})
+        reporter.close()
+
+    workers = [threading.Thread(target=report) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
 def raw_feed(server: HubServer, since: int) -> socket.socket:
     """A feed connection that never reads, with a tiny receive window: the kernel on
     both sides absorbs a few MB, then the hub's queue for it fills."""
@@ -161,39 +179,43 @@ def raw_feed(server: HubServer, since: int) -> socket.socket:
 
 
 def close_code_of_stream(raw: socket.socket) -> int | None:
-    """Read server frames (unmasked) to the end; the close frame's code."""
+    """Read server frames (unmasked) until the close frame; its code."""
     raw.settimeout(20)
     data = bytearray()
+    offset = 0
     while chunk := raw.recv(1 << 20):
         data += chunk
-    offset = 0
-    while offset + 2 <= len(data):
-        opcode = data[offset] & 0x0F
-        length = data[offset + 1] & 0x7F
-        offset += 2
-        if length == 126:
-            length = struct.unpack_from("!H", data, offset)[0]
-            offset += 2
-        elif length == 127:
-            length = struct.unpack_from("!Q", data, offset)[0]
-            offset += 8
-        if opcode == 0x8:
-            return int(struct.unpack_from("!H", data, offset)[0])
-        offset += length
+        while offset + 2 <= len(data):
+            opcode = data[offset] & 0x0F
+            length = data[offset + 1] & 0x7F
+            start = offset + 2
+            if length == 126:
+                length = struct.unpack_from("!H", data, start)[0] if start + 2 <= len(data) else -1
+                start += 2
+            elif length == 127:
+                length = struct.unpack_from("!Q", data, start)[0] if start + 8 <= len(data) else -1
+                start += 8
+            if length < 0 or start + length > len(data):
+                break  # the rest of this frame is still on its way
+            if opcode == 0x8:
+                return int(struct.unpack_from("!H", data, start)[0])
+            offset = start + length
     return None
 
 
 def test_a_console_that_cannot_keep_up_is_closed_4408_without_slowing_others(
     hub_factory: HubFactory,
 ) -> None:
-    server = hub_factory(scenario="none", report_rate=0, feed_queue_limit=30)
+    server = hub_factory(scenario="none", report_rate=0, feed_queue_limit=100)
     admin = Hub(server)
     head = admin.head()
     stuck = raw_feed(server, head)
     try:
-        with feed(server, head) as healthy:
+        # The healthy console reads all the time (unbounded client buffer).
+        with feed(server, head, max_queue=None) as healthy:
             healthy.frame()
-            last = post_notices(admin, 2000, "x" * 1900)
+            flood(server, threads=4, each=300)
+            last = head + 4 * 300
             events = healthy.events_until(last, timeout=30)
             assert [e["seq"] for e in events] == list(range(head + 1, last + 1))
         # Once it reads again, the stuck console finds what was in flight, then 4408.
