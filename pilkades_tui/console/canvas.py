@@ -77,6 +77,14 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 }
 
 
+def risk_swatch(charset: str, level: int) -> str:
+    """Two cells of a hatching level over a border, as the legend shows it."""
+    if charset == "braille":
+        border = DOT_BITS[3][0] | DOT_BITS[3][1]
+        return "".join(GLYPHS["braille"][border | FILL_DOTS[level][parity]] for parity in (0, 1))
+    return "".join(FILL_BLOCKS[level][parity] or "▄" for parity in (0, 1))
+
+
 def check_charset(charset: str) -> str:
     if charset not in GLYPHS:
         raise ValueError(f"charset {charset!r}: expected one of {', '.join(CHARSETS)}")

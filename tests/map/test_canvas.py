@@ -19,6 +19,7 @@ from pilkades_tui.console.canvas import (
     clip_segment,
     compose_row,
     default_charset,
+    risk_swatch,
     runs,
 )
 from pilkades_tui.domain.geo import haversine_km
@@ -324,3 +325,11 @@ def test_runs_join_cells_of_one_tone_and_lay_markers_on_top() -> None:
     assert runs(cells, {}) == [("ab", "x"), ("cd", "y")]
     assert runs(cells, {1: ("!", "m")}) == [("a", "x"), ("!", "m"), ("cd", "y")]
     assert runs([], {}) == []
+
+
+def test_legend_swatches_tell_the_risk_levels_apart_without_colour() -> None:
+    for charset in ("braille", "blocks"):
+        swatches = [risk_swatch(charset, level) for level in (0, 1, 2)]
+        assert len(set(swatches)) == 3, charset
+        assert all(len(swatch) == 2 for swatch in swatches)
+    "".join(risk_swatch("blocks", level) for level in (0, 1, 2)).encode("cp437")

@@ -27,12 +27,12 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from pilkades_tui.console.canvas import (
-    GLYPHS,
     OutlineLayer,
     Raster,
     Viewport,
     check_charset,
     compose_row,
+    risk_swatch,
     runs,
 )
 from pilkades_tui.domain.geo import haversine_km
@@ -563,22 +563,22 @@ class MapPane(Widget, can_focus=True):
 
     def _legend_segments(self) -> list[Segment]:
         labels = self.labels
-        swatch = GLYPHS[self.charset][0xFF]
         unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
+        # Most needed first: a narrow pane cuts the legend from the right.
         items = [
-            (swatch, "map--low", labels["low"]),
-            (swatch, "map--medium", labels["medium"]),
-            (swatch, "map--high", labels["high"]),
+            (risk_swatch(self.charset, RISK_FILL[Risk.LOW]), "map--low", labels["low"]),
+            (risk_swatch(self.charset, RISK_FILL[Risk.MEDIUM]), "map--medium", labels["medium"]),
+            (risk_swatch(self.charset, RISK_FILL[Risk.HIGH]), "map--high", labels["high"]),
             ("1-4", "map--incident-urgent", labels["incident"]),
+            ("1", "map--selected", labels["selected"]),
+            (unit_glyph, "map--recommended", labels["recommended"]),
             (unit_glyph, "map--unit", labels["unit"]),
             (moving_glyph, "map--unit-busy", labels["moving"]),
             (on_scene_glyph, "map--unit-busy", labels["on_scene"]),
-            (unit_glyph, "map--recommended", labels["recommended"]),
-            ("1", "map--selected", labels["selected"]),
         ]
         text_style = self._style("map--legend")
         segments: list[Segment] = []
         for glyph, tone, label in items:
             segments.append(Segment(glyph, self._style(tone)))
-            segments.append(Segment(f" {label}  ", text_style))
+            segments.append(Segment(f" {label} ", text_style))
         return segments
