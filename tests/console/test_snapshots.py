@@ -1,0 +1,34 @@
+"""The main screen, as an officer sees it, at 80x24 and 120x40 in every packaged theme.
+
+The morning is fixed (tests/console/world.py) and so is the clock, so a change here is
+a change of the console's look: check the report, then `pytest tests/console
+--snapshot-update` to accept it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.console.conftest import AppFactory
+
+pytestmark = pytest.mark.timeout(60)
+
+THEMES = ("operasi-malam", "siang", "kontras-tinggi", "monokrom")
+SIZES = ((80, 24), (120, 40))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("theme", THEMES)
+def test_main_screen(
+    snap_compare: Callable[..., bool],
+    app_factory: AppFactory,
+    theme: str,
+    size: tuple[int, int],
+) -> None:
+    assert snap_compare(app_factory(theme=theme), terminal_size=size)
+
+
+def test_tps_pane_in_english(snap_compare: Callable[..., bool], app_factory: AppFactory) -> None:
+    assert snap_compare(app_factory(lang="en"), press=["1"], terminal_size=(120, 40))
