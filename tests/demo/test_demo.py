@@ -48,7 +48,7 @@ def test_demo_comes_up_live_and_quits_cleanly(tmp_path: Path) -> None:
     )
     try:
         screen = wait_for_screen(session, "● live", 60)
-        assert "Incidents" in screen and "Duty: Perwira Piket" in screen
+        assert "Incidents" in screen and "Duty: Perwira" in screen
         # An incident arrives from the simulated field within a minute of demo time.
         wait_for_screen(session, " new ", 60)
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
