@@ -76,7 +76,8 @@ class PilkadesApp(App[None]):
         Binding("2", "show_pane('incidents')", show=False),
         Binding("3", "show_pane('officers')", show=False),
         Binding("4", "show_pane('map')", show=False),
-        Binding("tab", "next_pane", show=False, priority=False),
+        # Priority: the screen would otherwise take tab to move focus, not to switch panes.
+        Binding("tab", "next_pane", show=False, priority=True),
         Binding("slash", "prompt('filter')", show=False),
         Binding("colon", "prompt('command')", show=False),
         Binding("question_mark", "help", show=False),

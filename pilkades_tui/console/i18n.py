@@ -280,8 +280,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "maplabel.selected": ("terpilih", "selected"),
     "maplabel.zoom": ("zoom {zoom}×", "zoom {zoom}×"),
     "maplabel.keys": (
-        "+/- zoom · panah/hjkl geser · 0 awal · c tengahkan · o pos TPS",
-        "+/- zoom · arrows/hjkl pan · 0 reset · c centre · o posts",
+        "+/- zoom · panah geser · 0 awal · f tengahkan · p pos TPS",
+        "+/- zoom · arrows pan · 0 reset · f centre · p posts",
     ),
     # actions (for notifications and the logbook)
     "action.acknowledge": ("Terima", "Acknowledge"),
