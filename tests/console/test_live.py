@@ -4,56 +4,27 @@ keeps going (hub down at start, hub killed mid-feed, junk frames)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from websockets.asyncio.server import ServerConnection
 
-from pilkades_tui.console.app import PilkadesApp
 from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
-from pilkades_tui.domain.clock import wib_now
-from pilkades_tui.feed.client import ConnectionState, FeedClient
+from pilkades_tui.feed.client import ConnectionState
 from pilkades_tui.feed.commands import HubCommands
 from pilkades_tui.hub.runner import HubServer
 from tests.conftest import HubFactory
 from tests.console.conftest import AppFactory
+from tests.console.live import free_port, live_console, until
 from tests.console.screen import screen_text
 from tests.feed.fakehub import TOKEN, FakeHub
 
 pytestmark = pytest.mark.timeout(60)
 
 ID = Catalogue("id")
-
-
-def quick_feed(url: str, token: str) -> FeedClient:
-    """The console's feed client with short backoff, so a test waits seconds, not minutes."""
-    return FeedClient(url, token, backoff_initial=0.05, backoff_max=0.3)
-
-
-def live_console(app_factory: AppFactory, url: str, token: str, **options: object) -> PilkadesApp:
-    return app_factory(
-        hub_url=url, token=token, state=None, clock=wib_now, feed=quick_feed(url, token), **options
-    )
-
-
-async def until(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ANN001
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not met in {timeout}s; screen:\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_panes_fill_from_the_hub_and_a_new_p1_is_announced(
