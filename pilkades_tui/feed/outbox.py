@@ -127,6 +127,8 @@ class Outbox:
         self.retry_at: float | None = None  # time.monotonic() of the next try, when waiting
         self._wake = asyncio.Event()
         self._running = False
+        # Record versions our own accepted commands produced, by command path.
+        self._own_versions: dict[str, set[int]] = {}
 
     @classmethod
     def open(cls, path: Path, *, on_change: Callable[[Outbox], None] | None = None) -> Outbox:
@@ -204,26 +206,29 @@ class Outbox:
         self._wake.set()
 
     def _rebase_after(self, done: QueuedCommand, result: CommandResult) -> None:
-        """Carry our own accepted change into the commands queued behind it.
+        """Carry our own accepted changes into the commands queued behind them.
 
-        Decided offline, "acknowledge" then "assign" on one incident both carry the
-        version the officer saw; once the first is applied the second would be a 409
-        against the officer's own change. A command never sent yet (attempts == 0;
-        the hub has not seen its key, so its body may still change) that expected the
-        same version on the same record now expects the version the first produced.
-        A change by anyone else still makes it a 409, as it should.
+        Decided offline, "acknowledge", "note" then "assign" on one incident carry the
+        version the officer saw; once the first is applied the others would be a 409
+        against the officer's own changes. A record's version grows by one per change,
+        so each accepted command of ours moved its record from `v - 1` to `v`. A
+        command never sent yet (attempts == 0: the hub has not seen its key, so its
+        body may still change) that expected version `e` on the same record now
+        expects the end of the unbroken run of our own changes from `e`. A change by
+        anyone else breaks the run, and the command still comes back a 409.
         """
-        expected = done.body.get("expected_version")
         produced = (result.record or {}).get("version")
-        if not isinstance(expected, int) or not isinstance(produced, int):
+        if not isinstance(produced, int):
             return
+        ours = self._own_versions.setdefault(done.path, set())
+        ours.add(produced)
         for waiting in self._commands:
-            if (
-                waiting.attempts == 0
-                and waiting.path == done.path
-                and waiting.body.get("expected_version") == expected
-            ):
-                waiting.body["expected_version"] = produced
+            expected = waiting.body.get("expected_version")
+            if waiting.attempts or waiting.path != done.path or not isinstance(expected, int):
+                continue
+            while expected + 1 in ours:
+                expected += 1
+            waiting.body["expected_version"] = expected
 
     def _save(self) -> None:
         document = {

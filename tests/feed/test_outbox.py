@@ -213,17 +213,29 @@ async def test_a_follow_up_decided_offline_expects_the_version_our_own_command_m
     acknowledge.attempts = 2  # tried while the hub was down
     assign = command("assign")
     assign.body = {"action": "assign", "officer_ids": ["KJN-001"], "expected_version": 3}
+    note = command("note")  # no expected version: it still moves the record 4 -> 5
+    note.body = {"action": "note", "note": "koordinasi"}
+    late = command("late")  # decided after the officer saw version 5 (his own note)
+    late.body = {"action": "escalate", "to": "polres", "expected_version": 5}
+    stale = command("stale")  # saw version 2; someone else made 3: a real conflict
+    stale.body = {"action": "cancel", "note": "hoaks", "expected_version": 2}
     elsewhere = command("other")
     elsewhere.path = "/v1/incidents/INC-2/actions"
     elsewhere.body = {"action": "note", "note": "", "expected_version": 3}
-    for item in (acknowledge, assign, elsewhere):
+    for item in (acknowledge, note, assign, late, stale, elsewhere):
         outbox.add(item)
     bodies: list[dict[str, object]] = []
+    version = 3
 
     async def send(item: QueuedCommand) -> CommandResult:
         bodies.append(dict(item.body))
+        nonlocal version
         accepted = result(Outcome.ACCEPTED, item.key)
-        accepted.record = {"id": "INC-1", "version": item.body["expected_version"] + 1}  # type: ignore[operator]
+        if item.path.startswith("/v1/incidents/INC-1/"):
+            version += 1
+            accepted.record = {"id": "INC-1", "version": version}
+        else:
+            accepted.record = {"id": "INC-2", "version": 4}
         return accepted
 
     runner = asyncio.create_task(outbox.run(send))
@@ -233,4 +245,4 @@ async def test_a_follow_up_decided_offline_expects_the_version_our_own_command_m
     finally:
         runner.cancel()
         await asyncio.gather(runner, return_exceptions=True)
-    assert [body["expected_version"] for body in bodies] == [3, 4, 3]
+    assert [body.get("expected_version") for body in bodies] == [3, None, 5, 6, 2, 3]
