@@ -6,7 +6,9 @@ events in two shapes:
 
 - `single`: one event per text frame, the shape of a feed with no batching;
 - `batched`: JSON arrays of `--batch` events per frame, the way the hub batches under
-  load (`/v1/feed` frames may hold an array; see PROTOCOL.md).
+  load (`/v1/feed` frames may hold an array; see PROTOCOL.md). The default, 500, is
+  the hub's own cap per frame (`hub.app.FRAME_MAX_EVENTS`), which it reaches when
+  replaying a backlog or when events pile up faster than a console reads them.
 
 The events are realistic for an election day: 90% `officer.position` (a fix from one
 of the scenario's 930 units), the rest full `tps.updated`, `officer.updated` and
@@ -224,7 +226,7 @@ async def measure(port: int, events: int, rounds: int) -> tuple[list[float], lis
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=100, help="events per batched frame")
+    parser.add_argument("--batch", type=int, default=500, help="events per batched frame")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")
