@@ -331,6 +331,12 @@ class PilkadesApp(App[None]):
         context = {"incidents": QUEUE_KEYS, "map": MAP_KEYS}.get(name, ())
         self.query_one(KeyBar).show_keys(context)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over a dialog, tab moves between its fields instead of switching panes.
+        if action == "next_pane":
+            return len(self.screen_stack) == 1
+        return True
+
     def action_next_pane(self) -> None:
         index = PANES.index(self.active_pane())
         self.action_show_pane(PANES[(index + 1) % len(PANES)])
