@@ -11,10 +11,11 @@ import httpx
 import pytest
 
 from pilkades_tui.domain.models import Snapshot
+from pilkades_tui.domain.state import Changes
 from pilkades_tui.feed.client import ConnectionState, FeedClient
 from pilkades_tui.feed.commands import HubCommands, Outcome
 from pilkades_tui.feed.outbox import Outbox, QueuedCommand
-from pilkades_tui.hub.runner import HubServer
+from pilkades_tui.hub.runner import HubProcess, HubServer
 from pilkades_tui.paths import outbox_file
 from tests.conftest import HubFactory
 
@@ -205,3 +206,51 @@ async def test_outbox_holds_commands_while_the_hub_is_down_then_applies_each_onc
     assert actions.count("acknowledge") == 1 and actions.count("assign") == 1
     assert [e.note for e in final.timeline].count("koordinasi PPKD") == 1
     assert final.status == "dispatched" and final.officer_ids == [unit]
+
+
+async def test_hub_killed_mid_feed_resumes_with_no_gap_or_duplicate(tmp_path: Path) -> None:
+    data = tmp_path / "hub"
+    first = await asyncio.to_thread(HubProcess(data).start)
+    try:
+        viewer = first.tokens["viewer"]
+        calls: list[Changes] = []
+        following = Following(first.url, viewer)
+        following.client.on_changes = calls.append
+        async with (
+            following as client,
+            HubCommands(first.url, first.tokens["reporter"], timeout=1.0) as commands,
+        ):
+            base = await fresh_snapshot(first.url, viewer)
+            units = base.officers[:5]
+            moving = True
+
+            async def patrol() -> None:
+                step = 0
+                while moving:  # keeps reporting through the kill and the restart
+                    unit = units[step % len(units)]
+                    await commands.officer_position(unit.id, unit.lat + step * 1e-5, unit.lon)
+                    step += 1
+
+            patrolling = asyncio.create_task(patrol())
+            await until(lambda: client.status.seq >= base.seq + 30)
+            await asyncio.to_thread(first.kill)
+            await until(lambda: client.status.state is ConnectionState.RECONNECTING)
+            second = HubProcess(data, port=first.port, tokens=first.tokens)
+            await asyncio.to_thread(second.start)
+            try:
+                await client.wait_live(20)
+                seen = client.status.seq
+                await until(lambda: client.status.seq >= seen + 30)
+                moving = False
+                await patrolling
+                fresh = await fresh_snapshot(second.url, viewer)
+                await until(lambda: client.status.seq == fresh.seq)
+                assert client.state is not None
+                assert dumped(client.state.snapshot()) == dumped(fresh)
+                assert sum(c.applied + c.ignored for c in calls[1:]) == fresh.seq - base.seq
+                assert sum(c.ignored for c in calls) == 0
+                assert client.status.resyncs == 0 and client.status.resumes >= 1
+            finally:
+                await asyncio.to_thread(second.kill)
+    finally:
+        await asyncio.to_thread(first.kill)
