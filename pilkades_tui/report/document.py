@@ -1,0 +1,376 @@
+"""The report as a language-aware, format-neutral document: sections of paragraphs,
+tables and charts. Writers (writers.py) turn it into HTML, Markdown or CSV; cells keep
+their raw values (datetimes, durations, numbers) so each writer formats them its way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pilkades_tui.domain.clock import to_wib
+from pilkades_tui.report.figures import (
+    STALE_AFTER,
+    Decision,
+    ReportData,
+    ResponseRow,
+)
+from pilkades_tui.report.i18n import Words
+
+
+class Share(float):
+    """A fraction of a whole, shown as a percentage."""
+
+
+Cell = str | int | float | bool | datetime | timedelta | None
+
+
+@dataclass(slots=True)
+class Table:
+    name: str  # the CSV file's stem
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+@dataclass(slots=True)
+class Chart:
+    """Bars: one (label, value) each; drawn as inline SVG in HTML."""
+
+    title: str
+    bars: list[tuple[str, float]]
+    vertical: bool = False
+
+
+@dataclass(slots=True)
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    subtitles: dict[str, str] = field(default_factory=dict)  # table name -> its heading
+
+
+@dataclass(slots=True)
+class Document:
+    title: str
+    lang: str
+    facts: list[tuple[str, str]]  # (label, value) under the title
+    alerts: list[str]  # shown first and loudly: broken logbook chains
+    sections: list[Section]
+    words: Words
+    alert_title: str = ""  # heading over the alerts; a broken chain's when empty
+
+
+def when(value: datetime | None) -> str:
+    return "" if value is None else f"{to_wib(value):%Y-%m-%d %H:%M}"
+
+
+def decisions_table(name: str, words: Words, books: list[tuple[str, Decision]]) -> Table:
+    return Table(
+        name,
+        [
+            words("col.logbook"),
+            words("col.n_entry"),
+            words("col.at"),
+            words("col.operator"),
+            words("col.kind"),
+            words("col.action"),
+            words("col.subject"),
+            words("col.units"),
+            words("col.note"),
+            words("col.outcome"),
+            words("col.hub_seq"),
+            words("col.drill"),
+        ],
+        [
+            [
+                path,
+                d.n,
+                d.at,
+                d.operator,
+                d.kind,
+                d.action,
+                d.subject,
+                " ".join(d.officer_ids),
+                d.note,
+                d.outcome,
+                d.hub_seq,
+                d.drill,
+            ]
+            for path, d in books
+        ],
+    )
+
+
+def _response_table(name: str, words: Words, rows: list[ResponseRow], group: str) -> Table:
+    return Table(
+        name,
+        [
+            words(group),
+            words("col.stage"),
+            words("col.n"),
+            words("col.p50"),
+            words("col.p90"),
+            words("col.max"),
+        ],
+        [[r.group, words.value("stage", r.stage), r.count, r.p50, r.p90, r.max] for r in rows],
+    )
+
+
+def build_report(data: ReportData, words: Words, generated_at: datetime) -> Document:
+    alerts = [
+        words(
+            "broken.line",
+            path=book.path,
+            first=book.first_broken,
+            records=book.records,
+            reason=book.reason,
+        )
+        for book in data.broken_logbooks
+    ]
+    facts = [
+        (words("period"), f"{when(data.start)} – {when(data.end)} {words('wib')}"),
+        (words("events"), f"{data.events:,}"),
+        (words("generated"), f"{when(generated_at)} {words('wib')}"),
+    ]
+    sections: list[Section] = []
+
+    phases = Section(words("section.phases"))
+    phases.tables.append(
+        Table(
+            "phases",
+            [
+                words("col.phase"),
+                words("col.from"),
+                words("col.to"),
+                words("col.duration"),
+                words("col.incidents"),
+            ],
+            [
+                [words.value("phase", p.phase), p.start, p.end, p.end - p.start, p.incidents]
+                for p in data.phases
+            ],
+        )
+    )
+    sections.append(phases)
+
+    hourly = Section(words("section.per_hour"))
+    hourly.charts.append(
+        Chart(
+            words("section.per_hour"),
+            [(f"{to_wib(h):%H}", float(n)) for h, n in data.per_hour],
+            vertical=True,
+        )
+    )
+    hourly.tables.append(
+        Table(
+            "incidents_per_hour",
+            [words("col.hour"), words("col.incidents")],
+            [[h, n] for h, n in data.per_hour],
+        )
+    )
+    sections.append(hourly)
+
+    breakdown = Section(words("section.breakdown"))
+    breakdown.paragraphs.append(words("total", count=data.total_incidents))
+    breakdown.charts.append(
+        Chart(
+            words("col.category"),
+            [(words.value("category", c), float(n)) for c, n in data.by_category],
+        )
+    )
+    breakdown.tables += [
+        Table(
+            "incidents_by_category",
+            [words("col.category"), words("col.count")],
+            [[words.value("category", c), n] for c, n in data.by_category],
+        ),
+        Table(
+            "incidents_by_district",
+            [words("col.district"), words("col.count")],
+            [[d, n] for d, n in data.by_district],
+        ),
+        Table(
+            "incidents_by_priority",
+            [words("col.priority"), words("col.count")],
+            [[f"P{p}", n] for p, n in data.by_priority],
+        ),
+    ]
+    sections.append(breakdown)
+
+    still_open = Section(words("section.open"))
+    still_open.tables.append(
+        Table(
+            "incidents_open",
+            [
+                words("col.id"),
+                words("col.priority"),
+                words("col.category"),
+                words("col.district"),
+                words("col.village"),
+                words("col.status"),
+                words("col.reported"),
+                words("col.escalation"),
+                words("col.units"),
+            ],
+            [
+                [
+                    i.id,
+                    f"P{i.priority}",
+                    words.value("category", i.category),
+                    i.district,
+                    i.village,
+                    i.status,
+                    i.reported_at,
+                    i.escalation,
+                    " ".join(i.officer_ids),
+                ]
+                for i in data.still_open
+            ],
+        )
+    )
+    sections.append(still_open)
+
+    response = Section(words("section.response"), [words("response.note")])
+    response.tables += [
+        _response_table("response_by_priority", words, data.response_by_priority, "col.priority"),
+        _response_table("response_by_district", words, data.response_by_district, "col.district"),
+    ]
+    response.subtitles = {
+        "response_by_priority": words("section.response_priority"),
+        "response_by_district": words("section.response_district"),
+    }
+    sections.append(response)
+
+    breaches = Section(words("section.breaches"))
+    breaches.tables.append(
+        Table(
+            "sla_breaches",
+            [
+                words("col.id"),
+                words("col.priority"),
+                words("col.district"),
+                words("col.kind"),
+                words("col.limit"),
+                words("col.took"),
+                words("col.open"),
+            ],
+            [
+                [
+                    b.incident_id,
+                    f"P{b.priority}",
+                    b.district,
+                    words.value("breach", b.kind),
+                    b.limit,
+                    b.took,
+                    b.still_open,
+                ]
+                for b in data.breaches
+            ],
+        )
+    )
+    sections.append(breaches)
+
+    risk = Section(words("section.risk"))
+    per_100 = {row.risk: row.per_100_tps for row in data.by_risk}
+    if "high" in per_100 and "low" in per_100:
+        risk.paragraphs.append(words("risk.verdict", high=per_100["high"], low=per_100["low"]))
+    risk.charts.append(
+        Chart(
+            words("col.per_100"),
+            [(words.value("risk", r.risk), r.per_100_tps) for r in data.by_risk if r.tps],
+        )
+    )
+    risk.tables.append(
+        Table(
+            "incidents_by_risk",
+            [
+                words("col.risk"),
+                words("col.tps"),
+                words("col.incidents"),
+                words("col.per_100"),
+                words("col.share"),
+            ],
+            [
+                [words.value("risk", r.risk), r.tps, r.incidents, r.per_100_tps, Share(r.share)]
+                for r in data.by_risk
+            ],
+        )
+    )
+    sections.append(risk)
+
+    tps = Section(
+        words("section.tps"),
+        [words("stale.note", minutes=int(STALE_AFTER.total_seconds() // 60))],
+    )
+    tps.tables.append(
+        Table(
+            "tps_flagged",
+            [
+                words("col.id"),
+                words("col.name"),
+                words("col.village"),
+                words("col.district"),
+                words("col.risk"),
+                words("col.violations"),
+                words("col.first_violation"),
+                words("col.longest_gap"),
+                words("col.silent_end"),
+            ],
+            [
+                [
+                    t.id,
+                    t.name,
+                    t.village,
+                    t.district,
+                    words.value("risk", t.risk),
+                    t.violations,
+                    t.first_violation_at,
+                    t.longest_gap,
+                    t.silent_at_end,
+                ]
+                for t in data.tps_flagged
+            ],
+        )
+    )
+    sections.append(tps)
+
+    units = Section(words("section.units"))
+    units.tables.append(
+        Table(
+            "unit_workload",
+            [
+                words("col.id"),
+                words("col.name"),
+                words("col.unit"),
+                words("col.assignments"),
+                words("col.on_scene"),
+                words("col.status"),
+            ],
+            [
+                [u.id, u.name, u.unit, u.assignments, u.on_scene, u.status]
+                for u in data.units
+                if u.assignments or u.on_scene
+            ],
+        )
+    )
+    sections.append(units)
+
+    decisions = Section(words("section.decisions"))
+    for book in data.logbooks:
+        verdict = (
+            words("chain.ok", records=book.records)
+            if book.intact
+            else words("chain.broken", first=book.first_broken)
+        )
+        decisions.paragraphs.append(f"{book.path}: {verdict}")
+    decisions.tables.append(
+        decisions_table(
+            "decisions",
+            words,
+            [(book.path, d) for book in data.logbooks for d in book.decisions],
+        )
+    )
+    sections.append(decisions)
+
+    return Document(words("title"), words.lang, facts, alerts, sections, words)
