@@ -202,6 +202,9 @@ class PilkadesApp(App[None]):
 
     def _on_status(self, status: FeedStatus) -> None:
         self.facts.status = status
+        if status.state == ConnectionState.LIVE and len(self.outbox):
+            # The hub is back: send what waited now rather than at the end of a backoff.
+            self.outbox.retry_now()
         if self.is_mounted:
             self._update_notice()
             self._tick()
