@@ -318,3 +318,25 @@ def test_openapi_document_lists_every_endpoint(hub: HubServer) -> None:
         "/v1/notices",
     ):
         assert path in paths
+
+
+def test_position_fast_path_keeps_every_rule(hub_factory: HubFactory) -> None:
+    server = hub_factory(report_rate=0.01, report_burst=6.0)
+    reporter = Hub(server, "reporter")
+    (officer_id,) = reporter.available_officers(1)
+    path = f"/v1/officers/{officer_id}/position"
+    body = {"lat": -7.01, "lon": 109.61}
+    first = reporter.send("POST", path, body, "pos-1")
+    assert first.status_code == 200
+    assert reporter.send("POST", path, body, "pos-1").json() == first.json()
+    error_shape(reporter.send("POST", path, {**body, "lat": -7.02}, "pos-1"), 422)
+    error_shape(reporter.send("POST", "/v1/officers/NOPE/position", body), 404, "not_found")
+    error_shape(reporter.send("POST", path, {"lat": 99, "lon": 109.6}), 422, "invalid")
+    error_shape(reporter.send("POST", path, {**body, "speed": 3}), 422, "invalid")
+    error_shape(reporter.send("POST", path, body), 429, "rate_limited")
+    viewer = Hub(server, "viewer")
+    error_shape(viewer.send("POST", path, body), 403, "forbidden")
+    stranger = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": "Bearer x"})
+    error_shape(stranger, 401, "unauthorized")
+    reporter.close()
+    viewer.close()
