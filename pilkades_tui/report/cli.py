@@ -12,8 +12,6 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import httpx
-
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import Snapshot
 from pilkades_tui.domain.state import ElectionState
@@ -149,6 +147,8 @@ def read_entries(path: Path) -> list[Entry]:
 def current_state(args: argparse.Namespace, data_dir: Path) -> ElectionState:
     """The state now: the hub's snapshot with --hub, else the data folder's log replayed."""
     if args.hub:
+        import httpx  # only here: the report over a file does not pay for importing it
+
         if not args.token:
             raise ReportError("--hub needs --token (a viewer token is enough)")
         try:

@@ -528,8 +528,13 @@ class DayFigures:
     # -- result
 
     def result(self, logbooks: Sequence[LogbookSummary] = ()) -> ReportData:
+        if self.read == 0:
+            raise ReportError("the hub log holds no events yet")
         if self.first_ts is None or self.last_ts is None:
-            raise ReportError("the hub log holds no events in this period")
+            assert self.end is not None  # events were read, and all came after the end
+            raise ReportError(
+                f"the period is empty: the log starts after {to_wib(self.end):%Y-%m-%d %H:%M} WIB"
+            )
         start = self.start or self.first_ts
         end = self.end or self.last_ts
         counted = [
