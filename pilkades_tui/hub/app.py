@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Path, Query, Request, WebSocket
+from fastapi import Depends, FastAPI, Header, Path, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
@@ -280,7 +280,6 @@ IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
 ]
 RecordId = Annotated[str, Path(min_length=1, max_length=128)]
-Since = Annotated[int, Query(ge=0)]
 
 
 def create_app(
@@ -520,7 +519,9 @@ def create_app(
     # ---- feed --------------------------------------------------------------------
 
     @app.websocket("/v1/feed")
-    async def feed(websocket: WebSocket, since: Since = 0) -> None:
+    async def feed(websocket: WebSocket) -> None:
+        # `since` is read by hand: FastAPI would refuse a bad one with a bare 403, which
+        # a console takes for a refused token.
         try:
             guard.authenticate(websocket.headers.get("authorization"))
         except ApiError:
@@ -528,6 +529,18 @@ def create_app(
                 error_response(401, "unauthorized", "missing or unknown token")
             )
             return
+        raw_since = websocket.query_params.get("since", "0")
+        if not raw_since.isdigit() or not raw_since.isascii():
+            await websocket.send_denial_response(
+                error_response(
+                    422,
+                    "invalid",
+                    "since: a non-negative integer (the last seq the client holds)",
+                    [{"field": "query.since", "message": "not a non-negative integer"}],
+                )
+            )
+            return
+        since = int(raw_since)
         await websocket.accept()
         await FeedConnection(websocket, core, since).run()
 

@@ -4,6 +4,7 @@ reset, slow consoles, client frames, auth, shutdown)."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import socket
 import struct
@@ -131,6 +132,15 @@ def test_bad_token_is_refused_before_upgrade(hub: HubServer) -> None:
         with pytest.raises(InvalidStatus) as refused:
             connect(f"{hub.ws_url}?since=0", additional_headers=headers, open_timeout=5)
         assert refused.value.response.status_code == 401
+
+
+def test_a_bad_since_is_refused_422_before_upgrade(hub: HubServer) -> None:
+    headers = {"Authorization": f"Bearer {hub.tokens['viewer']}"}
+    for since in ("-1", "abc", "1.5"):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"{hub.ws_url}?since={since}", additional_headers=headers, open_timeout=5)
+        assert refused.value.response.status_code == 422
+        assert json.loads(refused.value.response.body)["error"] == "invalid"
 
 
 def test_the_hub_answers_pings(hub: HubServer) -> None:
