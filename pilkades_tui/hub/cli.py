@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -80,8 +81,14 @@ def run_hub(args: argparse.Namespace) -> int:
     # The runner and scripts read this line for the port (port 0 picks a free one).
     print(f"pilkades-tui hub: listening on {scheme}://{host}:{port}", flush=True)
     server = uvicorn.Server(uvicorn_config(app, quiet=False, tls_cert=cert, tls_key=key))
+    # uvicorn re-raises the signal that stopped it once its graceful shutdown is done
+    # (feeds closed 1012, log written): SIGTERM then reads like Ctrl-C, and both end
+    # here with status 0 instead of a traceback or a death by signal.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
     finally:
         sock.close()
     return 0
