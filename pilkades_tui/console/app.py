@@ -33,6 +33,7 @@ from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
 from pilkades_tui.console.screens.logbook_screen import LogbookScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
 from pilkades_tui.console.themes import DEFAULT_THEME, load_themes
+from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.console.widgets.keybar import MAP_KEYS, QUEUE_KEYS, KeyBar
@@ -49,6 +50,7 @@ from pilkades_tui.domain.models import (
     Risk,
     TpsPhase,
 )
+from pilkades_tui.domain.rules import DEFAULT_SETTINGS, Alert, AlertKind, RuleSettings, Severity
 from pilkades_tui.domain.state import Changes, ElectionState
 from pilkades_tui.feed.client import ConnectionState, FeedClient, FeedStatus
 from pilkades_tui.feed.commands import HubCommands
@@ -57,9 +59,10 @@ from pilkades_tui.feed.results import CommandResult
 from pilkades_tui.feed.results import Outcome as CommandOutcome
 from pilkades_tui.logbook import LOG_CATEGORIES, Logbook
 from pilkades_tui.paths import logbook_file, outbox_file
+from pilkades_tui.scenario.adjacency import pekalongan_engine
 
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
-PANES = ("tps", "incidents", "officers", "map")
+PANES = ("tps", "incidents", "officers", "map", "alerts")
 NOTIFY_PRIORITIES = (1, 2)
 MAP_LABELS = (
     "title", "low", "medium", "high", "incident", "unit", "moving", "on_scene",
@@ -76,6 +79,7 @@ class PilkadesApp(App[None]):
         Binding("2", "show_pane('incidents')", show=False),
         Binding("3", "show_pane('officers')", show=False),
         Binding("4", "show_pane('map')", show=False),
+        Binding("5", "show_pane('alerts')", show=False),
         # Priority: the screen would otherwise take tab to move focus, not to switch panes.
         Binding("tab", "next_pane", show=False, priority=True),
         Binding("slash", "prompt('filter')", show=False),
@@ -108,6 +112,7 @@ class PilkadesApp(App[None]):
         feed: FeedClient | None = None,
         state: ElectionState | None = None,
         braille: bool = True,
+        settings: RuleSettings = DEFAULT_SETTINGS,
     ) -> None:
         super().__init__()
         self.catalogue = Catalogue(lang)
@@ -136,6 +141,10 @@ class PilkadesApp(App[None]):
         self.frames_drawn = 0
         self.theme_problems: list[str] = []
         self.prompt_kind = "command"
+        # The election rules (staffing, checkpoints, timers, spread) judge the state.
+        self.engine = pekalongan_engine(settings)
+        self.alerts: tuple[Alert, ...] = ()
+        self.announced_alarms: set[str] = set()
 
     # ---- layout ----------------------------------------------------------------
 
@@ -148,6 +157,7 @@ class PilkadesApp(App[None]):
                 yield TpsPane(self.catalogue, self.clock, id="tps")
                 yield IncidentPane(self.catalogue, self.clock, id="incidents")
                 yield OfficerPane(self.catalogue, self.clock, id="officers")
+                yield AlertsPane(self.catalogue, self.clock, id="alerts")
                 yield MapPane(
                     self.map_labels(), charset="braille" if self.braille else "blocks", id="map"
                 )
@@ -198,6 +208,7 @@ class PilkadesApp(App[None]):
     def _on_changes(self, changes: Changes) -> None:
         """Called by the feed client for every applied frame: only merge here."""
         self.pending.merge(changes)
+        self.engine.observe(changes)
         self.facts.last_event_at = time.monotonic()
 
     def _on_status(self, status: FeedStatus) -> None:
@@ -296,8 +307,44 @@ class PilkadesApp(App[None]):
             stale = self.catalogue.text("stale.pane", seconds=int(time.monotonic() - status.since))
         for pane in self.query(Pane):
             pane.set_stale(stale)
+        if state is not None:
+            self._judge(state)
         if self.query_one(ContentSwitcher).current == "incidents":
             self.query_one(IncidentPane).tick()
+
+    def _judge(self, state: ElectionState) -> None:
+        """Once a second: the rules' alerts; a new alarm is announced with its key."""
+        alerts = self.engine.evaluate(state, self.clock())
+        if alerts is self.alerts:
+            return
+        self.alerts = alerts
+        self.query_one(AlertsPane).set_alerts(alerts)
+        self.facts.alarms = sum(1 for alert in alerts if alert.severity == Severity.ALARM)
+        pinned = [
+            self.catalogue.text(
+                "pinned.cluster",
+                count=alert.params.get("count", len(alert.subject_ids)),
+                place=alert.params.get("place", ""),
+                districts=alert.params.get("districts", ""),
+            )
+            for alert in alerts
+            if alert.kind == AlertKind.SPREAD
+        ]
+        self.query_one(IncidentPane).set_pinned(pinned)
+        pane = self.query_one(AlertsPane)
+        for alert in alerts:
+            if alert.severity != Severity.ALARM or alert.key in self.announced_alarms:
+                continue
+            self.announced_alarms.add(alert.key)
+            if alert.kind in (AlertKind.TIMER, AlertKind.SPREAD):
+                row = pane.build_row(alert.key)
+                self.notify(
+                    self.catalogue.text("notify.alarm", text=row.cells[2], hint=row.cells[3]),
+                    severity="error",
+                    timeout=10,
+                )
+        live = {alert.key for alert in alerts}
+        self.announced_alarms &= live
 
     def _update_notice(self) -> None:
         notice = self.query_one("#notice", Static)
@@ -331,7 +378,9 @@ class PilkadesApp(App[None]):
         if isinstance(widget, MapPane):
             widget.show(state)
             self._sync_map_selection()
-        context = {"incidents": QUEUE_KEYS, "map": MAP_KEYS}.get(name, ())
+        if isinstance(widget, AlertsPane):
+            widget.set_alerts(self.alerts)
+        context = {"incidents": QUEUE_KEYS, "map": MAP_KEYS, "alerts": QUEUE_KEYS[:3]}.get(name, ())
         self.query_one(KeyBar).show_keys(context)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -477,12 +526,32 @@ class PilkadesApp(App[None]):
         self.push_screen(OutboxScreen(self.catalogue, self.outbox))
 
     def action_detail(self) -> None:
+        if self.active_pane() == "alerts" and len(self.screen_stack) == 1:
+            self.go_to_alert_subject()
+            return
         if self.active_pane() != "incidents" or isinstance(self.screen, IncidentDetailScreen):
             return
         incident = self.selected_incident()
         state = self.current_state()
         if incident is not None and state is not None:
             self.push_screen(IncidentDetailScreen(self.catalogue, state, incident.id))
+
+    def go_to_alert_subject(self) -> None:
+        """`enter` on an alert: the incident in the queue, the TPS, or the cluster on the map."""
+        alert = self.query_one(AlertsPane).selected_alert()
+        state = self.current_state()
+        if alert is None or state is None or not alert.subject_ids:
+            return
+        subject = alert.subject_ids[0]
+        if alert.kind == AlertKind.SPREAD:
+            self.action_show_pane("map")
+            self.query_one(MapPane).select_incident(subject)
+        elif subject in state.incidents:
+            self.action_show_pane("incidents")
+            self.query_one(IncidentPane).select_key(subject)
+        elif subject in state.tps:
+            self.action_show_pane("tps")
+            self.query_one(TpsPane).select_key(subject)
 
     @work(exclusive=True, group="quit")
     async def action_quit_console(self) -> None:
@@ -510,6 +579,11 @@ class PilkadesApp(App[None]):
         screen = self.screen
         if isinstance(screen, IncidentDetailScreen):
             return state.incidents.get(screen.incident_id)
+        if self.active_pane() == "alerts":
+            alert = self.query_one(AlertsPane).selected_alert()
+            if alert is not None and alert.kind in (AlertKind.TIMER, AlertKind.SPREAD):
+                return state.incidents.get(alert.subject_ids[0]) if alert.subject_ids else None
+            return None
         if self.active_pane() not in ("incidents", "map"):
             return None
         key = self.query_one(IncidentPane).selected_key
@@ -522,7 +596,9 @@ class PilkadesApp(App[None]):
             return
         incident = self.selected_incident()
         if incident is None:
-            if self.active_pane() == "incidents" or isinstance(self.screen, IncidentDetailScreen):
+            if self.active_pane() in ("incidents", "alerts") or isinstance(
+                self.screen, IncidentDetailScreen
+            ):
                 self.notify(text("notify.select_incident"), severity="warning")
             return
         if not incident.is_open:

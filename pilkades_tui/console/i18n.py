@@ -283,6 +283,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "+/- zoom · panah geser · 0 awal · f tengahkan · p pos TPS",
         "+/- zoom · arrows pan · 0 reset · f centre · p posts",
     ),
+    # alerts (message keys from domain/rules; params as the rules give them)
+    "col.severity": ("Tingkat", "Level"),
+    "col.alert": ("Peringatan", "Alert"),
+    "col.key": ("Tombol", "Key"),
+    "key.alerts": ("Peringatan", "Alerts"),
+    "severity.warning": ("awas", "warning"),
+    "severity.alarm": ("BAHAYA", "ALARM"),
+    "header.alarms": ("{count} bahaya", "{count} alarms"),
+    "alert.understaffed": (
+        "{tps_name} ({district}, {risk}): {posted} dari {required} personel di pos",
+        "{tps_name} ({district}, {risk} risk): {posted} of {required} officers posted",
+    ),
+    "alert.checkpoint": (
+        "{count} TPS terlambat tahap '{stage}' (batas {due}): {sample}",
+        "{count} TPS missed '{stage}' (due {due}): {sample}",
+    ),
+    "alert.timer.unacknowledged": (
+        "P{priority} {incident_id} belum diterima {minutes} menit",
+        "P{priority} {incident_id} not acknowledged for {minutes} min",
+    ),
+    "alert.timer.not_moving": (
+        "P{priority} {incident_id}: unit dikirim {minutes} menit lalu, belum bergerak",
+        "P{priority} {incident_id}: units dispatched {minutes} min ago, none moving",
+    ),
+    "alert.timer.no_contact": (
+        "P{priority} {incident_id}: unit di lokasi tanpa kabar {minutes} menit",
+        "P{priority} {incident_id}: no contact from units on scene for {minutes} min",
+    ),
+    "alert.timer.target": (
+        "P{priority} {incident_id}: target tiba {target} hampir lewat, {minutes} menit "
+        "sejak laporan",
+        "P{priority} {incident_id}: on-scene target {target} passing, {minutes} min since report",
+    ),
+    "alert.spread": (
+        "{count} insiden terkait dalam {radius_km} km / {window_minutes} menit di sekitar "
+        "{place}: waspada meluas",
+        "{count} related incidents within {radius_km} km / {window_minutes} min around "
+        "{place}: possible spread",
+    ),
+    "notify.alarm": ("BAHAYA: {text} — {hint}", "ALARM: {text} — {hint}"),
+    "pinned.cluster": (
+        "⚠ MELUAS: {count} insiden terkait di {place} ({districts})",
+        "⚠ SPREADING: {count} related incidents at {place} ({districts})",
+    ),
     # actions (for notifications and the logbook)
     "action.acknowledge": ("Terima", "Acknowledge"),
     "action.assign": ("Kirim unit", "Assign"),
@@ -293,6 +337,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.cancel": ("Batalkan", "Cancel"),
     "action.note": ("Catatan", "Note"),
 }
+
+
+KNOWN_KEYS = frozenset(MESSAGES)
 
 
 class Catalogue:
@@ -309,6 +356,9 @@ class Catalogue:
         pair = MESSAGES[key]
         template = pair[0] if self.lang == "id" else pair[1]
         return template.format(**params) if params else template
+
+    def known_keys(self) -> frozenset[str]:
+        return KNOWN_KEYS
 
     def enum(self, prefix: str, value: object) -> str:
         """The word for an enum value, e.g. enum('risk', Risk.HIGH) → 'sangat rawan'."""

@@ -24,6 +24,7 @@ class HeaderFacts:
     state: ElectionState | None = None
     outbox: int = 0
     last_event_at: float | None = None  # time.monotonic() of the last applied frame
+    alarms: int = 0  # alerts of the election rules at the alarm stage
 
 
 def connection_text(catalogue: Catalogue, facts: HeaderFacts, now: float) -> tuple[str, str]:
@@ -87,6 +88,11 @@ class StatusHeader(Static):
             for priority in (1, 2, 3, 4):
                 style = self.tone_style("alarm") if priority == 1 and counts[1] else ""
                 line.append(f"P{priority}:{counts[priority]} ", style=style)
+        if facts.alarms:
+            line.append(
+                "· " + text("header.alarms", count=facts.alarms) + " ",
+                style=self.tone_style("alarm"),
+            )
         outbox_style = self.tone_style("warn") if facts.outbox else ""
         line.append(f"· {text('header.outbox')} {facts.outbox} ", style=outbox_style)
         line.append(f"· {text('header.operator')}: {facts.operator}")

@@ -32,6 +32,9 @@ def clock_text(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+PINNED_PREFIX = "\x00pinned:"
+
+
 class IncidentPane(Pane):
     title_key = "pane.incidents"
     column_spec = (
@@ -43,8 +46,22 @@ class IncidentPane(Pane):
         Column("col.units", 20),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pinned: list[str] = []
+
+    def set_pinned(self, lines: list[str]) -> None:
+        """Spread warnings pinned above the queue, so the officer sees them first."""
+        if lines != self.pinned:
+            self.pinned = lines
+            if self.state is not None:
+                self.rebuild()
+
     def total(self) -> int:
         return len(self.state.open_incidents()) if self.state else 0
+
+    def shown(self) -> int:
+        return len(self.source_rows) - len(self.pinned)
 
     def matching(self) -> list[Incident]:
         assert self.state is not None
@@ -69,7 +86,8 @@ class IncidentPane(Pane):
         # of the same priority, so a hoax never pushes a real P1 down.
         incidents = self.matching()
         incidents.sort(key=lambda i: (i.priority, i.verification == Verification.UNVERIFIED))
-        return [incident.id for incident in incidents]
+        pinned = [f"{PINNED_PREFIX}{index}" for index in range(len(self.pinned))]
+        return pinned + [incident.id for incident in incidents]
 
     def order_changed(self, changes: Changes) -> bool:
         return bool(changes.incidents)
@@ -85,6 +103,10 @@ class IncidentPane(Pane):
 
     def build_row(self, key: str) -> Row:
         assert self.state is not None
+        if key.startswith(PINNED_PREFIX):
+            index = int(key.removeprefix(PINNED_PREFIX))
+            line = self.pinned[index] if index < len(self.pinned) else ""
+            return Row("", [line], "alarm")
         incident = self.state.incidents[key]
         now = self.clock()
         enum = self.catalogue.enum

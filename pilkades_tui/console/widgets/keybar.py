@@ -14,6 +14,7 @@ GLOBAL_KEYS = (
     ("2", "key.incidents"),
     ("3", "key.officers"),
     ("4", "key.map"),
+    ("5", "key.alerts"),
     ("tab", "key.next"),
     ("/", "key.filter"),
     (":", "key.command"),

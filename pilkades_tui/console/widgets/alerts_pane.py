@@ -1,0 +1,78 @@
+"""Every active alert of the election rules, newest first, with the key that acts on it.
+
+The alerts come from the rule engine (domain/rules); this pane only shows them. Each
+row names one key: `e` to escalate a timer alarm, `a` to send a unit to an
+under-staffed TPS, `enter` to go to what the alert is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pilkades_tui.console.widgets.pane import Pane, minutes_since
+from pilkades_tui.console.widgets.virtual_table import Column, Row
+from pilkades_tui.domain.rules import Action, Alert, Severity
+from pilkades_tui.domain.state import Changes
+
+ACTION_KEYS: dict[Action, tuple[str, str]] = {
+    Action.ACKNOWLEDGE: ("k", "key.ack"),
+    Action.ESCALATE: ("e", "key.escalate"),
+    Action.CONTACT_UNIT: ("enter", "key.detail"),
+    Action.REINFORCE_TPS: ("enter", "key.tps"),
+    Action.SHOW_CHECKPOINTS: ("enter", "key.tps"),
+    Action.SHOW_CLUSTER: ("enter", "key.map"),
+}
+
+
+class AlertsPane(Pane):
+    title_key = "pane.alerts"
+    column_spec = (
+        Column("col.severity", 7),
+        Column("col.sla", 5, "right"),
+        Column("col.alert", 64),
+        Column("col.key", 20),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.alerts: dict[str, Alert] = {}
+        self.order: list[str] = []
+
+    def set_alerts(self, alerts: Sequence[Alert]) -> None:
+        self.alerts = {alert.key: alert for alert in alerts}
+        self.order = [alert.key for alert in alerts]
+        self.rebuild()
+
+    def total(self) -> int:
+        return len(self.order)
+
+    def ordered_keys(self) -> list[str]:
+        return [key for key in self.order if self.filters.matches_text(self.describe(key))]
+
+    def order_changed(self, changes: Changes) -> bool:
+        return False
+
+    def describe(self, key: str) -> str:
+        alert = self.alerts[key]
+        text_key = alert.message_key
+        if text_key in self.catalogue.known_keys():
+            return self.catalogue.text(text_key, **dict(alert.params))
+        return alert.fallback_text()
+
+    def build_row(self, key: str) -> Row:
+        alert = self.alerts[key]
+        severity = self.catalogue.text(f"severity.{alert.severity.value}")
+        age = minutes_since(alert.raised_at, self.clock()) or 0
+        hint = ""
+        if alert.action is not None:
+            button, label = ACTION_KEYS[alert.action]
+            hint = f"{button}: {self.catalogue.text(label)}"
+            target = alert.action_params.get("to")
+            if target:
+                hint += f" → {self.catalogue.enum('escalation', target)}"
+        tone = "alarm" if alert.severity == Severity.ALARM else "warn"
+        return Row(key, [severity, f"{age}m", self.describe(key), hint], tone)
+
+    def selected_alert(self) -> Alert | None:
+        key = self.selected_key
+        return self.alerts.get(key) if key else None
