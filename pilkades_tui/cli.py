@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(console)
     console.add_argument("--theme", default=None)
     console.add_argument("--lang", choices=("id", "en"), default=None)
+    console.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
     console.set_defaults(run="pilkades_tui.console.cli:run_console")
 
     demo = commands.add_parser("demo", help="hub + simulated election day + console, on loopback")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--theme", default=None)
     demo.add_argument("--lang", choices=("id", "en"), default=None)
     demo.add_argument("--exercise", action="store_true", help="run the demo as a drill")
+    demo.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
     demo.set_defaults(run="pilkades_tui.demo:run_demo")
 
     simulate = commands.add_parser("simulate", help="play an election day against a hub")

@@ -15,6 +15,7 @@ from pathlib import Path
 from pilkades_tui.console.canvas import BLOCK_TERMS
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.logbook import LogbookError
+from pilkades_tui.settings_file import SettingsError, load_settings
 from pilkades_tui.sim.runner import Simulator, SimulatorError
 
 DEMO_START = "06:00"
@@ -68,9 +69,14 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("pilkades-tui demo: --speed must be positive", file=sys.stderr)
         return 2
+    try:
+        settings = load_settings(args.settings)
+    except SettingsError as error:
+        print(f"pilkades-tui demo: {error}", file=sys.stderr)
+        return 2
     with HubServer(
         data_dir / "hub", scenario="pekalongan", seed=args.seed, exercise=args.exercise,
-        access_log=False,
+        access_log=False, settings=settings,
     ) as hub:  # fmt: skip
         simulator = SimulatorThread(hub.url, hub.tokens["admin"], args.speed, args.seed)
         try:
@@ -82,6 +88,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 theme=args.theme,
                 lang=args.lang or "id",
                 braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
+                settings=settings,
             )
         except LogbookError as error:
             print(f"pilkades-tui demo: {error}", file=sys.stderr)

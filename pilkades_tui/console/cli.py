@@ -9,6 +9,7 @@ import sys
 from pilkades_tui.console.canvas import BLOCK_TERMS
 from pilkades_tui.console.config import ConfigError, resolve
 from pilkades_tui.logbook import LogbookError
+from pilkades_tui.settings_file import SettingsError, load_settings
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -21,7 +22,8 @@ def run_console(args: argparse.Namespace) -> int:
             theme=args.theme,
             lang=args.lang,
         )
-    except ConfigError as error:
+        settings = load_settings(args.settings)
+    except (ConfigError, SettingsError) as error:
         print(f"pilkades-tui console: {error}", file=sys.stderr)
         return 2
     from pilkades_tui.console.app import PilkadesApp  # Textual only when the console runs
@@ -35,6 +37,7 @@ def run_console(args: argparse.Namespace) -> int:
             theme=config.theme,
             lang=config.lang,
             braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
+            settings=settings,
         )
     except LogbookError as error:
         print(f"pilkades-tui console: {error}", file=sys.stderr)
