@@ -131,6 +131,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
     facts = [
         (words("period"), f"{when(data.start)} – {when(data.end)} {words('wib')}"),
         (words("events"), f"{data.events:,}"),
+        (words("final_phase"), words.value("phase", data.final_phase)),
         (words("generated"), f"{when(generated_at)} {words('wib')}"),
     ]
     sections: list[Section] = []

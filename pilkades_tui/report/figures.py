@@ -140,7 +140,6 @@ class TpsTrack:
     violations: int = 0
     first_violation_at: datetime | None = None
     longest_gap: timedelta = timedelta(0)
-    seen_in_period: bool = False
 
 
 @dataclass(slots=True)
@@ -481,8 +480,6 @@ class DayFigures:
                 track.longest_gap = gap
         if reported is not None and (previous is None or reported > previous):
             track.last_report_at = reported
-            if self._in_period(reported):
-                track.seen_in_period = True
         track.phase = tps.phase.value
 
     def _clipped_gap(self, previous: datetime, reported: datetime) -> timedelta:

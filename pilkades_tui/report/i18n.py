@@ -10,6 +10,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "handover.problems": ("PERHATIAN", "ATTENTION"),
     "period": ("Periode", "Period"),
     "generated": ("Dibuat", "Generated"),
+    "final_phase": ("Tahap pada akhir periode", "Phase at the end of the period"),
     "events": ("Peristiwa di log hub", "Events in the hub log"),
     "wib": ("WIB", "WIB"),
     "broken.title": ("PERINGATAN: RANTAI LOGBOOK RUSAK", "WARNING: LOGBOOK CHAIN BROKEN"),
