@@ -6,7 +6,7 @@ Three processes, so the hub has a core of its own as in production:
 - the consoles: `--consoles` raw websockets clients (websockets.asyncio) following
   `/v1/feed` from the head, parsing each frame (single event or array) to note when
   each seq arrived;
-- this process: `--posters` HTTP/1.1 keep-alive connections (httpx) posting officer
+- this process: `--posters` raw HTTP/1.1 keep-alive connections posting officer
   positions (`POST /v1/officers/{id}/position`, one event each) for `--seconds`,
   noting when each answer (with its seq) came back.
 
@@ -165,19 +165,45 @@ def position_frames(count: int) -> list[str]:
 
 
 async def post_positions(
-    url: str, token: str, officers: list[str], seconds: float, accepted: dict[int, float]
+    port: int, token: str, officers: list[str], seconds: float, accepted: dict[int, float]
 ) -> None:
+    """One keep-alive HTTP/1.1 connection posting positions back to back. Written on
+    asyncio streams rather than httpx: the bench measures the hub, and an HTTP client
+    library would spend as much CPU per request as the hub does, on the same 2 cores."""
     rng = random.Random()
-    headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=1)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits) as http:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             officer = rng.choice(officers)
-            body = {"lat": -7.0 + rng.random() / 10, "lon": 109.6 + rng.random() / 10}
-            response = await http.post(f"/v1/officers/{officer}/position", json=body)
-            if response.status_code == 200:
-                accepted[response.json()["seq"]] = time.monotonic()
+            body = json.dumps(
+                {"lat": -7.0 + rng.random() / 10, "lon": 109.6 + rng.random() / 10}
+            ).encode()
+            head = (
+                f"POST /v1/officers/{officer}/position HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            )
+            writer.write(head.encode() + body)
+            status, answer = await read_response(reader)
+            if status == 200:
+                accepted[json.loads(answer)["seq"]] = time.monotonic()
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Status and body of one HTTP/1.1 response with a Content-Length (the hub's kind)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
 
 
 def percentile(values: list[float], fraction: float) -> float:
