@@ -355,8 +355,7 @@ class Simulator:
             candidates = state.tps_in_district(district) if district else []
             if not candidates:
                 continue
-            target = min(candidates, key=lambda t: t.id) if len(candidates) == 1 else (
-                self.rng.choice(sorted(candidates, key=lambda t: t.id)))  # fmt: skip
+            target = self.rng.choice(sorted(candidates, key=lambda t: t.id))
             self._start_moving(officer.id, target.lat, target.lon, None, now)
 
     def _start_moving(
@@ -405,8 +404,9 @@ class Simulator:
         incident_id = move.incident_id
         assert incident_id is not None
         self.send_status(move.officer_id, OfficerStatus.ON_SCENE, "Tiba di lokasi")
-        minutes = self.rng.uniform(5, 15) if incident_id in self.false_reports else (
-            self.rng.uniform(10, 45))  # fmt: skip
+        # A false report is checked and closed quicker than a real one is calmed down.
+        false_report = incident_id in self.false_reports
+        minutes = self.rng.uniform(5, 15) if false_report else self.rng.uniform(10, 45)
         self.clear_at.setdefault(incident_id, (now + timedelta(minutes=minutes), move.officer_id))
 
     def _clear(self, now: datetime) -> None:
