@@ -158,7 +158,8 @@ def read_outbox(path: Path) -> tuple[list[QueuedCommand], str | None]:
 
 def build_handover(handover: Handover, words: Words) -> Document:
     facts = [
-        (words("shift.since", since=when(handover.shift_start)), when(handover.at)),
+        (words("shift.start"), f"{when(handover.shift_start)} {words('wib')}"),
+        (words("handover.at"), f"{when(handover.at)} {words('wib')}"),
         (words("col.phase"), words.value("phase", handover.phase)),
     ]
     incidents = Section(words("section.open"))
