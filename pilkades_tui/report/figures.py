@@ -534,12 +534,7 @@ class DayFigures:
             )
         start = self.start or self.first_ts
         end = self.end or self.last_ts
-        counted = [
-            track
-            for track in self.incidents.values()
-            if start <= track.reported_at <= end
-            and (self.end is None or track.reported_at <= self.end)
-        ]
+        counted = [t for t in self.incidents.values() if start <= t.reported_at <= end]
         if self.events == 0 and not counted:
             raise ReportError(
                 f"nothing happened between {to_wib(start):%Y-%m-%d %H:%M} and "

@@ -169,3 +169,10 @@ def test_the_report_of_a_simulated_day_matches_its_log(hub: HubServer, tmp_path:
             assert (replayed / table).read_text("utf-8-sig") == (out / table).read_text(
                 "utf-8-sig"
             ), table
+
+    # The handover from the same hub's snapshot: the same incidents are open.
+    handover = tmp_path / "handover.csv"
+    remote = ["--hub", hub.url, "--token", hub.tokens["viewer"]]
+    handover_argv = ["report", "--handover", "--data", str(tmp_path), *remote]
+    assert main([*handover_argv, "--format", "csv", "--out", str(handover)]) == 0
+    assert sorted(row[0] for row in read_csv(handover, "open_incidents.csv")) == expected["open"]
