@@ -160,32 +160,34 @@ async def test_escalate_to_polda(hub: HubServer, app_factory: AppFactory) -> Non
         assert_logged_then_sent(app, incident_id, "escalate", "escalate:polda")
 
 
-@pytest.mark.parametrize(
-    ("key", "action", "status"),
-    [("r", "resolve", "resolved"), ("c", "cancel", "cancelled"), ("n", "note", "new")],
-)
 async def test_resolve_cancel_and_note_take_a_written_reason(
-    hub: HubServer, app_factory: AppFactory, key: str, action: str, status: str
+    hub: HubServer, app_factory: AppFactory
 ) -> None:
-    incident_id = await report(hub)
+    cases = [("r", "resolve", "resolved"), ("c", "cancel", "cancelled"), ("n", "note", "new")]
+    incident_ids = [await report(hub, tps_index=index) for index in range(len(cases))]
     app = live_console(app_factory, hub.url, hub.tokens["dispatcher"])
-    async with console_on(app, incident_id) as pilot:
-        await pilot.press(key)
-        await pilot.pause(0.2)
-        await pilot.press("enter")  # an empty reason is not accepted
-        await pilot.pause(0.2)
-        assert ID.text("dialog.required") in screen_text(app)
-        await typed(pilot, "massa bubar dengan tertib")
-        await pilot.press("enter")
-        await until(
-            pilot, lambda: action in {t.action for t in incident(app, incident_id).timeline}
-        )
-        await until(pilot, lambda: last_decision(app).outcome is Outcome.ACCEPTED)
-        assert incident(app, incident_id).status == status
-        entry = assert_logged_then_sent(app, incident_id, action)
-        assert entry.note == "massa bubar dengan tertib"
-        notes = [t.note for t in incident(app, incident_id).timeline if t.action == action]
-        assert notes == ["massa bubar dengan tertib"]
+    async with console_on(app, incident_ids[0]) as pilot:
+        for incident_id, (key, action, status) in zip(incident_ids, cases, strict=True):
+            reason = f"{action}: massa bubar dengan tertib"
+            app.query_one(IncidentPane).select_key(incident_id)
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            await pilot.press("enter")  # an empty reason is not accepted
+            await pilot.pause(0.2)
+            assert ID.text("dialog.required") in screen_text(app)
+            await typed(pilot, reason)
+            await pilot.press("enter")
+            await until(
+                pilot,
+                lambda i=incident_id, a=action: a in {t.action for t in incident(app, i).timeline},
+            )
+            await until(pilot, lambda: last_decision(app).outcome is Outcome.ACCEPTED)
+            assert incident(app, incident_id).status == status
+            entry = assert_logged_then_sent(app, incident_id, action)
+            assert entry.note == reason
+            notes = [t.note for t in incident(app, incident_id).timeline if t.action == action]
+            assert notes == [reason]
 
 
 async def test_l_logs_a_free_decision_and_the_logbook_screen_lists_the_shift(
