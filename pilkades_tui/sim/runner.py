@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pilkades_tui.domain.clock import WIB, wib_now
+from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import (
     ElectionPhase,
@@ -394,9 +394,11 @@ class Simulator:
                 self._send_fix(move, now)
 
     def _send_fix(self, move: Movement, now: datetime) -> None:
-        lat, lon, at = round(move.lat, 6), round(move.lon, 6), now.astimezone(WIB)
+        # No `at`: the hub stamps the fix with its own clock. The simulated clock runs
+        # ahead of real time, and a fix from the future would make later real ones stale.
+        lat, lon = round(move.lat, 6), round(move.lon, 6)
         self.send(
-            lambda: self.commands.officer_position(move.officer_id, lat, lon, at=at.isoformat()),
+            lambda: self.commands.officer_position(move.officer_id, lat, lon),
             rank=URGENT if move.incident_id is not None else FIX,
         )
 
