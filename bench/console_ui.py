@@ -410,7 +410,8 @@ def main() -> int:
     print(f"state: {args.copies} copies of Pekalongan, feed {args.rate} events/s, size {SIZE}")
     print(f"events applied: {results['events']} in {elapsed:.1f} s of run")
     print(
-        f"render: {len(render)} markers on screen, {results['missed']} never shown; "
+        f"render: {len(render)} markers on screen, {results['missed']} replaced by a later "
+        "one before a frame (coalesced, left out); "
         f"median {statistics.median(render) if render else float('nan'):.0f} ms"
     )
     per_key = ", ".join(
