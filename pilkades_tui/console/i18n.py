@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pilkades_tui.words import DOMAIN_WORDS
+
 LANGUAGES = ("id", "en")
 
 # key: (Bahasa Indonesia, English)
 MESSAGES: dict[str, tuple[str, str]] = {
+    **DOMAIN_WORDS,
     # panes and header
     "pane.tps": ("TPS", "TPS"),
     "pane.incidents": ("Insiden", "Incidents"),
@@ -44,57 +47,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Periksa --token, PILKADES_TOKEN atau berkas konfigurasi.",
         "The hub refused this token ({detail}). Check --token, PILKADES_TOKEN or the config file.",
     ),
-    # election phases
-    "phase.preparation": ("persiapan", "preparation"),
-    "phase.voting": ("pemungutan suara", "voting"),
-    "phase.counting": ("penghitungan", "counting"),
-    "phase.recap": ("rekapitulasi", "recap"),
-    "phase.done": ("selesai", "done"),
-    "tpsphase.setup": ("persiapan", "setup"),
-    "tpsphase.voting": ("memilih", "voting"),
-    "tpsphase.counting": ("menghitung", "counting"),
-    "tpsphase.recap": ("rekap", "recap"),
-    "tpsphase.closed": ("tutup", "closed"),
-    "risk.low": ("aman", "low"),
-    "risk.medium": ("rawan", "medium"),
-    "risk.high": ("sangat rawan", "high"),
-    "health.unknown": ("?", "?"),
-    "health.ok": ("patuh", "ok"),
-    "health.warning": ("teguran", "warning"),
-    "health.violation": ("pelanggaran", "violation"),
-    # incidents
-    "category.crowd": ("kerumunan massa", "crowd"),
-    "category.clash": ("bentrokan", "clash"),
-    "category.intimidation": ("intimidasi", "intimidation"),
-    "category.money_politics": ("politik uang", "money politics"),
-    "category.vote_dispute": ("sengketa suara", "vote dispute"),
-    "category.logistics": ("logistik", "logistics"),
-    "category.health_protocol": ("protokol kesehatan", "health protocol"),
-    "category.hoax": ("hoaks", "hoax"),
-    "category.fire_or_disaster": ("kebakaran/bencana", "fire or disaster"),
-    "category.other": ("lainnya", "other"),
-    "status.new": ("baru", "new"),
-    "status.acknowledged": ("diterima", "acknowledged"),
-    "status.dispatched": ("unit dikirim", "dispatched"),
-    "status.on_scene": ("di lokasi", "on scene"),
-    "status.resolved": ("selesai", "resolved"),
-    "status.cancelled": ("dibatalkan", "cancelled"),
-    "escalation.none": ("Polsek", "Polsek"),
-    "escalation.polres": ("Polres", "Polres"),
-    "escalation.polda": ("Polda", "Polda"),
-    "verification.unverified": ("belum dicek", "unverified"),
-    "verification.verified": ("terverifikasi", "verified"),
-    "verification.invalid": ("tidak benar", "invalid"),
-    # officers
-    "ostatus.available": ("siaga", "available"),
-    "ostatus.dispatched": ("ditugaskan", "dispatched"),
-    "ostatus.en_route": ("menuju lokasi", "en route"),
-    "ostatus.on_scene": ("di lokasi", "on scene"),
-    "ostatus.escorting": ("pengawalan", "escorting"),
-    "ostatus.off_duty": ("lepas dinas", "off duty"),
-    "kind.person": ("personel", "person"),
-    "kind.vehicle": ("kendaraan", "vehicle"),
-    "kind.team": ("regu", "team"),
     # columns
     "col.tps": ("TPS", "TPS"),
     "col.village": ("Desa", "Village"),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pilkades_tui.words import DOMAIN_WORDS
+
 CATALOGUE: dict[str, tuple[str, str]] = {
+    **DOMAIN_WORDS,
     "title": ("Laporan Anev Pengamanan Pilkades", "Anev report: Pilkades security"),
     "handover.title": ("Serah terima piket", "Shift handover"),
     "handover.problems": ("PERHATIAN", "ATTENTION"),
@@ -121,25 +124,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stage.resolved": ("selesai", "resolved"),
     "breach.unacknowledged": ("belum diterima", "unacknowledged"),
     "breach.on_scene": ("target tiba di lokasi", "on-scene target"),
-    "phase.preparation": ("persiapan", "preparation"),
-    "phase.voting": ("pemungutan suara", "voting"),
-    "phase.counting": ("penghitungan", "counting"),
-    "phase.recap": ("rekapitulasi", "recap"),
-    "phase.done": ("selesai", "done"),
-    "risk.high": ("tinggi", "high"),
-    "risk.medium": ("sedang", "medium"),
-    "risk.low": ("rendah", "low"),
     "risk.unknown": ("tidak diketahui", "unknown"),
-    "category.crowd": ("kerumunan massa", "crowd"),
-    "category.clash": ("bentrokan", "clash"),
-    "category.intimidation": ("intimidasi", "intimidation"),
-    "category.money_politics": ("politik uang", "money politics"),
-    "category.vote_dispute": ("sengketa suara", "vote dispute"),
-    "category.logistics": ("logistik", "logistics"),
-    "category.health_protocol": ("protokol kesehatan", "health protocol"),
-    "category.hoax": ("hoaks", "hoax"),
-    "category.fire_or_disaster": ("kebakaran / bencana", "fire or disaster"),
-    "category.other": ("lainnya", "other"),
 }
 
 LANGUAGES = ("id", "en")
