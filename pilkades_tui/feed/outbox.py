@@ -19,8 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -29,6 +27,7 @@ from typing import Any, Protocol
 
 from pilkades_tui.feed.backoff import Backoff
 from pilkades_tui.feed.results import CommandResult, Outcome
+from pilkades_tui.files import write_atomically
 
 FILE_FORMAT = "pilkades-tui outbox"
 FILE_VERSION = 1
@@ -92,24 +91,7 @@ Send = Callable[[QueuedCommand], Awaitable[CommandResult]]
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the old or the new content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    # The rename itself must reach the disk, or a power cut could bring back the old list.
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    write_atomically(path, data)
 
 
 class Outbox:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pilkades_tui.files import write_atomically
 from pilkades_tui.paths import tokens_file
 
 ROLES = ("viewer", "reporter", "dispatcher", "admin")
@@ -144,11 +144,5 @@ class TokenStore:
                 for entry in entries
             ]
         }
-        temp = self.path.with_name(self.path.name + ".tmp")
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, self.path)
+        write_atomically(self.path, json.dumps(payload, indent=2), private=True)
         self._stamp = None

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from pilkades_tui.files import write_atomically
 from pilkades_tui.logbook.book import (
     Entry,
     Kind,
@@ -43,20 +42,6 @@ def _describe(entry: Entry) -> str:
             outcome += f" hub seq {entry.hub_seq}"
     note = f" — {entry.note}" if entry.note else ""
     return f"{entry.n:>5} {when} {entry.operator}: {what}{note}{outcome}{drill}"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _broken_message(path: Path, result: VerifyResult) -> str:
@@ -105,6 +90,6 @@ def run_logbook(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        _write_atomically(args.out, text)
+        write_atomically(args.out, text)
         print(f"exported {len(entries)} entries to {args.out}", file=sys.stderr)
     return 0

@@ -35,6 +35,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from pilkades_tui.files import fsync_directory
+
 Tables = dict[str, dict[str, Any]]
 
 FORMAT = "pilkades-tui logbook"
@@ -65,15 +67,6 @@ RECORD_START = b'{"d":{'
 
 def _id_order(doc_id: str) -> tuple[int, str]:
     return (int(doc_id), "") if doc_id.isdigit() else (0, doc_id)
-
-
-def _fsync_directory(folder: Path) -> None:
-    # A new file's name is only durable once its folder is synced too.
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def parse_lines(path: Path, data: bytes, start: int = 0) -> tuple[Tables, int]:
@@ -207,7 +200,7 @@ class AppendOnlyStorage(Storage):
             os.ftruncate(self._fd, 0)
             self._write_all(HEADER_LINE)
             os.fsync(self._fd)
-            _fsync_directory(self.path.parent)
+            fsync_directory(self.path.parent)
             self._remember_loaded(HEADER_LINE, len(HEADER_LINE))
             return
         self._tables, good_end = parse_lines(self.path, data)
@@ -235,7 +228,7 @@ class AppendOnlyStorage(Storage):
             file.write(torn)
             file.flush()
             os.fsync(file.fileno())
-        _fsync_directory(folder)
+        fsync_directory(folder)
         self.set_aside = target
 
     def _write_all(self, payload: bytes) -> None:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pilkades_tui.domain.clock import to_wib
+from pilkades_tui.files import write_atomically
 from pilkades_tui.report.document import Cell, Chart, Document, Section, Share, Table
 from pilkades_tui.report.i18n import Words, minutes
 
@@ -249,17 +250,7 @@ def to_csv_tables(document: Document) -> dict[str, str]:
 def write_file(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename:
     a crash or an error leaves the old file (or none), never half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text)
 
 
 def write_folder(folder: Path, files: dict[str, str]) -> None:
