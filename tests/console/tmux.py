@@ -123,6 +123,9 @@ class TmuxConsole:
 
     def stop(self) -> None:
         self._tmux("kill-server", check=False)
+        # tmux leaves its socket file behind; a test run should leave nothing.
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
     def __enter__(self) -> TmuxConsole:
         return self.start()
