@@ -137,6 +137,7 @@ class PilkadesApp(App[None]):
             self.feed.on_status = self._on_status
         self.facts = HeaderFacts(operator=operator, state=state, outbox=len(self.outbox))
         self.pending = Changes()
+        self.hidden_changes: dict[str, Changes] = {}  # what hidden panes have not drawn
         self.seen_incidents: set[str] = set()
         self.frames_drawn = 0
         self.theme_problems: list[str] = []
@@ -234,12 +235,14 @@ class PilkadesApp(App[None]):
 
     def _show_state(self, state: ElectionState) -> None:
         self.facts.state = state
+        self.hidden_changes.clear()
         for pane in self.query(Pane):
             pane.show(state)
         self.query_one(MapPane).show(state)
         self.seen_incidents = set(state.incidents)
         self._update_notice()
         self._sync_map_selection()
+        self.query_one(StatusHeader).update_now(self.clock())
 
     def _draw_frame(self) -> None:
         """At most ten times a second: redraw what the merged changes touched."""
@@ -257,10 +260,13 @@ class PilkadesApp(App[None]):
         for pane in self.query(Pane):
             if pane.id == visible:
                 pane.apply(changes)
-            elif changes.reloaded or pane.order_changed(changes):
-                pane.rebuild()
+            else:
+                # Hidden panes catch up when shown: no work for what nobody sees.
+                self.hidden_changes.setdefault(pane.id or "", Changes()).merge(changes)
         if visible == "map":
             self.query_one(MapPane).apply(changes)
+        else:
+            self.hidden_changes.setdefault("map", Changes()).merge(changes)
         self._notify_new_incidents(state, changes)
         if changes.phase or changes.incidents:
             self.query_one(StatusHeader).update_now(self.clock())
@@ -373,10 +379,10 @@ class PilkadesApp(App[None]):
         widget = self.query_one(f"#{name}")
         widget.focus()
         state = self.current_state()
-        if isinstance(widget, Pane) and state is not None:
-            widget.rebuild()
+        missed = self.hidden_changes.pop(name, None)
+        if state is not None and missed is not None and (isinstance(widget, (Pane, MapPane))):
+            widget.apply(missed)
         if isinstance(widget, MapPane):
-            widget.show(state)
             self._sync_map_selection()
         if isinstance(widget, AlertsPane):
             widget.set_alerts(self.alerts)

@@ -334,21 +334,22 @@ class ElectionState:
         return sorted(self._tps_by_district)
 
     def district_counts(self) -> dict[str, DistrictCounts]:
-        result: dict[str, DistrictCounts] = {}
+        districts = set(self._tps_by_district) | set(self._open_by_district)
+        return {district: self.counts_for(district) for district in districts}
+
+    def counts_for(self, district: str) -> DistrictCounts:
+        """One kecamatan's figures, from its own TPS only (cheap for a summary line)."""
+        counts = DistrictCounts(district=district)
         tps_records = self.tps
-        for district, ids in self._tps_by_district.items():
-            counts = DistrictCounts(district=district, tps=len(ids))
-            for tps_id in ids:
-                tps = tps_records[tps_id]
-                counts.voters += tps.voters
-                counts.ballots_cast += tps.ballots_cast
-                if tps.risk == "high":
-                    counts.high_risk_tps += 1
-            result[district] = counts
-        for district, ids in self._open_by_district.items():
-            counts = result.setdefault(district, DistrictCounts(district=district))
-            counts.open_incidents = len(ids)
-        return result
+        for tps_id in self._tps_by_district.get(district, ()):
+            tps = tps_records[tps_id]
+            counts.tps += 1
+            counts.voters += tps.voters
+            counts.ballots_cast += tps.ballots_cast
+            if tps.risk == "high":
+                counts.high_risk_tps += 1
+        counts.open_incidents = len(self._open_by_district.get(district, ()))
+        return counts
 
     def officer_district(self, officer: Officer) -> str | None:
         """An officer's home kecamatan: from the TPS he is posted to, else his Polsek."""

@@ -21,7 +21,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -175,6 +175,7 @@ class MapPane(Widget, can_focus=True):
         self.zoom_index = 0
         self.center: tuple[float, float] | None = None
         self.stale_note = ""
+        self._overlay_size: Size | None = None  # the size the markers were placed for
         # Risk per village, kept from the TPS records incrementally.
         self._tps_village: dict[str, tuple[str, Risk]] = {}
         self._village_tps: dict[str, dict[str, Risk]] = {}
@@ -508,6 +509,11 @@ class MapPane(Widget, can_focus=True):
         self._update_titles()
 
     def on_resize(self, event: Resize) -> None:
+        # Showing the pane again (switching back to it) resizes it to the size it had:
+        # the markers are still right then, and rebuilding them costs ~1 s on a province.
+        if event.size == self._overlay_size:
+            return
+        self._overlay_size = event.size
         self._overlay = self._build_overlay()
         self._repaint_all()
 

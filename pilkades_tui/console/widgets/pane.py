@@ -104,13 +104,25 @@ class Pane(VirtualTable):
         self.update_titles()
 
     def apply(self, changes: Changes) -> None:
-        """Redraw what `changes` touched; rebuild only if the set or order of rows moved."""
+        """Redraw what `changes` touched. When rows moved, the new order is taken, but
+        the whole pane is repainted only if the rows on screen are not the same ones:
+        over SSH every repainted cell costs bytes."""
         if self.state is None:
             return
-        if changes.reloaded or self.order_changed(changes):
+        if changes.reloaded:
             self.rebuild()
-        else:
-            self.refresh_keys(self.changed_keys(changes))
+            return
+        if self.order_changed(changes):
+            on_screen = self.visible_keys()
+            count = len(self.source_rows)
+            self.source_rows.set_keys(self.ordered_keys())
+            if len(self.source_rows) != count:
+                self.resize_rows()
+                self.update_titles()
+            if self.visible_keys() != on_screen:
+                self.refresh()
+                return
+        self.refresh_keys(self.changed_keys(changes))
 
     def set_stale(self, note: str) -> None:
         if note != self.stale_note:

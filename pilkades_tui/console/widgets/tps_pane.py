@@ -79,9 +79,7 @@ class TpsPane(Pane):
         text = self.catalogue.text
         if key.startswith(SUMMARY_PREFIX):
             district = key.removeprefix(SUMMARY_PREFIX)
-            counts = self.state.district_counts().get(district)
-            if counts is None:
-                return Row("", [district], "summary")
+            counts = self.state.counts_for(district)
             line = text(
                 "summary.district",
                 district=district,

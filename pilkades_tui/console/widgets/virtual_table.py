@@ -111,6 +111,11 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def reload(self) -> None:
         """The number or order of rows changed: resize and redraw what is visible."""
+        self.resize_rows()
+        self.refresh()
+
+    def resize_rows(self) -> None:
+        """Fit the scroll area to the rows and keep the cursor on its record."""
         count = len(self.source)
         width = sum(c.width + 1 for c in self.columns)
         self.virtual_size = Size(width, count + 1)
@@ -119,7 +124,10 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             self.cursor = min(self.cursor, count - 1)
             self._follow_key()
-        self.refresh()
+
+    def visible_keys(self) -> list[str]:
+        row = self.source.row
+        return [row(index).key for index in self.visible_range()] + [str(self.cursor)]
 
     def _follow_key(self) -> None:
         # Keep the cursor on the same record when rows move under it.
