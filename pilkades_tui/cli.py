@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--start", default=None, help="simulated WIB time to start at, e.g. 06:45"
     )
+    simulate.add_argument(
+        "--until",
+        choices=("preparation", "voting", "counting", "recap", "done"),
+        default=None,
+        help="stop once the kabupaten reaches this phase (default: play the whole day)",
+    )
     simulate.set_defaults(run="pilkades_tui.sim.cli:run_simulate")
 
     report = commands.add_parser("report", help="Anev report and shift handover")

@@ -9,6 +9,7 @@ import sys
 from datetime import datetime, time
 
 from pilkades_tui.domain.clock import WIB, wib_now
+from pilkades_tui.domain.models import ElectionPhase
 from pilkades_tui.sim.runner import Simulator, SimulatorError
 
 
@@ -29,6 +30,7 @@ async def _main(args: argparse.Namespace) -> None:
         speed=args.speed,
         seed=args.seed,
         start=parse_start(args.start),
+        until=ElectionPhase(args.until) if getattr(args, "until", None) else None,
         on_log=lambda line: print(line, flush=True),
     )
     stop = asyncio.Event()

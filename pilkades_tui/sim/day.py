@@ -219,3 +219,14 @@ def pick_incident(
     source = rng.choice(SOURCES if bhabin else SOURCES[1:])
     reported_by = source.format(callsign=bhabin, tps=tps_name, village=village)
     return IncidentPlan(category, tps_id, description, reported_by, false_report)
+
+
+def routine_report_floor(tps_count: int, requests_per_s: float, speed: float) -> timedelta:
+    """The shortest simulated interval between two routine reports of one TPS, so
+    that all TPS together send at most `requests_per_s` real requests a second.
+
+    At `speed` simulated seconds per real second, `tps_count` TPS each reporting once
+    per interval I send tps_count * speed / I requests a real second.
+    """
+    budget = max(1.0, requests_per_s)
+    return timedelta(seconds=tps_count / budget * speed)

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
+
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import (
@@ -38,6 +40,7 @@ from pilkades_tui.sim.day import (
     phase_at,
     pick_incident,
     plan_tps,
+    routine_report_floor,
 )
 
 TICK_S = 0.25  # real seconds between steps of the simulated world
@@ -46,6 +49,10 @@ POSITION_EVERY = timedelta(minutes=2)  # GPS fix interval of a moving unit
 PATROL_SHARE_MOVING = 0.5  # patrol units driving between villages at a time
 ESCORT_SHARE = 0.35  # TPS whose ballots a guard escorts in the morning
 DONE_GRACE = timedelta(minutes=30)
+# How long to keep knocking on a hub that does not answer at start (it may be booting).
+CONNECT_PATIENCE_S = 5.0
+# Once the hub answers, how long the first snapshot and feed may take.
+LIVE_PATIENCE_S = 30.0
 # Routine TPS reports may use this share of the request budget; at high speeds the
 # interval between a TPS's reports stretches so field reports are never starved.
 ROUTINE_SHARE = 0.4
@@ -125,17 +132,22 @@ class Simulator:
         seed: int = 2022,
         start: datetime | None = None,
         requests_per_s: float = 60.0,
+        until: ElectionPhase | None = None,
         on_log: Callable[[str], None] | None = None,
     ) -> None:
-        self.hub_url = hub_url
+        self.hub_url = hub_url.rstrip("/")
+        self.until = until
         self.token = token
         self.rng = random.Random(seed)
         today = wib_now().date()
         self.clock = SimClock(start or at_clock(today, DAY_START), speed)
         self.pacer = Pacer(requests_per_s)
         self.on_log = on_log or (lambda line: None)
-        self.commands = HubCommands(hub_url, token, timeout=10.0)
-        self.feed = FeedClient(hub_url, token, on_changes=self._on_changes)
+        try:
+            self.commands = HubCommands(self.hub_url, token, timeout=10.0)
+            self.feed = FeedClient(self.hub_url, token, on_changes=self._on_changes)
+        except ValueError as error:
+            raise SimulatorError(str(error)) from None
         # Field reports and unit moves go before routine TPS updates, GPS fixes last.
         self.jobs: asyncio.PriorityQueue[tuple[int, int, Job]] = asyncio.PriorityQueue()
         self.job_count = 0
@@ -154,6 +166,9 @@ class Simulator:
         self.sent = 0
         self.failed = 0
         self.incidents_reported = 0
+        self.refusal: str | None = None  # the token's role is too low: nothing will work
+        self._stop: asyncio.Event | None = None
+        self._closed = False
 
     # ---- running -----------------------------------------------------------------
 
@@ -161,28 +176,54 @@ class Simulator:
     def state(self) -> ElectionState | None:
         return self.feed.state
 
+    async def close(self) -> None:
+        """Stop a running day (as Ctrl-C does): run() returns after its current step."""
+        self._closed = True
+        if self._stop is not None:
+            self._stop.set()
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Play the day until it is done, `until` is reached, `stop` is set or close().
+
+        Raises SimulatorError (a sentence for a person) when the hub cannot be reached
+        or refuses the token.
+        """
         stop = stop or asyncio.Event()
+        self._stop = stop
+        if self._closed:
+            stop.set()
+        try:
+            reachable = await self._check_reachable(stop)
+        except SimulatorError:
+            await self.commands.aclose()
+            raise
+        if not reachable:  # stopped (Ctrl-C) while still knocking
+            await self.commands.aclose()
+            return
         feed_task = asyncio.create_task(self.feed.run())
         workers = [asyncio.create_task(self._worker()) for _ in range(WORKERS)]
         try:
             try:
-                await self.feed.wait_live(30.0)
+                await self.feed.wait_live(LIVE_PATIENCE_S)
             except FeedStopped:
                 raise SimulatorError(
-                    f"the hub refused the token: {self.feed.status.last_error}"
+                    self.feed.status.last_error or f"the hub at {self.hub_url} refused the token"
                 ) from None
             except TimeoutError:
                 raise SimulatorError(
-                    f"cannot reach the hub at {self.hub_url}: {self.feed.status.last_error}"
+                    self.feed.status.last_error or f"no live feed from the hub at {self.hub_url}"
                 ) from None
+            # The simulated day starts now, not when the object was made: the first
+            # snapshot may take a while, and at high speed that would skip the start.
+            self.clock = SimClock(self.clock.start, self.clock.speed)
             self._plan()
             self.on_log(f"simulated day starts at {self.clock.now():%H:%M} WIB")
             while not stop.is_set():
+                if self.refusal is not None:
+                    raise SimulatorError(self.refusal)
                 now = self.clock.now()
                 self.step(now)
-                if self.sent_phase == ElectionPhase.DONE and self._day_over(now):
-                    self.on_log("the day is done")
+                if self._finished(now):
                     await self.jobs.join()
                     return
                 with contextlib.suppress(TimeoutError):
@@ -195,6 +236,50 @@ class Simulator:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await feed_task
             await self.commands.aclose()
+
+    async def _check_reachable(self, stop: asyncio.Event) -> bool:
+        """Fail in seconds, with a sentence, when nothing answers at `hub_url`.
+
+        The feed client retries forever by design (a console must ride out a hub
+        restart); a simulator started against a wrong address should say so instead.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CONNECT_PATIENCE_S
+        async with httpx.AsyncClient(timeout=2.0) as http:
+            while True:
+                try:
+                    answer = await http.get(f"{self.hub_url}/v1/health")
+                except httpx.InvalidURL:
+                    raise SimulatorError(f"{self.hub_url!r} is not a hub URL") from None
+                except httpx.UnsupportedProtocol:
+                    raise SimulatorError(
+                        f"{self.hub_url!r} is not a hub URL (use http:// or https://)"
+                    ) from None
+                except httpx.TransportError as error:
+                    reason = type(error).__name__
+                else:
+                    if answer.status_code == 200:
+                        return True
+                    reason = f"HTTP {answer.status_code} on /v1/health"
+                if stop.is_set():
+                    return False
+                if loop.time() >= deadline:
+                    raise SimulatorError(
+                        f"cannot reach a hub at {self.hub_url} ({reason}): is it running?"
+                    )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 0.5)
+
+    def _finished(self, now: datetime) -> bool:
+        if self.until is not None and self.sent_phase is not None:
+            order = list(ElectionPhase)
+            if order.index(self.sent_phase) >= order.index(self.until):
+                self.on_log(f"{now:%H:%M} reached phase {self.until.value}, stopping")
+                return True
+        if self.sent_phase == ElectionPhase.DONE and self._day_over(now):
+            self.on_log("the day is done")
+            return True
+        return False
 
     def _day_over(self, now: datetime) -> bool:
         day = self.clock.start.date()
@@ -211,6 +296,11 @@ class Simulator:
                 self.sent += 1
                 if result.outcome is not Outcome.ACCEPTED:
                     self.failed += 1
+                if result.status_code == 403 and self.refusal is None:
+                    self.refusal = (
+                        f"the hub refused a field report ({result.message or 'forbidden'}): "
+                        "the simulator needs an admin token"
+                    )
             except Exception as error:  # noqa: BLE001 - one failed report never stops the day
                 self.failed += 1
                 self.on_log(f"request failed: {error}")
@@ -244,8 +334,9 @@ class Simulator:
                 minutes=self.rng.uniform(30, 75)
             )
         self.sent_phase = state.phase.phase if state.phase.version > 1 else None
-        budget = max(1.0, self.pacer.rate * ROUTINE_SHARE)
-        self.report_floor = timedelta(seconds=len(self.plans) / budget * self.clock.speed)
+        self.report_floor = routine_report_floor(
+            len(self.plans), self.pacer.rate * ROUTINE_SHARE, self.clock.speed
+        )
         for tps_id in sorted(state.tps):
             guards = state.tps[tps_id].officer_ids
             if guards and self.rng.random() < ESCORT_SHARE:

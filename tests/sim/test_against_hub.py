@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import time as wall
 from datetime import datetime, time
 
 import httpx
 import pytest
 
 from pilkades_tui.domain.clock import WIB, wib_now
+from pilkades_tui.domain.models import ElectionPhase
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.sim.runner import Simulator, SimulatorError
 
@@ -72,3 +75,48 @@ async def test_a_refused_token_is_a_clear_error(hub: HubServer) -> None:
     simulator = Simulator(hub.url, "not-a-token", speed=60)
     with pytest.raises(SimulatorError, match="refused"):
         await simulator.run()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.timeout(20)
+async def test_an_unreachable_hub_is_a_clear_error_within_seconds() -> None:
+    simulator = Simulator(f"http://127.0.0.1:{free_port()}", "any-token", speed=60)
+    began = wall.monotonic()
+    with pytest.raises(SimulatorError, match="cannot reach a hub at http://127.0.0.1:.*running"):
+        await simulator.run()
+    assert wall.monotonic() - began < 10
+
+
+def test_a_malformed_hub_url_is_a_clear_error() -> None:
+    with pytest.raises(SimulatorError, match="http://host:port"):
+        Simulator("127.0.0.1:8765", "any-token")
+
+
+@pytest.mark.timeout(30)
+async def test_a_viewer_token_stops_with_the_role_it_needs(hub: HubServer) -> None:
+    simulator = Simulator(hub.url, hub.tokens["viewer"], speed=60, start=start_at(time(6, 59, 30)))
+    with pytest.raises(SimulatorError, match="needs an admin token"):
+        await asyncio.wait_for(simulator.run(), 20)
+
+
+@pytest.mark.timeout(30)
+async def test_until_stops_once_the_phase_is_reached(hub: HubServer) -> None:
+    simulator = Simulator(
+        hub.url,
+        hub.tokens["admin"],
+        speed=600,
+        start=start_at(time(5, 59, 50)),
+        until=ElectionPhase.PREPARATION,
+    )
+    await asyncio.wait_for(simulator.run(), 20)
+    async with httpx.AsyncClient(
+        base_url=hub.url, headers={"Authorization": f"Bearer {hub.tokens['viewer']}"}
+    ) as viewer:
+        snapshot = (await viewer.get("/v1/snapshot")).json()
+    assert snapshot["phase"]["phase"] == "preparation"
+    assert simulator.failed == 0

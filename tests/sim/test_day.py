@@ -15,6 +15,7 @@ from pilkades_tui.sim.day import (
     phase_at,
     pick_incident,
     plan_tps,
+    routine_report_floor,
     turnout_share,
 )
 from pilkades_tui.sim.runner import Pacer, SimClock
@@ -87,3 +88,33 @@ def test_sim_clock_and_pacer() -> None:
         SimClock(at_clock(DAY, time(6)), 0)
     pacer = Pacer(5)
     assert sum(pacer.try_take() for _ in range(20)) == 5
+
+
+@pytest.mark.parametrize("speed", [1.0, 60.0, 600.0, 3600.0])
+def test_routine_reports_stay_within_their_share_of_the_rate_limit(speed: float) -> None:
+    """Play the TPS report schedule of a morning on an explicit clock: after each TPS's
+    first report, routine reports average at most the budget per real second (the
+    runner's token bucket then smooths the peaks)."""
+    rng = random.Random(11)
+    plans = [plan_tps(rng, f"T{number}", 400, DAY) for number in range(560)]
+    budget = 24.0  # requests per real second
+    floor = routine_report_floor(len(plans), budget, speed)
+    start, end = at_clock(DAY, time(6)), at_clock(DAY, time(12))
+    next_report = {plan.tps_id: start + timedelta(minutes=rng.uniform(0, 45)) for plan in plans}
+    first_sent: set[str] = set()
+    later_reports = 0
+    tick = timedelta(seconds=speed * 0.25)  # the runner steps every 0.25 real seconds
+    now = start
+    while now < end:
+        for plan in plans:
+            if now >= next_report[plan.tps_id]:
+                next_report[plan.tps_id] = now + max(plan.report_every, floor)
+                if plan.tps_id in first_sent:
+                    later_reports += 1
+                first_sent.add(plan.tps_id)
+        now += tick
+    real_seconds = (end - start).total_seconds() / speed
+    assert later_reports / real_seconds <= budget
+    # At a slow speed nothing stretches: each TPS still reports every 20-40 minutes.
+    if speed == 1.0:
+        assert later_reports >= len(plans) * (6 * 60 / 40 - 2)
