@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pilkades_tui.domain.geo import haversine_km
-from pilkades_tui.domain.models import OfficerKind
+from pilkades_tui.domain.models import OfficerKind, OfficerStatus
 from pilkades_tui.domain.recommend import ROAD_FACTOR, SPEED_KMH, eta_minutes
 from pilkades_tui.domain.state import ElectionState
 from tests.domain.factories import incident, officer, snapshot
@@ -58,3 +58,33 @@ def test_limit_and_eta_speeds() -> None:
     )
     assert len(state.recommend(incident(), limit=5)) == 5
     assert len(state.recommend(incident(), limit=None)) == 20
+
+
+def test_the_shortcut_for_many_units_ranks_like_the_full_ranking() -> None:
+    """With more units than the limit can use, the flat-earth pre-selection must give
+    exactly the top of the full great-circle ranking, local Polsek ties included."""
+    import random
+
+    from pilkades_tui.domain.recommend import recommend_units
+
+    rng = random.Random(4)
+    officers = [
+        officer(
+            f"o{n:03d}",
+            lat=-7.0 + rng.uniform(-0.3, 0.3),
+            lon=109.6 + rng.uniform(-0.3, 0.3),
+            unit=f"Polsek {rng.choice(['Kajen', 'Bojong', 'Doro'])}",
+        )
+        for n in range(400)
+    ]
+    state = ElectionState.from_snapshot(snapshot(officers=officers))
+    available = state.officers_with_status(OfficerStatus.AVAILABLE)
+    for _ in range(40):
+        target = incident(
+            lat=-7.0 + rng.uniform(-0.3, 0.3),
+            lon=109.6 + rng.uniform(-0.3, 0.3),
+            district=rng.choice(["Kajen", "Bojong", "Doro"]),
+        )
+        short = recommend_units(target, available, state.officer_district, 10)
+        full = recommend_units(target, available, state.officer_district, None)[:10]
+        assert [r.officer.id for r in short] == [r.officer.id for r in full]
