@@ -26,14 +26,17 @@ DAY_START = time(5, 30)
 
 # Incidents per simulated hour across the kabupaten, by phase: disputes peak at the
 # count, crowds at closing time. Chosen so a demo day shows a few dozen incidents.
-INCIDENTS_PER_HOUR: dict[ElectionPhase, float] = {
+# `None` is the dawn before preparation: the hour of the "serangan fajar".
+INCIDENTS_PER_HOUR: dict[ElectionPhase | None, float] = {
+    None: 2.0,
     ElectionPhase.PREPARATION: 3.0,
     ElectionPhase.VOTING: 4.0,
     ElectionPhase.COUNTING: 7.0,
     ElectionPhase.RECAP: 3.0,
     ElectionPhase.DONE: 0.5,
 }
-CATEGORY_WEIGHTS: dict[ElectionPhase, dict[Category, float]] = {
+CATEGORY_WEIGHTS: dict[ElectionPhase | None, dict[Category, float]] = {
+    None: {Category.MONEY_POLITICS: 5, Category.INTIMIDATION: 1, Category.HOAX: 1},
     ElectionPhase.PREPARATION: {
         Category.LOGISTICS: 4, Category.MONEY_POLITICS: 3, Category.INTIMIDATION: 1,
         Category.HOAX: 1.5, Category.OTHER: 1,
@@ -53,6 +56,9 @@ CATEGORY_WEIGHTS: dict[ElectionPhase, dict[Category, float]] = {
     },
     ElectionPhase.DONE: {Category.CROWD: 1, Category.OTHER: 1},
 }  # fmt: skip
+# The morning rush at the TPS, and how often it breaks distancing at an orderly TPS.
+RUSH = (time(8, 0), time(10, 0))
+RUSH_WARNING_SHARE = 0.15
 RISK_WEIGHT: dict[Risk, float] = {Risk.LOW: 1.0, Risk.MEDIUM: 2.5, Risk.HIGH: 5.0}
 # Share of reports that turn out false (a hoax or a misunderstanding).
 FALSE_REPORT_SHARE = 0.12
@@ -159,6 +165,14 @@ class TpsPlan:
             return TpsPhase.VOTING
         return TpsPhase.SETUP
 
+    def health_at(self, rng: random.Random, moment: datetime) -> str:
+        """What the TPS reports on the health protocol: its usual state, but the
+        morning rush (08:00-10:00) crowds the queue at a TPS that otherwise keeps it."""
+        rush = at_clock(moment.date(), RUSH[0]) <= moment < at_clock(moment.date(), RUSH[1])
+        if self.health == "ok" and rush and rng.random() < RUSH_WARNING_SHARE:
+            return "warning"
+        return self.health
+
     def ballots_at(self, moment: datetime) -> int:
         share = turnout_share(moment, self.opens, self.closes)
         return min(self.voters, int(self.voters * self.final_turnout * share))
@@ -192,7 +206,7 @@ class IncidentPlan:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def incidents_due(rng: random.Random, phase: ElectionPhase, sim_seconds: float) -> int:
+def incidents_due(rng: random.Random, phase: ElectionPhase | None, sim_seconds: float) -> int:
     """How many reports arrive in `sim_seconds` (Poisson)."""
     mean = INCIDENTS_PER_HOUR[phase] * sim_seconds / 3600
     # Knuth's method: fine for the small means of one tick.
@@ -206,10 +220,11 @@ def incidents_due(rng: random.Random, phase: ElectionPhase, sim_seconds: float) 
 
 def pick_incident(
     rng: random.Random,
-    phase: ElectionPhase,
+    phase: ElectionPhase | None,
     places: list[tuple[str, str, str, Risk, str | None]],
 ) -> IncidentPlan:
-    """`places`: (tps_id, tps name, village, risk, bhabin callsign) to choose from."""
+    """`places`: (tps_id, tps name, village, risk, bhabin callsign) to choose from;
+    `phase` None is the dawn before preparation."""
     weights = [RISK_WEIGHT[risk] for _, _, _, risk, _ in places]
     tps_id, tps_name, village, _risk, bhabin = rng.choices(places, weights=weights)[0]
     table = CATEGORY_WEIGHTS[phase]

@@ -394,7 +394,7 @@ class Simulator:
             self.reported_phase[tps_id] = phase
             self.next_report[tps_id] = now + max(plan.report_every, self.report_floor)
             ballots = plan.ballots_at(now)
-            health = plan.health if phase == TpsPhase.VOTING else None
+            health = plan.health_at(self.rng, now) if phase == TpsPhase.VOTING else None
             self.send(
                 lambda t=tps_id, p=phase, b=ballots, h=health: self.commands.tps_status(
                     t, phase=p.value, ballots_cast=b, health_protocol=h
@@ -403,15 +403,21 @@ class Simulator:
             )
 
     def _report_incidents(self, now: datetime, elapsed: float, state: ElectionState) -> None:
-        phase = phase_at(now)
-        if phase is None or elapsed <= 0:
+        if elapsed <= 0:
             return
+        # Before 06:00 phase_at is None: the dawn of the "serangan fajar" reports.
+        phase = phase_at(now)
         count = incidents_due(self.rng, phase, elapsed)
         if not count:
             return
-        bhabin = {o.post_tps_id: o.id for o in state.officers.values() if "-B" in o.id}
+        # A village's Bhabinkamtibmas (callsign XXX-Bnn) reports for all its TPS.
+        bhabin_of_village: dict[str, str] = {}
+        for officer in sorted(state.officers.values(), key=lambda o: o.id):
+            post = state.tps.get(officer.post_tps_id or "")
+            if post is not None and "-B" in officer.id:
+                bhabin_of_village.setdefault(post.village_code, officer.id)
         places = [
-            (tps.id, tps.name, tps.village, tps.risk, bhabin.get(tps.id))
+            (tps.id, tps.name, tps.village, tps.risk, bhabin_of_village.get(tps.village_code))
             for tps in state.tps.values()
         ]
         places.sort()

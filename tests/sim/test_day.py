@@ -118,3 +118,30 @@ def test_routine_reports_stay_within_their_share_of_the_rate_limit(speed: float)
     # At a slow speed nothing stretches: each TPS still reports every 20-40 minutes.
     if speed == 1.0:
         assert later_reports >= len(plans) * (6 * 60 / 40 - 2)
+
+
+def test_dawn_brings_money_politics_and_a_tps_phase_only_moves_forward() -> None:
+    rng = random.Random(2)
+    places = [("t", "TPS 01 A", "A", Risk.MEDIUM, "KJN-B03")]
+    dawn = Counter(pick_incident(rng, None, places).category for _ in range(500))
+    assert dawn.most_common(1)[0][0] == Category.MONEY_POLITICS
+    assert Category.VOTE_DISPUTE not in dawn
+    order = list(TpsPhase)
+    for number in range(50):
+        plan = plan_tps(rng, f"T{number}", 300, DAY)
+        moments = [at_clock(DAY, time(5, 30)) + timedelta(minutes=m) for m in range(0, 1080, 7)]
+        phases = [order.index(plan.phase_at(moment)) for moment in moments]
+        assert phases == sorted(phases)
+        assert set(phases) == set(range(len(order)))
+
+
+def test_health_reports_worsen_only_in_the_morning_rush() -> None:
+    rng = random.Random(4)
+    plan = plan_tps(rng, "T1", 300, DAY)
+    plan.health = "ok"
+    rush = Counter(plan.health_at(rng, at_clock(DAY, time(9))) for _ in range(1000))
+    calm = Counter(plan.health_at(rng, at_clock(DAY, time(11, 30))) for _ in range(1000))
+    assert calm == {"ok": 1000}
+    assert 100 < rush["warning"] < 200 and rush["ok"] + rush["warning"] == 1000
+    plan.health = "violation"
+    assert plan.health_at(rng, at_clock(DAY, time(9))) == "violation"
