@@ -32,7 +32,13 @@ from pilkades_tui.domain.models import HubMode, Phase, Position, Snapshot
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.hub.backend import EventBackend, Subscriber
-from pilkades_tui.hub.log import INITIAL_PHASE, IdempotencyRecord, LoggedEvent, parse_logged
+from pilkades_tui.hub.log import (
+    EXERCISE,
+    INITIAL_PHASE,
+    IdempotencyRecord,
+    LoggedEvent,
+    parse_logged,
+)
 from pilkades_tui.scenario.pekalongan import Scenario
 
 logger = logging.getLogger("pilkades_tui.hub")
@@ -125,6 +131,10 @@ class HubCore:
                 initial = Phase(since=now, updated_at=now)
             self.backend.set_meta(INITIAL_PHASE, initial.model_dump_json())
         self.initial_phase = initial
+        if self.mode == HubMode.EXERCISE:
+            # A log once used for a drill stays marked: a report must never pass a
+            # rehearsal off as the real day.
+            self.backend.set_meta(EXERCISE, "true")
         self.rebuild(initial)
         if self.durable == 0 and scenario is not None:
             self._seed(scenario)

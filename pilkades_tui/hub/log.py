@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS meta (
 
 DEFAULT_BATCH = 1000
 INITIAL_PHASE = "initial_phase"  # meta row: the phase before event 1
+# Meta row set once a hub served this log as a drill: its records are not real ones.
+EXERCISE = "exercise"
 
 
 class LogError(RuntimeError):
@@ -274,6 +276,13 @@ class EventLogReader:
             else:
                 state.apply(event)
         return state
+
+    def exercise(self) -> bool:
+        """Whether a hub ever served this log as a drill (`--exercise`)."""
+        row = self._connection.execute(
+            "SELECT value FROM meta WHERE name = ?", (EXERCISE,)
+        ).fetchone()
+        return row is not None
 
     def iter_raw(self, since: int = 0, batch: int = DEFAULT_BATCH) -> Iterator[LoggedEvent]:
         """Stored events with seq > since, `batch` rows fetched at a time."""

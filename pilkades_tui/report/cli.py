@@ -60,19 +60,23 @@ def collect(args: argparse.Namespace, data_dir: Path) -> ReportData:
             if not args.token:
                 raise ReportError("--hub needs --token (a viewer token is enough)")
             figures = DayFigures(start=start, end=end)
-            phase = replay_hub(args.hub, args.token, figures.feed, progress)
-            if phase is not None:
-                figures.assume_phase(phase)
+            replay = replay_hub(args.hub, args.token, figures.feed, progress)
+            if replay.phase is not None:
+                figures.assume_phase(replay.phase)
+            exercise = replay.exercise
         else:
             source = FileSource(data_dir)
             try:
                 figures = DayFigures(source.initial_phase, start=start, end=end)
                 figures.feed_all(source.events(progress))
+                exercise = source.exercise
             finally:
                 source.close()
     finally:
         progress.done()
-    return figures.result(logbooks)
+    data = figures.result(logbooks)
+    data.drill = exercise or any(d.drill for book in logbooks for d in book.decisions)
+    return data
 
 
 def render(document: Document, fmt: str, out: Path | None) -> None:

@@ -134,6 +134,8 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
         (words("final_phase"), words.value("phase", data.final_phase)),
         (words("generated"), f"{when(generated_at)} {words('wib')}"),
     ]
+    if data.drill:
+        alerts.insert(0, words("drill.banner"))
     sections: list[Section] = []
 
     phases = Section(words("section.phases"))
@@ -374,4 +376,5 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
     )
     sections.append(decisions)
 
-    return Document(words("title"), words.lang, facts, alerts, sections, words)
+    title = words("title") + (f" — {words('drill.title')}" if data.drill else "")
+    return Document(title, words.lang, facts, alerts, sections, words)

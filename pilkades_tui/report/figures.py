@@ -254,6 +254,7 @@ class ReportData:
     units: list[UnitRow]
     units_out: list[UnitRow]
     logbooks: list[LogbookSummary] = field(default_factory=list)
+    drill: bool = False  # a drill's log or logbooks: not a real day
 
     @property
     def broken_logbooks(self) -> list[LogbookSummary]:

@@ -91,6 +91,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.outcome": ("Hasil", "Outcome"),
     "col.hub_seq": ("Seq hub", "Hub seq"),
     "col.drill": ("Latihan", "Drill"),
+    "drill.title": ("LATIHAN", "DRILL"),
+    "drill.banner": (
+        "LATIHAN: hub dan/atau buku piket ini dari latihan, bukan kejadian nyata.",
+        "DRILL: this hub log and/or these logbooks come from an exercise, not real events.",
+    ),
     "col.method": ("Metode", "Method"),
     "col.path": ("Alamat", "Path"),
     "col.created": ("Diputuskan", "Decided"),

@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -79,6 +80,7 @@ class FileSource:
             self._reader = EventLogReader(data_dir)
             self.head = self._reader.head()
             self.initial_phase: Phase | None = self._reader.initial_phase()
+            self.exercise = self._reader.exercise()
         except (LogError, sqlite3.Error) as error:
             raise ReportError(f"cannot read the hub log {path}: {error}") from None
         self.path = path
@@ -112,16 +114,22 @@ class FileSource:
 
 def replay_hub(
     url: str, token: str, sink: Callable[[Event], None], progress: Progress | None = None
-) -> Phase | None:
+) -> HubReplay:
     """Replay a running hub's log through its feed, from seq 0 to the head its hello
     announced, handing each event to `sink` as it arrives. Returns the snapshot's phase
     (the feed does not carry the phase before event 1)."""
     return asyncio.run(_read_feed(url, token, sink, progress))
 
 
+@dataclass(frozen=True, slots=True)
+class HubReplay:
+    phase: Phase | None  # the snapshot's phase (the feed lacks the one before event 1)
+    exercise: bool  # the hub runs a drill
+
+
 async def _read_feed(
     url: str, token: str, sink: Callable[[Event], None], progress: Progress | None
-) -> Phase | None:
+) -> HubReplay:
     import httpx
     import websockets
 
@@ -136,7 +144,9 @@ async def _read_feed(
         raise ReportError(f"the hub at {base} refused the token ({answer.status_code})")
     if answer.status_code != 200:
         raise ReportError(f"the hub at {base} answered {answer.status_code} to a snapshot")
-    phase = _phase_of(answer.json())
+    snapshot = answer.json()
+    phase = _phase_of(snapshot)
+    exercise = isinstance(snapshot, dict) and snapshot.get("mode") == "exercise"
     feed_url = "ws" + base.removeprefix("http") + "/v1/feed?since=0"
     last = 0
     try:
@@ -167,7 +177,7 @@ async def _read_feed(
         raise ReportError(f"the feed of the hub at {base} failed: {error}") from None
     except ProtocolError as error:
         raise ReportError(f"the hub at {base} sent something unreadable: {error}") from None
-    return phase
+    return HubReplay(phase, exercise)
 
 
 def _phase_of(snapshot: object) -> Phase | None:

@@ -1,0 +1,39 @@
+"""A drill stays a drill: a log served with --exercise gives a report marked as one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pilkades_tui import cli
+
+
+def report(data: Path, out: Path, *extra: str) -> str:
+    assert cli.main(["report", "--data", str(data), "--format", "md", "--out", str(out),
+                     *extra]) == 0  # fmt: skip
+    return out.read_text()
+
+
+def post_incident(url: str, token: str, tps_id: str) -> None:
+    answer = httpx.post(
+        f"{url}/v1/incidents",
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "drill-1"},
+        json={"category": "crowd", "tps_id": tps_id, "description": "latihan",
+              "reported_by": "Bhabinkamtibmas"},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+
+
+@pytest.mark.parametrize("exercise", [True, False])
+def test_report_of_a_drill_log_says_drill(hub_factory, tmp_path: Path, exercise: bool) -> None:
+    data = tmp_path / f"hub-{exercise}"
+    hub = hub_factory(data_dir=data, exercise=exercise)
+    assert hub.core is not None
+    post_incident(hub.url, hub.tokens["reporter"], sorted(hub.core.state.tps)[0])
+    from_file = report(data, tmp_path / "file.md")
+    from_hub = report(data, tmp_path / "hub.md", "--hub", hub.url, "--token",
+                      hub.tokens["viewer"])  # fmt: skip
+    for text in (from_file, from_hub):
+        assert ("LATIHAN" in text) is exercise
