@@ -56,6 +56,7 @@ LIVE_PATIENCE_S = 30.0
 # Routine TPS reports may use this share of the request budget; at high speeds the
 # interval between a TPS's reports stretches so field reports are never starved.
 ROUTINE_SHARE = 0.4
+BURST_SHARE = 0.25  # the token bucket holds a quarter second of requests
 URGENT, ROUTINE, FIX = 0, 1, 2
 
 Job = Callable[[], Awaitable[CommandResult]]
@@ -88,14 +89,23 @@ class SimClock:
 class Pacer:
     """A token bucket, so the simulator stays under the hub's per-token rate limit."""
 
-    def __init__(self, rate: float) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate = rate
-        self.tokens = rate
-        self.stamp = time.monotonic()
+        # A small bucket: a full second's worth on top of the steady rate would let a
+        # busy second reach twice the rate, past the hub's limit at the default 60/s.
+        self.burst = burst if burst is not None else max(1.0, rate * BURST_SHARE)
+        self.tokens = self.burst
+        self._monotonic = monotonic
+        self.stamp = monotonic()
 
     def _refill(self) -> None:
-        now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        now = self._monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
 
     def try_take(self) -> bool:
@@ -154,6 +164,7 @@ class Simulator:
         self.plans: dict[str, TpsPlan] = {}
         self.next_report: dict[str, datetime] = {}
         self.reported_phase: dict[str, TpsPhase] = {}
+        self.routine_pending: set[str] = set()  # TPS with a routine report still queued
         self.sent_phase: ElectionPhase | None = None
         self.escort_end: dict[str, datetime] = {}  # guard → when his escort ends
         self.escorting: set[str] = set()
@@ -393,14 +404,24 @@ class Simulator:
                 continue
             self.reported_phase[tps_id] = phase
             self.next_report[tps_id] = now + max(plan.report_every, self.report_floor)
-            ballots = plan.ballots_at(now)
-            health = plan.health_at(self.rng, now) if phase == TpsPhase.VOTING else None
-            self.send(
-                lambda t=tps_id, p=phase, b=ballots, h=health: self.commands.tps_status(
-                    t, phase=p.value, ballots_cast=b, health_protocol=h
-                ),
-                rank=ROUTINE,
-            )
+            if tps_id in self.routine_pending:
+                # Still queued: it reads the TPS's plan when it goes out, so at high
+                # speed one report carries the latest phase instead of a backlog of all.
+                continue
+            self.routine_pending.add(tps_id)
+            health = plan.health_at(self.rng, now)
+            self.send(lambda p=plan, h=health: self._send_tps_report(p, h), rank=ROUTINE)
+
+    async def _send_tps_report(self, plan: TpsPlan, health: str) -> CommandResult:
+        self.routine_pending.discard(plan.tps_id)
+        now = self.clock.now()
+        phase = plan.phase_at(now)
+        return await self.commands.tps_status(
+            plan.tps_id,
+            phase=phase.value,
+            ballots_cast=plan.ballots_at(now),
+            health_protocol=health if phase == TpsPhase.VOTING else None,
+        )
 
     def _report_incidents(self, now: datetime, elapsed: float, state: ElectionState) -> None:
         if elapsed <= 0:

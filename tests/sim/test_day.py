@@ -86,8 +86,19 @@ def test_sim_clock_and_pacer() -> None:
     assert clock.now() == at_clock(DAY, time(6, 10))
     with pytest.raises(ValueError):
         SimClock(at_clock(DAY, time(6)), 0)
-    pacer = Pacer(5)
-    assert sum(pacer.try_take() for _ in range(20)) == 5
+    # Requests taken in each real second never exceed rate + burst (the hub allows 100/s).
+    now = [0.0]
+    pacer = Pacer(60, monotonic=lambda: now[0])
+    assert pacer.burst == 15
+    taken_per_second = []
+    for _second in range(5):
+        taken = 0
+        for _step in range(100):
+            taken += sum(pacer.try_take() for _ in range(10))
+            now[0] += 0.01
+        taken_per_second.append(taken)
+    assert taken_per_second[0] <= 60 + 15
+    assert all(55 <= taken <= 61 for taken in taken_per_second[1:]), taken_per_second
 
 
 @pytest.mark.parametrize("speed", [1.0, 60.0, 600.0, 3600.0])
