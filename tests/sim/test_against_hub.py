@@ -12,6 +12,7 @@ import pytest
 
 from pilkades_tui.domain.clock import WIB, wib_now
 from pilkades_tui.domain.models import ElectionPhase
+from pilkades_tui.domain.state import Changes
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.sim.runner import Simulator, SimulatorError
 
@@ -34,6 +35,20 @@ async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> N
     simulator = Simulator(
         hub.url, hub.tokens["admin"], speed=240, seed=3, start=start_at(time(6, 55))
     )
+    unit_statuses: list[str] = []
+    watched: list[str] = []
+    simulator_sees = simulator.feed.on_changes
+    assert simulator_sees is not None
+
+    def watch(changes: Changes) -> None:
+        simulator_sees(changes)
+        state = simulator.state
+        if watched and state is not None and watched[0] in changes.officers:
+            status = state.officers[watched[0]].status.value
+            if not unit_statuses or unit_statuses[-1] != status:
+                unit_statuses.append(status)
+
+    simulator.feed.on_changes = watch
     stop = asyncio.Event()
     running = asyncio.create_task(simulator.run(stop))
     try:
@@ -43,6 +58,7 @@ async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> N
         await wait_for(lambda: state.phase.phase.value == "voting", 20)
         incident = next(i for i in state.open_incidents() if i.status.value == "new")
         unit = state.recommend(incident, limit=1)[0].officer
+        watched.append(unit.id)
         headers = {
             "Authorization": f"Bearer {hub.tokens['dispatcher']}",
             "Idempotency-Key": "console-assign-1",
@@ -62,7 +78,15 @@ async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> N
         await wait_for(lambda: not state.incidents[incident.id].is_open, 45)
         closed = state.incidents[incident.id]
         actions = [step.action for step in closed.timeline]
-        assert any("on_scene" in action for action in actions), actions
+        closing = "verify:invalid" if closed.status.value == "cancelled" else "resolve"
+        assert closed.status.value in ("resolved", "cancelled")
+        assert actions.index("assign") < actions.index("officer:on_scene") < actions.index(closing)
+        # en_route leaves no timeline entry (assign already made it dispatched): the
+        # unit's own record on the feed shows the order.
+        assert unit_statuses[:3] == ["dispatched", "en_route", "on_scene"], unit_statuses
+        assert unit_statuses[-1] == "available"
+        if closing == "resolve":
+            assert "kondusif" in closed.timeline[actions.index(closing)].note
         assert state.officers[unit.id].status.value == "available"
         await wait_for(lambda: any(t.phase.value == "voting" for t in state.tps.values()), 40)
         assert simulator.failed == 0
