@@ -46,6 +46,9 @@ from pilkades_tui.sim.day import (
 TICK_S = 0.25  # real seconds between steps of the simulated world
 WORKERS = 8  # requests in flight at once
 POSITION_EVERY = timedelta(minutes=2)  # GPS fix interval of a moving unit
+# At high speed a fix every 2 simulated minutes would be many a real second per unit,
+# more than a map can show: one unit sends at most one fix per this many real seconds.
+FIX_MIN_REAL_S = 1.0
 PATROL_SHARE_MOVING = 0.5  # patrol units driving between villages at a time
 ESCORT_SHARE = 0.35  # TPS whose ballots a guard escorts in the morning
 DONE_GRACE = timedelta(minutes=30)
@@ -508,7 +511,9 @@ class Simulator:
             move.lat += (move.target_lat - move.lat) * fraction
             move.lon += (move.target_lon - move.lon) * fraction
             if now >= move.next_fix:
-                move.next_fix = now + POSITION_EVERY
+                move.next_fix = now + max(
+                    POSITION_EVERY, timedelta(seconds=self.clock.speed * FIX_MIN_REAL_S)
+                )
                 self._send_fix(move, now)
 
     def _send_fix(self, move: Movement, now: datetime) -> None:
