@@ -83,8 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     console.set_defaults(run="pilkades_tui.console.cli:run_console")
 
     demo = commands.add_parser("demo", help="hub + simulated election day + console, on loopback")
-    _add_data(demo)
-    demo.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
+    demo.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="keep the hub log and logbook here (default: a new temporary folder)",
+    )
+    demo.add_argument(
+        "--speed", type=float, default=20.0, help="simulated seconds per real second (20)"
+    )
     demo.add_argument("--seed", type=int, default=2022)
     demo.add_argument("--operator", default="Perwira Piket")
     demo.add_argument("--theme", default=None)

@@ -10,15 +10,18 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 from pilkades_tui.console.canvas import BLOCK_TERMS
+from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.logbook import LogbookError
 from pilkades_tui.settings_file import SettingsError, load_settings
-from pilkades_tui.sim.runner import Simulator, SimulatorError
+from pilkades_tui.sim.day import at_clock
+from pilkades_tui.sim.runner import SimClock, Simulator, SimulatorError
 
-DEMO_START = "06:00"
+DEMO_START = time(5, 45)  # a quarter of an hour before preparation starts
 
 
 @dataclass
@@ -27,7 +30,7 @@ class SimulatorThread:
 
     hub_url: str
     token: str
-    speed: float
+    clock: SimClock
     seed: int
     errors: list[str] = field(default_factory=list)
     _loop: asyncio.AbstractEventLoop | None = None
@@ -45,7 +48,9 @@ class SimulatorThread:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             self._ready.set()
-            simulator = Simulator(self.hub_url, self.token, speed=self.speed, seed=self.seed)
+            simulator = Simulator(
+                self.hub_url, self.token, seed=self.seed, clock=self.clock, speed=self.clock.speed
+            )
             try:
                 await simulator.run(self._stop)
             except SimulatorError as error:
@@ -74,11 +79,14 @@ def run_demo(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"pilkades-tui demo: {error}", file=sys.stderr)
         return 2
+    # One simulated day for everyone: the hub stamps records, the simulator plays and the
+    # console judges timers and checkpoints on the same clock, so a 60x day is coherent.
+    clock = SimClock(at_clock(wib_now().date(), DEMO_START), args.speed)
     with HubServer(
         data_dir / "hub", scenario="pekalongan", seed=args.seed, exercise=args.exercise,
-        access_log=False, settings=settings,
+        access_log=False, settings=settings, clock=clock.now,
     ) as hub:  # fmt: skip
-        simulator = SimulatorThread(hub.url, hub.tokens["admin"], args.speed, args.seed)
+        simulator = SimulatorThread(hub.url, hub.tokens["admin"], clock, args.seed)
         try:
             app = PilkadesApp(
                 hub_url=hub.url,
@@ -89,6 +97,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 lang=args.lang or "id",
                 braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
                 settings=settings,
+                clock=clock.now,
             )
         except LogbookError as error:
             print(f"pilkades-tui demo: {error}", file=sys.stderr)
@@ -102,4 +111,8 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"pilkades-tui demo: simulator: {error}", file=sys.stderr)
     where = "kept" if kept else "left"
     print(f"pilkades-tui demo: hub log and logbook {where} in {data_dir}")
+    print(
+        f"  Anev report: pilkades-tui report --data {data_dir / 'hub'} "
+        f"--logbook {data_dir / 'logbook.json'} --format html --out anev.html"
+    )
     return 0

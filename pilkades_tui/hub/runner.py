@@ -17,7 +17,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -83,6 +84,7 @@ class HubServer:
         report_burst: float = 300.0,
         feed_queue_limit: int = DEFAULT_FEED_QUEUE,
         access_log: bool = True,
+        clock: Callable[[], datetime] = wib_now,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.options = HubOptions(
@@ -93,6 +95,7 @@ class HubServer:
             settings=settings,
             rate_limit=RateLimit(report_rate, report_burst),
             feed_queue_limit=feed_queue_limit,
+            clock=clock,
         )
         self.host = host
         self._requested_port = port

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,9 @@ class HubOptions:
     settings: RuleSettings = DEFAULT_SETTINGS
     rate_limit: RateLimit = RateLimit()
     feed_queue_limit: int = DEFAULT_FEED_QUEUE
+    # The hub's clock stamps every record; the demo passes the simulated day's clock so
+    # hub, simulator and console agree on what time it is.
+    clock: Callable[[], datetime] = wib_now
 
 
 def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
@@ -51,12 +56,12 @@ def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
             backend,
             mode=mode,
             settings=options.settings,
-            clock=wib_now,
+            clock=options.clock,
             feed_queue_limit=options.feed_queue_limit,
         )
         scenario = None
         if backend.head == 0:
-            scenario = load_scenario(options.scenario, wib_now(), options.seed)
+            scenario = load_scenario(options.scenario, options.clock(), options.seed)
         core.start(scenario)
     except BaseException:
         backend.close()

@@ -147,13 +147,16 @@ class Simulator:
         requests_per_s: float = 60.0,
         until: ElectionPhase | None = None,
         on_log: Callable[[str], None] | None = None,
+        clock: SimClock | None = None,
     ) -> None:
         self.hub_url = hub_url.rstrip("/")
         self.until = until
         self.token = token
         self.rng = random.Random(seed)
         today = wib_now().date()
-        self.clock = SimClock(start or at_clock(today, DAY_START), speed)
+        # A clock given by the caller (the demo) is shared with the hub and the console.
+        self.shared_clock = clock is not None
+        self.clock = clock or SimClock(start or at_clock(today, DAY_START), speed)
         self.pacer = Pacer(requests_per_s)
         self.on_log = on_log or (lambda line: None)
         try:
@@ -229,7 +232,8 @@ class Simulator:
                 ) from None
             # The simulated day starts now, not when the object was made: the first
             # snapshot may take a while, and at high speed that would skip the start.
-            self.clock = SimClock(self.clock.start, self.clock.speed)
+            if not self.shared_clock:
+                self.clock = SimClock(self.clock.start, self.clock.speed)
             self._plan()
             self.on_log(f"simulated day starts at {self.clock.now():%H:%M} WIB")
             while not stop.is_set():
