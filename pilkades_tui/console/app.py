@@ -28,6 +28,7 @@ from pilkades_tui.console.screens.dialogs import (
     LogDialog,
     TextDialog,
 )
+from pilkades_tui.console.screens.handover_screen import HandoverScreen
 from pilkades_tui.console.screens.help import HelpScreen
 from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
 from pilkades_tui.console.screens.logbook_screen import LogbookScreen
@@ -44,6 +45,7 @@ from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.console.widgets.virtual_table import VirtualTable
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import (
+    ESCALATION_ORDER,
     Escalation,
     HubMode,
     Incident,
@@ -59,11 +61,16 @@ from pilkades_tui.feed.results import CommandResult
 from pilkades_tui.feed.results import Outcome as CommandOutcome
 from pilkades_tui.logbook import LOG_CATEGORIES, Logbook
 from pilkades_tui.paths import logbook_file, outbox_file
+from pilkades_tui.report.handover import build_handover, handover_summary
+from pilkades_tui.report.i18n import Words
+from pilkades_tui.report.writers import to_markdown
 from pilkades_tui.scenario.adjacency import pekalongan_engine
 
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
 PANES = ("tps", "incidents", "officers", "map", "alerts")
 NOTIFY_PRIORITIES = (1, 2)
+# From this many TPS the rules engine is first built in a thread (~1.4 s at 50k TPS).
+LARGE_STATE_TPS = 5_000
 MAP_LABELS = (
     "title", "low", "medium", "high", "incident", "unit", "moving", "on_scene",
     "recommended", "selected", "zoom", "keys",
@@ -144,6 +151,11 @@ class PilkadesApp(App[None]):
         self.prompt_kind = "command"
         # The election rules (staffing, checkpoints, timers, spread) judge the state.
         self.engine = pekalongan_engine(settings)
+        # A province's first evaluation takes over a second: it is built on a copy in a
+        # thread while changes wait here, so the UI never freezes for it.
+        self.engine_ready = False
+        self.engine_building = False
+        self.engine_backlog = Changes()
         self.alerts: tuple[Alert, ...] = ()
         self.announced_alarms: set[str] = set()
 
@@ -209,7 +221,10 @@ class PilkadesApp(App[None]):
     def _on_changes(self, changes: Changes) -> None:
         """Called by the feed client for every applied frame: only merge here."""
         self.pending.merge(changes)
-        self.engine.observe(changes)
+        if self.engine_ready:
+            self.engine.observe(changes)
+        else:
+            self.engine_backlog.merge(changes)
         self.facts.last_event_at = time.monotonic()
 
     def _on_status(self, status: FeedStatus) -> None:
@@ -320,6 +335,10 @@ class PilkadesApp(App[None]):
 
     def _judge(self, state: ElectionState) -> None:
         """Once a second: the rules' alerts; a new alarm is announced with its key."""
+        if not self.engine_ready:
+            self._build_engine(state)
+            if not self.engine_ready:
+                return
         alerts = self.engine.evaluate(state, self.clock())
         if alerts is self.alerts:
             return
@@ -351,6 +370,35 @@ class PilkadesApp(App[None]):
                 )
         live = {alert.key for alert in alerts}
         self.announced_alarms &= live
+
+    def _build_engine(self, state: ElectionState) -> None:
+        if len(state.tps) < LARGE_STATE_TPS:
+            self.engine.evaluate(state, self.clock())
+            self.engine.observe(self.engine_backlog)
+            self.engine_backlog = Changes()
+            self.engine_ready = True
+            return
+        if self.engine_building:
+            return
+        self.engine_building = True
+        copy = ElectionState.from_snapshot(state.snapshot())
+        self.engine_backlog = Changes()
+        now = self.clock()
+
+        def build() -> None:
+            self.engine.evaluate(copy, now)
+            self.call_from_thread(self._engine_built, state)
+
+        self.run_worker(build, thread=True, name="rules", exit_on_error=False)
+
+    def _engine_built(self, state: ElectionState) -> None:
+        self.engine_building = False
+        if self.current_state() is not state:
+            return  # a resync replaced the state meanwhile: build again on the next tick
+        self.engine.adopt(state)
+        self.engine.observe(self.engine_backlog)
+        self.engine_backlog = Changes()
+        self.engine_ready = True
 
     def _update_notice(self) -> None:
         notice = self.query_one("#notice", Static)
@@ -441,8 +489,10 @@ class PilkadesApp(App[None]):
         return pane.filters if isinstance(pane, Pane) else self.query_one(IncidentPane).filters
 
     def _set_filter(self, **fields: str | None) -> None:
+        """`/` text filters the pane on screen; kecamatan, risk, phase and `:clear` apply
+        to every pane, so what one pane shows agrees with the others."""
         for pane in self.query(Pane):
-            if pane.id == self.active_pane() or "text" not in fields:
+            if pane.id == self.active_pane() or set(fields) != {"text"}:
                 for name, value in fields.items():
                     setattr(pane.filters, name, value)
                 if self.current_state() is not None:
@@ -493,9 +543,7 @@ class PilkadesApp(App[None]):
             if not argument:
                 self.notify(text("cmd.usage", usage=":handover NAMA"), severity="error")
                 return
-            number = self.desk.handover(argument)
-            self.notify(text("notify.handover", from_=self.desk.operator, to=argument))
-            self.notify(text("notify.logged", number=number))
+            self.hand_over(argument)
         elif command == "logbook":
             self.action_logbook()
         elif command == "outbox":
@@ -509,6 +557,24 @@ class PilkadesApp(App[None]):
 
     def map_labels(self) -> dict[str, str]:
         return {label: self.catalogue.text(f"maplabel.{label}") for label in MAP_LABELS}
+
+    @work(exclusive=True, group="decision")
+    async def hand_over(self, to_operator: str) -> None:
+        """Show what is handed over (as `report --handover` prints it), then record it."""
+        state = self.current_state()
+        if state is not None:
+            summary = handover_summary(
+                state, self.logbook.entries(), self.outbox.items(), self.clock()
+            )
+            markdown = to_markdown(build_handover(summary, Words(self.catalogue.lang)))
+            if not await self.push_screen_wait(
+                HandoverScreen(self.catalogue, markdown, to_operator)
+            ):
+                return
+        number = self.desk.handover(to_operator)
+        text = self.catalogue.text
+        self.notify(text("notify.handover", from_=self.desk.operator, to=to_operator))
+        self.notify(text("notify.logged", number=number))
 
     def set_language(self, lang: str) -> None:
         self.catalogue.set_language(lang)
@@ -554,10 +620,16 @@ class PilkadesApp(App[None]):
             self.query_one(MapPane).select_incident(subject)
         elif subject in state.incidents:
             self.action_show_pane("incidents")
-            self.query_one(IncidentPane).select_key(subject)
+            self._select_even_if_filtered(self.query_one(IncidentPane), subject)
         elif subject in state.tps:
             self.action_show_pane("tps")
-            self.query_one(TpsPane).select_key(subject)
+            self._select_even_if_filtered(self.query_one(TpsPane), subject)
+
+    def _select_even_if_filtered(self, pane: Pane, key: str) -> None:
+        if not pane.select_key(key):
+            # A filter hides what the alert is about: lift it rather than land elsewhere.
+            self._set_filter(text="", district=None, risk=None, phase=None)
+            pane.select_key(key)
 
     @work(exclusive=True, group="quit")
     async def action_quit_console(self) -> None:
@@ -631,10 +703,17 @@ class PilkadesApp(App[None]):
                 return
             fields["officer_ids"] = chosen
         elif action == "escalate":
+            # Only the levels above the current one; the next level first, so one key
+            # (enter) takes the escalation an alarm proposes.
+            current = ESCALATION_ORDER[incident.escalation]
             options = [
                 (level.value, self.catalogue.enum("escalation", level))
                 for level in (Escalation.POLRES, Escalation.POLDA)
+                if ESCALATION_ORDER[level] > current
             ]
+            if not options:
+                self.notify(text("notify.top_escalation"), severity="warning")
+                return
             target = await self.push_screen_wait(
                 ChoiceDialog(text("dialog.escalate", id=incident.id), options)
             )

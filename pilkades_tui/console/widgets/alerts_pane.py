@@ -1,8 +1,8 @@
 """Every active alert of the election rules, newest first, with the key that acts on it.
 
 The alerts come from the rule engine (domain/rules); this pane only shows them. Each
-row names one key: `e` to escalate a timer alarm, `a` to send a unit to an
-under-staffed TPS, `enter` to go to what the alert is about.
+row names one key: `e` to escalate a timer alarm, `k` to acknowledge, `enter` to go
+to what the alert is about (the TPS to reinforce, the incident, the cluster on the map).
 """
 
 from __future__ import annotations
@@ -55,9 +55,15 @@ class AlertsPane(Pane):
     def describe(self, key: str) -> str:
         alert = self.alerts[key]
         text_key = alert.message_key
-        if text_key in self.catalogue.known_keys():
-            return self.catalogue.text(text_key, **dict(alert.params))
-        return alert.fallback_text()
+        if text_key not in self.catalogue.known_keys():
+            return alert.fallback_text()
+        params = dict(alert.params)
+        # Protocol values among the parameters are said in the officer's language.
+        if "risk" in params:
+            params["risk"] = self.catalogue.enum("risk", params["risk"])
+        if "stage" in params:
+            params["stage"] = self.catalogue.enum("stage", params["stage"])
+        return self.catalogue.text(text_key, **params)
 
     def build_row(self, key: str) -> Row:
         alert = self.alerts[key]

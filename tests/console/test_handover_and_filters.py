@@ -1,0 +1,80 @@
+"""`:handover` shows what is handed over before recording it; `:clear` clears every
+pane; escalation offers only the levels above the incident's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilkades_tui.console.screens.dialogs import ChoiceDialog
+from pilkades_tui.console.screens.handover_screen import HandoverScreen
+from pilkades_tui.console.widgets.pane import Pane
+from pilkades_tui.domain.events import INCIDENT_UPDATED, Event
+from pilkades_tui.logbook import Kind, Logbook
+from pilkades_tui.paths import logbook_file
+from tests.console.conftest import AppFactory
+from tests.console.screen import screen_text
+from tests.console.world import AT
+
+
+async def run_command(pilot, line: str) -> None:
+    await pilot.press("colon")
+    await pilot.press(*line)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_handover_shows_the_summary_then_records_it(
+    app_factory: AppFactory, tmp_path: Path
+) -> None:
+    data = tmp_path / "console"
+    app = app_factory(data_dir=data, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_command(pilot, "handover Ipda Sari")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HandoverScreen)
+        summary = app.screen.summary_markdown
+        assert "INC-0001" in summary and "Shift handover" in summary
+        await pilot.press("y")
+        await pilot.pause()
+        await run_command(pilot, "handover Ipda Rina")
+        await pilot.pause(0.3)
+        await pilot.press("escape")  # looked, did not hand over
+        await pilot.pause()
+    with Logbook.open(logbook_file(data), read_only=True) as book:
+        handovers = [e for e in book.entries() if e.kind is Kind.HANDOVER]
+    assert [e.to_operator for e in handovers] == ["Ipda Sari"]
+
+
+async def test_clear_lifts_every_panes_filter(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_command(pilot, "kecamatan Kajen")
+        assert all(pane.filters.district == "Kajen" for pane in app.query(Pane))
+        await pilot.press("3")
+        await run_command(pilot, "clear")
+        assert all(not pane.filters.describe() for pane in app.query(Pane))
+        assert "Kajen" not in screen_text(app)
+
+
+async def test_escalation_offers_only_levels_above_the_current_one(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        state = app.current_state()
+        assert state is not None
+        held = state.incidents["INC-0001"]
+        state.apply(
+            Event(
+                seq=state.seq + 1,
+                ts=AT,
+                type=INCIDENT_UPDATED,
+                data=held.model_copy(update={"version": held.version + 1, "escalation": "polres"}),
+            )
+        )
+        await pilot.press("2")
+        app.query_one("#incidents", Pane).select_key("INC-0001")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert [value for value, _label in app.screen.options] == ["polda"]
