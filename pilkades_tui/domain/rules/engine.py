@@ -71,6 +71,12 @@ class AlertEngine:
 
     # ---- feeding -----------------------------------------------------------------
 
+    def adopt(self, state: ElectionState) -> None:
+        """Carry on with `state`, which must hold the records the engine was last
+        evaluated on (e.g. a copy used to build it off the UI thread) plus changes the
+        caller passes to `observe`; no rebuild is done for the new object."""
+        self._state = state
+
     def observe(self, changes: Changes) -> None:
         """Note what a batch of applied events changed; evaluate() takes it in."""
         self._pending.merge(changes)
