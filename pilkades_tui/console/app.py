@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from pilkades_tui.console.desk import Desk
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
 from pilkades_tui.console.screens.dialogs import (
     AssignDialog,
     ChoiceDialog,
@@ -377,6 +378,7 @@ class PilkadesApp(App[None]):
             self.engine.observe(self.engine_backlog)
             self.engine_backlog = Changes()
             self.engine_ready = True
+            self._show_staffing()
             return
         if self.engine_building:
             return
@@ -391,6 +393,13 @@ class PilkadesApp(App[None]):
 
         self.run_worker(build, thread=True, name="rules", exit_on_error=False)
 
+    def _show_staffing(self) -> None:
+        """Posted vs required officers come from the rules: the TPS pane shows them."""
+        pane = self.query_one(TpsPane)
+        pane.staffing_of = self.engine.tps_staffing
+        pane.district_staffing = self.engine.district_staffing
+        pane.refresh()
+
     def _engine_built(self, state: ElectionState) -> None:
         self.engine_building = False
         if self.current_state() is not state:
@@ -399,6 +408,7 @@ class PilkadesApp(App[None]):
         self.engine.observe(self.engine_backlog)
         self.engine_backlog = Changes()
         self.engine_ready = True
+        self._show_staffing()
 
     def _update_notice(self) -> None:
         notice = self.query_one("#notice", Static)
@@ -544,6 +554,8 @@ class PilkadesApp(App[None]):
                 self.notify(text("cmd.usage", usage=":handover NAMA"), severity="error")
                 return
             self.hand_over(argument)
+        elif command in ("checkpoints", "tahapan"):
+            self.action_checkpoints()
         elif command == "logbook":
             self.action_logbook()
         elif command == "outbox":
@@ -591,6 +603,10 @@ class PilkadesApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.catalogue))
 
+    def action_checkpoints(self) -> None:
+        stages = self.engine.checkpoint_summary(self.clock()) if self.engine_ready else []
+        self.push_screen(CheckpointsScreen(self.catalogue, stages))
+
     def action_logbook(self) -> None:
         self.push_screen(LogbookScreen(self.catalogue, self.desk))
 
@@ -615,7 +631,9 @@ class PilkadesApp(App[None]):
         if alert is None or state is None or not alert.subject_ids:
             return
         subject = alert.subject_ids[0]
-        if alert.kind == AlertKind.SPREAD:
+        if alert.kind == AlertKind.CHECKPOINT:
+            self.action_checkpoints()
+        elif alert.kind == AlertKind.SPREAD:
             self.action_show_pane("map")
             self.query_one(MapPane).select_incident(subject)
         elif subject in state.incidents:

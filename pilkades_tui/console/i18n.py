@@ -56,6 +56,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.risk": ("Kerawanan", "Risk"),
     "col.health": ("Prokes", "Health"),
     "col.report_age": ("Lapor", "Report"),
+    "col.posted": ("Pers.", "Posted"),
+    "summary.staffing": (
+        "personel {posted}/{required}, {short} TPS kurang",
+        "officers {posted}/{required}, {short} TPS short",
+    ),
+    "checkpoints.title": ("Tahapan seluruh kabupaten", "Checkpoints across the kabupaten"),
+    "checkpoints.hint": (
+        "Sudah: TPS yang melewati tahap · Belum: yang belum · esc: kembali",
+        "Reached: TPS past the stage · Pending: not yet · esc: back",
+    ),
+    "checkpoints.state.upcoming": ("belum waktunya", "upcoming"),
+    "checkpoints.state.met": ("tercapai", "met"),
+    "checkpoints.state.missed": ("TERLAMBAT", "MISSED"),
+    "col.stage": ("Tahap", "Stage"),
+    "col.due": ("Batas", "Due"),
+    "col.reached": ("Sudah", "Reached"),
+    "col.pending": ("Belum", "Pending"),
+    "col.state": ("Keadaan", "State"),
+    "col.late_districts": ("Kecamatan tertinggal", "Kecamatan behind"),
     "col.priority": ("P", "P"),
     "col.sla": ("Waktu", "Timer"),
     "col.category": ("Kategori", "Category"),
@@ -101,6 +120,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.logbook": ("buku piket", "logbook"),
     "key.outbox": ("antrean perintah", "outbox"),
     "key.zoom": ("perbesar/perkecil", "zoom"),
+    "key.map_reset": ("seluruh kabupaten", "whole kabupaten"),
+    "key.map_centre": ("tengahkan insiden terpilih", "centre the selected incident"),
+    "key.map_posts": ("tampilkan pos TPS", "show TPS posts"),
     "key.pan": ("geser peta", "pan"),
     "key.back": ("kembali", "back"),
     "key.verify": ("verifikasi", "verify"),
@@ -112,9 +134,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.commands": ("Perintah (:)", "Commands (:)"),
     "help.command_list": (
         ":theme NAMA · :lang id|en · :kecamatan NAMA · :risk low|medium|high · "
-        ":phase TAHAP · :clear · :handover NAMA · :logbook · :outbox",
+        ":phase TAHAP · :clear · :handover NAMA · :checkpoints · :logbook · :outbox",
         ":theme NAME · :lang id|en · :kecamatan NAME · :risk low|medium|high · "
-        ":phase PHASE · :clear · :handover NAME · :logbook · :outbox",
+        ":phase PHASE · :clear · :handover NAME · :checkpoints · :logbook · :outbox",
     ),
     # command line and filters
     "prompt.command": ("perintah", "command"),

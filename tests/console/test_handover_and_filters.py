@@ -78,3 +78,34 @@ async def test_escalation_offers_only_levels_above_the_current_one(
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
         assert [value for value, _label in app.screen.options] == ["polda"]
+
+
+async def test_staffing_and_checkpoints_are_on_screen(app_factory: AppFactory) -> None:
+    from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
+    from pilkades_tui.console.widgets.tps_pane import TpsPane
+    from pilkades_tui.domain.rules import StageState
+
+    app = app_factory(lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("1")
+        await pilot.pause(1.2)  # the rules are built on the first tick
+        pane = app.query_one(TpsPane)
+        state = app.current_state()
+        assert state is not None
+        short = [
+            tps_id for tps_id in state.tps
+            if (s := app.engine.tps_staffing(tps_id)) is not None and s.short
+        ]  # fmt: skip
+        assert short, "the scenario leaves a few high-risk TPS short"
+        row = pane.build_row(short[0])
+        assert row.tone == "alarm" and "/2" in row.cells[-1]
+        summary = pane.build_row(pane.source_rows.keys[0])
+        assert "officers" in summary.cells[0] and "TPS short" in summary.cells[0]
+        await run_command(pilot, "checkpoints")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CheckpointsScreen)
+        stages = {summary.stage.value: summary for summary in app.screen.stages}
+        # At 09:00 on the fixed morning voting should be open everywhere, and is not.
+        assert stages["voting_open"].state == StageState.MISSED
+        assert stages["voting_closed"].state == StageState.UPCOMING
+        assert "MISSED" in screen_text(app)

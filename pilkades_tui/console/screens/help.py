@@ -13,6 +13,7 @@ from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.keybar import GLOBAL_KEYS, MAP_KEYS, QUEUE_KEYS
 
 EXTRA_KEYS = (("L", "key.logbook"), ("o", "key.outbox"), ("esc", "key.back"))
+MAP_EXTRA_KEYS = (("0", "key.map_reset"), ("f", "key.map_centre"), ("p", "key.map_posts"))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,7 +35,7 @@ class HelpScreen(ModalScreen[None]):
             for title, keys in (
                 ("help.global", (*GLOBAL_KEYS, *EXTRA_KEYS)),
                 ("help.queue", QUEUE_KEYS),
-                ("help.map", MAP_KEYS),
+                ("help.map", (*MAP_KEYS, *MAP_EXTRA_KEYS)),
             ):
                 table = Table(title=text(title), title_justify="left", show_header=False,
                               box=None, padding=(0, 1))  # fmt: skip

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pilkades_tui.console.widgets.pane import Pane, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import HealthProtocol, Risk, Tps, TpsPhase
+from pilkades_tui.domain.rules import DistrictStaffing, TpsStaffing
+from pilkades_tui.domain.rules.staffing import format_officers
 from pilkades_tui.domain.state import Changes
 
 # A TPS that has not reported for this long during the day stands out.
@@ -23,7 +27,14 @@ class TpsPane(Pane):
         Column("col.risk", 12),
         Column("col.health", 11),
         Column("col.report_age", 6, "right"),
+        Column("col.posted", 7, "right"),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Set by the app once the election rules are built: posted vs required officers.
+        self.staffing_of: Callable[[str], TpsStaffing | None] = lambda tps_id: None
+        self.district_staffing: Callable[[], dict[str, DistrictStaffing]] = dict
 
     def total(self) -> int:
         return len(self.state.tps) if self.state else 0
@@ -88,9 +99,31 @@ class TpsPane(Pane):
                 high=counts.high_risk_tps,
                 incidents=counts.open_incidents,
             )
+            staffing = self.district_staffing().get(district)
+            if staffing is not None:
+                line += " · " + text(
+                    "summary.staffing",
+                    posted=staffing.posted,
+                    required=staffing.required,
+                    short=staffing.short_tps,
+                )
             return Row("", [line], "summary")
         tps = self.state.tps[key]
-        return Row(key, self.cells(tps), self.tone(tps))
+        staffing = self.staffing_of(key)
+        cells = self.cells(tps)
+        cells.append(
+            "-"
+            if staffing is None
+            else f"{format_officers(staffing.posted_share)}/{format_officers(staffing.required)}"
+        )
+        tone = self.tone(tps)
+        if staffing is not None and staffing.short:
+            # A high-risk TPS short of officers is what the staffing rule alarms on.
+            if tps.risk == Risk.HIGH:
+                tone = "alarm"
+            elif tone in ("normal", "highlight"):
+                tone = "warn"
+        return Row(key, cells, tone)
 
     def cells(self, tps: Tps) -> list[str]:
         enum = self.catalogue.enum
