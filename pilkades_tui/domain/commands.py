@@ -10,7 +10,7 @@ seq of the answer is also the seq after which the whole command is visible.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -71,6 +71,10 @@ OFFICER_MOVES_INCIDENT: dict[OfficerStatus, IncidentStatus] = {
     OfficerStatus.EN_ROUTE: IncidentStatus.DISPATCHED,
     OfficerStatus.ON_SCENE: IncidentStatus.ON_SCENE,
 }
+
+
+# A GPS device's clock may run a little ahead of the hub's.
+FUTURE_FIX_TOLERANCE = timedelta(minutes=2)
 
 
 class RuleViolation(Exception):
@@ -513,6 +517,14 @@ def officer_position(
     still logged, as the device sent it."""
     if officer_id not in state.officers:
         raise RuleViolation("not_found", f"no officer {officer_id}")
+    if body.at is not None and body.at > now + FUTURE_FIX_TOLERANCE:
+        # A fix from the future would make every later real fix look stale and freeze
+        # the unit on the map; a device with a wrong clock must be told.
+        raise RuleViolation(
+            "invalid",
+            f"at {body.at.isoformat()} is in the future (hub time {now.isoformat()})",
+            {"field": "at"},
+        )
     position = Position(id=officer_id, lat=body.lat, lon=body.lon, at=body.at or now)
     return Decision([Effect(OFFICER_POSITION, position)])
 

@@ -27,7 +27,8 @@ from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
 from pilkades_tui.hub.tokens import TokenStore
 from pilkades_tui.scenario import load_scenario
 
-KEEPALIVE_SECONDS = 20.0
+# Ping every 10 s and wait 10 s for the pong: a silent peer is gone within 20 s (PROTOCOL.md).
+KEEPALIVE_SECONDS = 10.0
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 

@@ -340,3 +340,23 @@ def test_position_fast_path_keeps_every_rule(hub_factory: HubFactory) -> None:
     error_shape(stranger, 401, "unauthorized")
     reporter.close()
     viewer.close()
+
+
+def test_a_position_from_the_future_is_refused_and_does_not_freeze_the_unit(hub) -> None:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {hub.tokens['reporter']}"}
+    officer_id = sorted(hub.core.state.officers)[0]
+    url = f"{hub.url}/v1/officers/{officer_id}/position"
+    future = httpx.post(
+        url,
+        headers=headers | {"Idempotency-Key": "future"},
+        json={"lat": -7.0, "lon": 109.6, "at": "2099-01-01T00:00:00+07:00"},
+    )
+    assert future.status_code == 422
+    assert future.json()["details"]["field"] == "at"
+    now = httpx.post(
+        url, headers=headers | {"Idempotency-Key": "now"}, json={"lat": -7.01, "lon": 109.61}
+    )
+    assert now.status_code == 200
+    assert hub.core.state.officers[officer_id].lat == -7.01
