@@ -5,6 +5,7 @@ their raw values (datetimes, durations, numbers) so each writer formats them its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.report.figures import (
     STALE_AFTER,
     Decision,
+    IncidentRow,
     ReportData,
     ResponseRow,
 )
@@ -117,6 +119,38 @@ def _response_table(name: str, words: Words, rows: list[ResponseRow], group: str
     )
 
 
+def open_incidents_table(name: str, words: Words, incidents: Sequence[IncidentRow]) -> Table:
+    """Open incidents, as the report and the shift handover both list them."""
+    return Table(
+        name,
+        [
+            words("col.id"),
+            words("col.priority"),
+            words("col.category"),
+            words("col.district"),
+            words("col.village"),
+            words("col.status"),
+            words("col.reported"),
+            words("col.escalation"),
+            words("col.units"),
+        ],
+        [
+            [
+                i.id,
+                f"P{i.priority}",
+                words.value("category", i.category),
+                i.district,
+                i.village,
+                words.value("status", i.status),
+                i.reported_at,
+                words.value("escalation", i.escalation),
+                " ".join(i.officer_ids),
+            ]
+            for i in incidents
+        ],
+    )
+
+
 def build_report(data: ReportData, words: Words, generated_at: datetime) -> Document:
     alerts = [
         words(
@@ -202,36 +236,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
     sections.append(breakdown)
 
     still_open = Section(words("section.open"))
-    still_open.tables.append(
-        Table(
-            "incidents_open",
-            [
-                words("col.id"),
-                words("col.priority"),
-                words("col.category"),
-                words("col.district"),
-                words("col.village"),
-                words("col.status"),
-                words("col.reported"),
-                words("col.escalation"),
-                words("col.units"),
-            ],
-            [
-                [
-                    i.id,
-                    f"P{i.priority}",
-                    words.value("category", i.category),
-                    i.district,
-                    i.village,
-                    i.status,
-                    i.reported_at,
-                    i.escalation,
-                    " ".join(i.officer_ids),
-                ]
-                for i in data.still_open
-            ],
-        )
-    )
+    still_open.tables.append(open_incidents_table("incidents_open", words, data.still_open))
     sections.append(still_open)
 
     response = Section(words("section.response"), [words("response.note")])
@@ -351,7 +356,14 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
                 words("col.status"),
             ],
             [
-                [u.id, u.name, u.unit, u.assignments, u.on_scene, u.status]
+                [
+                    u.id,
+                    u.name,
+                    u.unit,
+                    u.assignments,
+                    u.on_scene,
+                    words.value("ostatus", u.status),
+                ]
                 for u in data.units
                 if u.assignments or u.on_scene
             ],

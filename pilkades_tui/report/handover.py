@@ -19,7 +19,14 @@ from pilkades_tui.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.feed.outbox import OutboxError, QueuedCommand
 from pilkades_tui.logbook import Entry, Kind
-from pilkades_tui.report.document import Document, Section, Table, decisions_table, when
+from pilkades_tui.report.document import (
+    Document,
+    Section,
+    Table,
+    decisions_table,
+    open_incidents_table,
+    when,
+)
 from pilkades_tui.report.figures import UNITS_OUT, Decision, IncidentRow
 from pilkades_tui.report.i18n import Words
 from pilkades_tui.report.logbooks import decision_of
@@ -163,36 +170,7 @@ def build_handover(handover: Handover, words: Words) -> Document:
         (words("col.phase"), words.value("phase", handover.phase)),
     ]
     incidents = Section(words("section.open"))
-    incidents.tables.append(
-        Table(
-            "open_incidents",
-            [
-                words("col.id"),
-                words("col.priority"),
-                words("col.category"),
-                words("col.district"),
-                words("col.village"),
-                words("col.status"),
-                words("col.reported"),
-                words("col.escalation"),
-                words("col.units"),
-            ],
-            [
-                [
-                    i.id,
-                    f"P{i.priority}",
-                    words.value("category", i.category),
-                    i.district,
-                    i.village,
-                    i.status,
-                    i.reported_at,
-                    i.escalation,
-                    " ".join(i.officer_ids),
-                ]
-                for i in handover.open_incidents
-            ],
-        )
-    )
+    incidents.tables.append(open_incidents_table("open_incidents", words, handover.open_incidents))
     units = Section(words("section.units_out"))
     units.tables.append(
         Table(
@@ -205,7 +183,10 @@ def build_handover(handover: Handover, words: Words) -> Document:
                 words("col.from"),
                 words("col.incident"),
             ],
-            [[u.id, u.name, u.unit, u.status, u.since, u.incident_id] for u in handover.units_out],
+            [
+                [u.id, u.name, u.unit, words.value("ostatus", u.status), u.since, u.incident_id]
+                for u in handover.units_out
+            ],
         )
     )
     outbox = Section(words("section.outbox"))

@@ -37,3 +37,16 @@ def test_report_of_a_drill_log_says_drill(hub_factory, tmp_path: Path, exercise:
                       hub.tokens["viewer"])  # fmt: skip
     for text in (from_file, from_hub):
         assert ("LATIHAN" in text) is exercise
+
+
+def test_the_indonesian_report_says_protocol_values_in_words(hub_factory, tmp_path: Path) -> None:
+    data = tmp_path / "hub"
+    hub = hub_factory(data_dir=data)
+    assert hub.core is not None
+    post_incident(hub.url, hub.tokens["reporter"], sorted(hub.core.state.tps)[0])
+    text = report(data, tmp_path / "id.md", "--lang", "id")
+    open_rows = [line for line in text.splitlines() if "INC-000001" in line]
+    assert open_rows, text
+    row = open_rows[0]
+    assert "| baru |" in row and "| Polsek |" in row and "kerumunan massa" in row
+    assert "| new |" not in text and "| none |" not in text
