@@ -315,6 +315,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⚠ SPREADING: {count} related incidents at {place} ({districts})",
     ),
     # actions (for notifications and the logbook)
+    "action.reported": ("dilaporkan", "reported"),
+    "action.officer": ("laporan unit", "unit report"),
+    "col.by": ("Oleh", "By"),
+    "col.action": ("Tindakan", "Action"),
+    "col.note": ("Catatan", "Note"),
+    "col.outcome": ("Hasil", "Outcome"),
     "action.acknowledge": ("Terima", "Acknowledge"),
     "action.assign": ("Kirim unit", "Assign"),
     "action.release": ("Tarik unit", "Release"),

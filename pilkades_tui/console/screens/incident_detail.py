@@ -71,10 +71,13 @@ class IncidentDetailScreen(Screen[None]):
         assigned = ", ".join(incident.officer_ids) or "-"
         grid.add_row(f"{text('detail.assigned')}: {assigned}")
         timeline = Table(title=text("detail.timeline"), title_justify="left", box=None)
-        for column in ("WIB", "", "", ""):
+        for column in ("WIB", text("col.by"), text("col.action"), text("col.note")):
             timeline.add_column(column)
         for step in incident.timeline:
-            timeline.add_row(to_wib(step.at).strftime("%H:%M:%S"), step.by, step.action, step.note)
+            # "verify:invalid", "officer:on_scene": the first word names the action.
+            action = step.action.split(":", 1)[0]
+            words = self.catalogue.enum("action", action) if action else step.action
+            timeline.add_row(to_wib(step.at).strftime("%H:%M:%S"), step.by, words, step.note)
         grid.add_row(timeline)
         units = Table(title=text("detail.recommended"), title_justify="left", box=None)
         for key in ("col.callsign", "col.distance", "col.eta", "col.kind", "col.unit"):

@@ -32,7 +32,8 @@ class LogbookScreen(Screen[None]):
         text = self.catalogue.text
         verdict = self.desk.logbook.verify()
         table = Table(title=text("logbook.title"), title_justify="left", expand=True)
-        for column in ("#", "WIB", "", "", "", ""):
+        for column in ("#", "WIB", text("col.by"), text("col.action"), text("col.note"),
+                       text("col.outcome")):  # fmt: skip
             table.add_column(column)
         if not verdict.ok:
             table.caption = text("logbook.broken", n=verdict.first_broken, reason=verdict.reason)
@@ -45,7 +46,8 @@ class LogbookScreen(Screen[None]):
                 outcome = text(f"outcome.{entry.outcome.value if entry.outcome else 'pending'}")
                 if entry.why:
                     outcome += f" ({entry.why})"
-                what = f"{entry.action} {entry.subject or ''} {' '.join(entry.officer_ids)}"
+                action = self.catalogue.enum("action", entry.action)
+                what = f"{action} {entry.subject or ''} {' '.join(entry.officer_ids)}"
             elif entry.kind is Kind.LOG:
                 outcome = ""
                 what = text(f"logcat.{entry.category}")
