@@ -72,6 +72,8 @@ class StatusHeader(Static):
             phase = self.catalogue.enum("phase", state.phase.phase)
             line.append(f" {phase} ", style="bold reverse")
         line.append(f" {to_wib(wall_clock).strftime('%H:%M:%S')} WIB ")
+        # Who is on duty comes early: on a narrow terminal the end of the line is cut.
+        line.append(f"{text('header.operator')}: {facts.operator} ", style="bold")
         words, tone = connection_text(self.catalogue, facts, time.monotonic())
         line.append("● " + words, style=self.tone_style(tone))
         status = facts.status
@@ -95,7 +97,6 @@ class StatusHeader(Static):
             )
         outbox_style = self.tone_style("warn") if facts.outbox else ""
         line.append(f"· {text('header.outbox')} {facts.outbox} ", style=outbox_style)
-        line.append(f"· {text('header.operator')}: {facts.operator}")
         return line
 
     def update_now(self, wall_clock) -> None:
