@@ -262,6 +262,8 @@ class PilkadesApp(App[None]):
 
     def _draw_frame(self) -> None:
         """At most ten times a second: redraw what the merged changes touched."""
+        if not self.query(StatusHeader):
+            return  # shutting down: the widgets are gone
         state = self.current_state()
         changes, self.pending = self.pending, Changes()
         if state is None:
@@ -316,6 +318,8 @@ class PilkadesApp(App[None]):
 
     def _tick(self) -> None:
         """Once a second: the clock, timers, and whether the data has gone stale."""
+        if not self.query(StatusHeader):
+            return  # shutting down, or a timer fired while another screen is built
         if self.feed is not None:
             # The live status, not the copy handed over at the last change: rates move.
             self.facts.status = self.feed.status
@@ -357,6 +361,13 @@ class PilkadesApp(App[None]):
             if alert.kind == AlertKind.SPREAD
         ]
         self.query_one(IncidentPane).set_pinned(pinned)
+        self.query_one(MapPane).show_clusters(
+            [
+                alert.location
+                for alert in alerts
+                if alert.kind == AlertKind.SPREAD and alert.location is not None
+            ]
+        )
         pane = self.query_one(AlertsPane)
         for alert in alerts:
             if alert.severity != Severity.ALARM or alert.key in self.announced_alarms:

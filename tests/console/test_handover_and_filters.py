@@ -109,3 +109,45 @@ async def test_staffing_and_checkpoints_are_on_screen(app_factory: AppFactory) -
         assert stages["voting_open"].state == StageState.MISSED
         assert stages["voting_closed"].state == StageState.UPCOMING
         assert "MISSED" in screen_text(app)
+
+
+async def test_a_spreading_cluster_is_pinned_listed_and_drawn(app_factory: AppFactory) -> None:
+    from datetime import timedelta
+
+    from pilkades_tui.console.widgets.incident_pane import IncidentPane
+    from pilkades_tui.console.widgets.map_pane import CLUSTER_GLYPH, MapPane
+    from pilkades_tui.domain.models import Incident
+
+    app = app_factory(lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        state = app.current_state()
+        assert state is not None
+        tps = state.tps[sorted(state.tps)[500]]
+        for number in range(3):
+            reported = AT - timedelta(minutes=10 - number)
+            incident = Incident(
+                id=f"INC-90{number}",
+                category="crowd",
+                priority=2,
+                tps_id=tps.id,
+                village=tps.village,
+                district=tps.district,
+                lat=tps.lat + number * 0.001,
+                lon=tps.lon,
+                description="massa berkumpul",
+                reported_by="warga",
+                reported_at=reported,
+                updated_at=reported,
+            )
+            event = Event(seq=state.seq + 1, ts=reported, type=INCIDENT_UPDATED, data=incident)
+            app._on_changes(state.apply(event))
+        await pilot.pause(1.3)  # the rules judge once a second
+        spread = [a for a in app.alerts if a.kind.value == "spread"]
+        assert len(spread) == 1 and set(spread[0].subject_ids) >= {"INC-900", "INC-901", "INC-902"}
+        queue = app.query_one(IncidentPane)
+        assert "SPREADING" in queue.build_row(queue.source_rows.keys[0]).cells[0]
+        await pilot.press("4")
+        await pilot.pause(0.5)
+        overlay = app.query_one(MapPane)._overlay
+        glyphs = {glyph for row in overlay.values() for glyph, _tone in row.values()}
+        assert CLUSTER_GLYPH["braille"] in glyphs

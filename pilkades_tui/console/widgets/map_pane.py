@@ -86,6 +86,7 @@ MOVING_STATUSES = frozenset(
 )
 # Unit markers per charset: (available, moving, on scene). The block set keeps to
 # printable CP437, which every Linux console font has.
+CLUSTER_GLYPH = {"braille": "◎", "blocks": "O"}
 UNIT_GLYPHS = {"braille": ("▲", "►", "■"), "blocks": ("^", ">", "■")}
 
 Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, tone)
@@ -113,6 +114,7 @@ class MapPane(Widget, can_focus=True):
         "map--recommended",
         "map--selected",
         "map--legend",
+        "map--cluster",
     }
     DEFAULT_CSS = """
     MapPane {
@@ -123,6 +125,7 @@ class MapPane(Widget, can_focus=True):
     }
     MapPane > .map--outside { color: $foreground-muted; }
     MapPane > .map--unrated { color: $foreground-muted; }
+    MapPane > .map--cluster { color: $text-error; text-style: bold reverse; }
     MapPane > .map--low { color: $text-success; }
     MapPane > .map--medium { color: $text-warning; }
     MapPane > .map--high { color: $text-error; text-style: bold; }
@@ -175,6 +178,7 @@ class MapPane(Widget, can_focus=True):
         self.zoom_index = 0
         self.center: tuple[float, float] | None = None
         self.stale_note = ""
+        self.clusters: list[tuple[float, float]] = []  # spread clusters' centres (lat, lon)
         self._overlay_size: Size | None = None  # the size the markers were placed for
         # Risk per village, kept from the TPS records incrementally.
         self._tps_village: dict[str, tuple[str, Risk]] = {}
@@ -243,6 +247,14 @@ class MapPane(Widget, can_focus=True):
 
     def select_incident(self, incident_id: str | None) -> None:
         self.selected_incident_id = incident_id
+
+    def show_clusters(self, centres: Sequence[tuple[float, float]]) -> None:
+        """Spread warnings from the rules: a ring at each cluster's centre (lat, lon)."""
+        clusters = list(centres)
+        if clusters != self.clusters:
+            self.clusters = clusters
+            if self._state is not None:
+                self._replace_overlay(self._build_overlay(Changes()))
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
         """New words (a language switch); keys missing from `labels` keep English."""
@@ -468,6 +480,8 @@ class MapPane(Widget, can_focus=True):
         for incident in reversed(state.open_incidents()):
             tone = "map--incident-urgent" if incident.priority <= 2 else "map--incident"
             put(incident.lon, incident.lat, str(incident.priority), tone)
+        for lat, lon in self.clusters:
+            put(lon, lat, CLUSTER_GLYPH[self.charset], "map--cluster")
         selected = self._selected_incident()
         if selected is not None:
             for unit in self._recommended_units(state, selected, changes):
