@@ -232,6 +232,11 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
             [words("col.priority"), words("col.count")],
             [[f"P{p}", n] for p, n in data.by_priority],
         ),
+        Table(
+            "incidents_by_verification",
+            [words("col.verification"), words("col.count")],
+            [[words.value("verification", v), n] for v, n in data.by_verification],
+        ),
     ]
     sections.append(breakdown)
 

@@ -242,6 +242,7 @@ class ReportData:
     phases: list[PhaseRow]
     per_hour: list[tuple[datetime, int]]
     by_category: list[tuple[str, int]]
+    by_verification: list[tuple[str, int]]  # verified / invalid (hoaxes) / unverified
     by_district: list[tuple[str, int]]
     by_priority: list[tuple[int, int]]
     total_incidents: int
@@ -549,6 +550,7 @@ class DayFigures:
             phases=self._phases(counted, start, end),
             per_hour=_per_hour(counted, start, end),
             by_category=Counter(t.category for t in counted).most_common(),
+            by_verification=sorted(Counter(t.verification for t in counted).items()),
             by_district=sorted(
                 Counter(t.district or "-" for t in counted).items(), key=lambda p: (-p[1], p[0])
             ),

@@ -91,6 +91,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.outcome": ("Hasil", "Outcome"),
     "col.hub_seq": ("Seq hub", "Hub seq"),
     "col.drill": ("Latihan", "Drill"),
+    "col.verification": ("Verifikasi laporan", "Report verification"),
     "drill.title": ("LATIHAN", "DRILL"),
     "drill.banner": (
         "LATIHAN: hub dan/atau buku piket ini dari latihan, bukan kejadian nyata.",

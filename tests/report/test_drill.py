@@ -50,3 +50,5 @@ def test_the_indonesian_report_says_protocol_values_in_words(hub_factory, tmp_pa
     row = open_rows[0]
     assert "| baru |" in row and "| Polsek |" in row and "kerumunan massa" in row
     assert "| new |" not in text and "| none |" not in text
+    # Reports are counted by verification: the new one has not been checked yet.
+    assert "| belum dicek | 1 |" in text
