@@ -438,7 +438,7 @@ class Simulator:
         count = incidents_due(self.rng, phase, elapsed)
         if not count:
             return
-        # A village's Bhabinkamtibmas (callsign XXX-Bnn) reports for all its TPS.
+        # A village's Bhabinkamtibmas (callsign like KJN-B03) reports for all its TPS.
         bhabin_of_village: dict[str, str] = {}
         for officer in sorted(state.officers.values(), key=lambda o: o.id):
             post = state.tps.get(officer.post_tps_id or "")
