@@ -114,3 +114,18 @@ def test_incremental_staffing_equals_a_fresh_count() -> None:
     for tps_id in world.state.tps:
         assert world.engine.tps_staffing(tps_id) == fresh.tps(tps_id)
     assert world.engine.district_staffing() == fresh.by_district()
+
+
+def test_kecamatan_rows_follow_a_tps_that_moves_and_officers_that_leave() -> None:
+    world = high_tps_world(guards=2)
+    world.alerts(T0)
+    before = world.engine.district_staffing()
+    world.change(world.state.tps["T2"], district="Doro")
+    world.change(world.state.officers["G1"], status=OfficerStatus.OFF_DUTY)
+    world.alerts(at(1))
+    fresh = compute_staffing(world.state, StaffingSettings()).by_district()
+    assert world.engine.district_staffing() == fresh
+    assert fresh != before
+    for name, row in fresh.items():
+        assert world.engine.staffing_in(name) == row
+    assert world.engine.staffing_in("Nowhere") is None

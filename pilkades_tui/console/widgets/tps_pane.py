@@ -34,7 +34,7 @@ class TpsPane(Pane):
         super().__init__(*args, **kwargs)
         # Set by the app once the election rules are built: posted vs required officers.
         self.staffing_of: Callable[[str], TpsStaffing | None] = lambda tps_id: None
-        self.district_staffing: Callable[[], dict[str, DistrictStaffing]] = dict
+        self.district_staffing: Callable[[str], DistrictStaffing | None] = lambda name: None
 
     def total(self) -> int:
         return len(self.state.tps) if self.state else 0
@@ -99,7 +99,7 @@ class TpsPane(Pane):
                 high=counts.high_risk_tps,
                 incidents=counts.open_incidents,
             )
-            staffing = self.district_staffing().get(district)
+            staffing = self.district_staffing(district)
             if staffing is not None:
                 line += " · " + text(
                     "summary.staffing",

@@ -243,6 +243,9 @@ class AlertEngine:
     def district_staffing(self) -> dict[str, DistrictStaffing]:
         return self.staffing.by_district()
 
+    def staffing_in(self, district: str) -> DistrictStaffing | None:
+        return self.staffing.district(district)
+
     def checkpoint_summary(self, now: dt.datetime) -> list[StageSummary]:
         state = self._state
         if state is None:
