@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
+from pilkades_tui import heap
 from pilkades_tui.console.desk import Desk
 from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
@@ -256,6 +257,7 @@ class PilkadesApp(App[None]):
             pane.show(state)
         self.query_one(MapPane).show(state)
         self.seen_incidents = set(state.incidents)
+        heap.settle()
         self._update_notice()
         self._sync_map_selection()
         self.query_one(StatusHeader).update_now(self.clock())
@@ -400,6 +402,7 @@ class PilkadesApp(App[None]):
 
         def build() -> None:
             self.engine.evaluate(copy, now)
+            self.engine.district_staffing()  # counted here, not on the TPS pane's first draw
             self.call_from_thread(self._engine_built, state)
 
         self.run_worker(build, thread=True, name="rules", exit_on_error=False)
@@ -408,7 +411,7 @@ class PilkadesApp(App[None]):
         """Posted vs required officers come from the rules: the TPS pane shows them."""
         pane = self.query_one(TpsPane)
         pane.staffing_of = self.engine.tps_staffing
-        pane.district_staffing = self.engine.district_staffing
+        pane.district_staffing = self.engine.staffing_in
         pane.refresh()
 
     def _engine_built(self, state: ElectionState) -> None:
@@ -420,6 +423,7 @@ class PilkadesApp(App[None]):
         self.engine_backlog = Changes()
         self.engine_ready = True
         self._show_staffing()
+        heap.settle()
 
     def _update_notice(self) -> None:
         notice = self.query_one("#notice", Static)

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from pilkades_tui import heap
 from pilkades_tui.domain.events import ProtocolError
 from pilkades_tui.domain.models import PROTOCOL_VERSION, HubMode, Snapshot
 from pilkades_tui.domain.state import Changes, ElectionState, SeqGap
@@ -297,18 +298,21 @@ class FeedClient:
                     + _hub_message(response)
                 )
             )
-        try:
-            snapshot = Snapshot.model_validate_json(response.content)
-        except ValidationError as error:
-            reason = ProtocolError.from_validation(error, "snapshot")
-            raise _Trouble(f"the hub sent a snapshot this console cannot read ({reason})") from None
-        if self.state is None:
-            state = ElectionState(snapshot.phase, snapshot.mode)
-            changes = state.load(snapshot)
-            self.state = state
-        else:
-            changes = self.state.load(snapshot)
-            self.status.resyncs += 1
+        with heap.building_long_lived():
+            try:
+                snapshot = Snapshot.model_validate_json(response.content)
+            except ValidationError as error:
+                reason = ProtocolError.from_validation(error, "snapshot")
+                raise _Trouble(
+                    f"the hub sent a snapshot this console cannot read ({reason})"
+                ) from None
+            if self.state is None:
+                state = ElectionState(snapshot.phase, snapshot.mode)
+                changes = state.load(snapshot)
+                self.state = state
+            else:
+                changes = self.state.load(snapshot)
+                self.status.resyncs += 1
         status = self.status
         status.seq = snapshot.seq
         status.mode = snapshot.mode
