@@ -257,7 +257,6 @@ class PilkadesApp(App[None]):
             pane.show(state)
         self.query_one(MapPane).show(state)
         self.seen_incidents = set(state.incidents)
-        heap.settle()
         self._update_notice()
         self._sync_map_selection()
         self.query_one(StatusHeader).update_now(self.clock())
@@ -401,8 +400,9 @@ class PilkadesApp(App[None]):
         now = self.clock()
 
         def build() -> None:
-            self.engine.evaluate(copy, now)
-            self.engine.district_staffing()  # counted here, not on the TPS pane's first draw
+            with heap.building_long_lived():
+                self.engine.evaluate(copy, now)
+                self.engine.district_staffing()  # counted here, not on the TPS pane's first draw
             self.call_from_thread(self._engine_built, state)
 
         self.run_worker(build, thread=True, name="rules", exit_on_error=False)
@@ -423,7 +423,6 @@ class PilkadesApp(App[None]):
         self.engine_backlog = Changes()
         self.engine_ready = True
         self._show_staffing()
-        heap.settle()
 
     def _update_notice(self) -> None:
         notice = self.query_one("#notice", Static)
