@@ -34,7 +34,7 @@ from pilkades_tui.domain.models import (
     Snapshot,
     Tps,
 )
-from pilkades_tui.domain.recommend import Recommendation, recommend_units
+from pilkades_tui.domain.recommend import Recommendation, UnitGrid, recommend_units
 
 RECENT_NOTICES = 100
 
@@ -133,6 +133,7 @@ class ElectionState:
         self._tps_by_phase: dict[str, set[str]] = {}
         self._tps_by_risk: dict[str, set[str]] = {}
         self._officers_by_status: dict[str, set[str]] = {}
+        self._available_grid = UnitGrid()
         self._open_incidents: set[str] = set()
         self._open_by_district: dict[str, set[str]] = {}
         # Kept sorted as incidents change (bisect), so reading the queue never sorts it all.
@@ -250,6 +251,8 @@ class ElectionState:
         contact = officer.last_contact_at
         if contact is None or position.at > contact:
             values["last_contact_at"] = position.at
+        if officer.status == OfficerStatus.AVAILABLE:
+            self._available_grid.place(officer.id, position.lat, position.lon, True)
         return True
 
     def _put_tps(self, tps: Tps) -> bool:
@@ -279,6 +282,9 @@ class ElectionState:
                 _index_remove(self._officers_by_status, old.status, officer.id)
         self.officers[officer.id] = officer
         _index_add(self._officers_by_status, officer.status, officer.id)
+        self._available_grid.place(
+            officer.id, officer.lat, officer.lon, officer.status == OfficerStatus.AVAILABLE
+        )
         return True
 
     def _put_incident(self, incident: Incident) -> bool:
@@ -362,12 +368,13 @@ class ElectionState:
         return None
 
     def recommend(self, incident: Incident, limit: int | None = 10) -> list[Recommendation]:
-        return recommend_units(
-            incident,
-            self.officers_with_status(OfficerStatus.AVAILABLE),
-            self.officer_district,
-            limit,
-        )
+        if limit is None or len(self._available_grid) <= limit * 4:
+            units = self.officers_with_status(OfficerStatus.AVAILABLE)
+        else:
+            units = self._available_grid.candidates(
+                incident.lat, incident.lon, limit, self.officers
+            )
+        return recommend_units(incident, units, self.officer_district, limit)
 
     def index_view(self) -> dict[str, dict[str, object]]:
         """The indexes as plain sets, for checking them against a full recount."""
@@ -376,6 +383,7 @@ class ElectionState:
             "tps_by_phase": _freeze(self._tps_by_phase),
             "tps_by_risk": _freeze(self._tps_by_risk),
             "officers_by_status": _freeze(self._officers_by_status),
+            "available_grid": self._available_grid.cells(),
             "open_by_district": _freeze(self._open_by_district),
             "open_queue": {"order": tuple(key[2] for key in self._open_keys)},
         }

@@ -88,3 +88,58 @@ def test_the_shortcut_for_many_units_ranks_like_the_full_ranking() -> None:
         short = recommend_units(target, available, state.officer_district, 10)
         full = recommend_units(target, available, state.officer_district, None)[:10]
         assert [r.officer.id for r in short] == [r.officer.id for r in full]
+
+
+def test_the_grid_of_a_moving_province_ranks_like_the_full_ranking() -> None:
+    """Units move (position events), go busy and come back (records), some far off the
+    map: the grid's candidates must give exactly the full ranking's top, at every step."""
+    import random
+
+    from pilkades_tui.domain.events import OFFICER_POSITION, OFFICER_UPDATED
+    from pilkades_tui.domain.models import Position
+    from pilkades_tui.domain.recommend import recommend_units
+    from tests.domain.factories import at, event
+
+    rng = random.Random(11)
+    districts = ["Kajen", "Bojong", "Doro"]
+    officers = [
+        officer(
+            f"o{n:03d}",
+            lat=-7.0 + rng.uniform(-0.4, 0.4),
+            lon=109.6 + rng.uniform(-0.4, 0.4),
+            unit=f"Polsek {rng.choice(districts)}",
+        )
+        for n in range(300)
+    ] + [officer("lone", lat=-8.5, lon=111.0)]
+    state = ElectionState.from_snapshot(snapshot(officers=officers))
+    seq = 0
+    for step in range(400):
+        seq += 1
+        unit = state.officers[f"o{rng.randrange(300):03d}"]
+        if rng.random() < 0.8:
+            moved = Position(
+                id=unit.id,
+                lat=unit.lat + rng.uniform(-0.05, 0.05),
+                lon=unit.lon + rng.uniform(-0.05, 0.05),
+                at=at(step),
+            )
+            state.apply(event(seq, OFFICER_POSITION, moved))
+        else:
+            status = rng.choice([OfficerStatus.AVAILABLE, OfficerStatus.ON_SCENE])
+            changed = unit.model_copy(update={"status": status, "version": unit.version + 1})
+            state.apply(event(seq, OFFICER_UPDATED, changed))
+        if step % 10:
+            continue
+        target = incident(
+            lat=-7.0 + rng.uniform(-0.5, 0.5),
+            lon=109.6 + rng.uniform(-0.5, 0.5),
+            district=rng.choice(districts),
+        )
+        available = state.officers_with_status(OfficerStatus.AVAILABLE)
+        full = recommend_units(target, available, state.officer_district, None)
+        for limit in (1, 3, 10):
+            got = [r.officer.id for r in state.recommend(target, limit)]
+            assert got == [r.officer.id for r in full[:limit]]
+    far_off = incident(lat=-8.6, lon=111.1)
+    assert state.recommend(far_off, 1)[0].officer.id == "lone"
+    assert state.index_view() == state.recount()

@@ -465,12 +465,13 @@ class MapPane(Widget, can_focus=True):
                 overlay.setdefault(int(y) >> 2, {})[int(x) >> 1] = (glyph, tone)
 
         unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
+        show_posts = self.show_posts  # a reactive: read once, not once per unit
         for officer in state.officers.values():
             status = officer.status
             if status == OfficerStatus.OFF_DUTY:
                 continue
             if status == OfficerStatus.AVAILABLE:
-                if officer.post_tps_id is None or self.show_posts:
+                if officer.post_tps_id is None or show_posts:
                     put(officer.lon, officer.lat, unit_glyph, "map--unit")
             elif status == OfficerStatus.ON_SCENE:
                 put(officer.lon, officer.lat, on_scene_glyph, "map--unit-busy")
