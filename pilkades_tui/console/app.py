@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -160,6 +160,8 @@ class PilkadesApp(App[None]):
         self.engine_backlog = Changes()
         self.alerts: tuple[Alert, ...] = ()
         self.announced_alarms: set[str] = set()
+        self.last_input_at = time.monotonic()
+        self.heap_keeper = heap.HeapKeeper(started=self.last_input_at)
 
     # ---- layout ----------------------------------------------------------------
 
@@ -208,6 +210,11 @@ class PilkadesApp(App[None]):
         self.set_interval(1.0, self._tick)
         self._update_notice()
         self._tick()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.last_input_at = time.monotonic()  # the heap's deep clean waits for a pause
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         if self.feed is not None:
@@ -338,6 +345,7 @@ class PilkadesApp(App[None]):
             self._judge(state)
         if self.query_one(ContentSwitcher).current == "incidents":
             self.query_one(IncidentPane).tick()
+        self.heap_keeper.tick(time.monotonic(), self.last_input_at)
 
     def _judge(self, state: ElectionState) -> None:
         """Once a second: the rules' alerts; a new alarm is announced with its key."""
