@@ -134,6 +134,7 @@ class ElectionState:
         self._tps_by_risk: dict[str, set[str]] = {}
         self._officers_by_status: dict[str, set[str]] = {}
         self._available_grid = UnitGrid()
+        self._grid_stale: set[str] = set()  # units moved or changed since the grid was read
         self._open_incidents: set[str] = set()
         self._open_by_district: dict[str, set[str]] = {}
         # Kept sorted as incidents change (bisect), so reading the queue never sorts it all.
@@ -163,6 +164,7 @@ class ElectionState:
             self._put_incident(incident)
         for officer in snapshot.officers:
             self._put_officer(officer)
+        self._fresh_grid()  # with the load, not on the first recommendation
         return Changes(
             tps=set(self.tps),
             incidents=set(self.incidents),
@@ -251,8 +253,7 @@ class ElectionState:
         contact = officer.last_contact_at
         if contact is None or position.at > contact:
             values["last_contact_at"] = position.at
-        if officer.status == OfficerStatus.AVAILABLE:
-            self._available_grid.place(officer.id, position.lat, position.lon, True)
+        self._grid_stale.add(position.id)
         return True
 
     def _put_tps(self, tps: Tps) -> bool:
@@ -282,9 +283,7 @@ class ElectionState:
                 _index_remove(self._officers_by_status, old.status, officer.id)
         self.officers[officer.id] = officer
         _index_add(self._officers_by_status, officer.status, officer.id)
-        self._available_grid.place(
-            officer.id, officer.lat, officer.lon, officer.status == OfficerStatus.AVAILABLE
-        )
+        self._grid_stale.add(officer.id)
         return True
 
     def _put_incident(self, incident: Incident) -> bool:
@@ -368,13 +367,17 @@ class ElectionState:
         return None
 
     def recommend(self, incident: Incident, limit: int | None = 10) -> list[Recommendation]:
-        if limit is None or len(self._available_grid) <= limit * 4:
+        available = self._officers_by_status.get(OfficerStatus.AVAILABLE, ())
+        if limit is None or len(available) <= limit * 4:
             units = self.officers_with_status(OfficerStatus.AVAILABLE)
         else:
-            units = self._available_grid.candidates(
-                incident.lat, incident.lon, limit, self.officers
-            )
+            units = self._fresh_grid().candidates(incident.lat, incident.lon, limit, self.officers)
         return recommend_units(incident, units, self.officer_district, limit)
+
+    def _fresh_grid(self) -> UnitGrid:
+        stale, self._grid_stale = self._grid_stale, set()
+        self._available_grid.refresh(stale, self.officers)
+        return self._available_grid
 
     def index_view(self) -> dict[str, dict[str, object]]:
         """The indexes as plain sets, for checking them against a full recount."""
@@ -383,7 +386,7 @@ class ElectionState:
             "tps_by_phase": _freeze(self._tps_by_phase),
             "tps_by_risk": _freeze(self._tps_by_risk),
             "officers_by_status": _freeze(self._officers_by_status),
-            "available_grid": self._available_grid.cells(),
+            "available_grid": self._fresh_grid().cells(),
             "open_by_district": _freeze(self._open_by_district),
             "open_queue": {"order": tuple(key[2] for key in self._open_keys)},
         }
