@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
+from textual.worker import Worker, WorkerState
 
 from pilkades_tui import heap
 from pilkades_tui.console.desk import Desk
@@ -95,6 +96,8 @@ class PilkadesApp(App[None]):
         Binding("colon", "prompt('command')", show=False),
         Binding("question_mark", "help", show=False),
         Binding("q", "quit_console", show=False),
+        # Textual's own ctrl+q would quit without asking about queued commands.
+        Binding("ctrl+q", "quit_console", show=False, priority=True),
         Binding("l", "log_decision", show=False),
         Binding("L", "logbook", show=False),
         Binding("o", "outbox", show=False),
@@ -148,6 +151,7 @@ class PilkadesApp(App[None]):
         self.pending = Changes()
         self.hidden_changes: dict[str, Changes] = {}  # what hidden panes have not drawn
         self.seen_incidents: set[str] = set()
+        self.first_state_shown = False
         self.frames_drawn = 0
         self.theme_problems: list[str] = []
         self.prompt_kind = "command"
@@ -245,6 +249,17 @@ class PilkadesApp(App[None]):
             self._update_notice()
             self._tick()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "feed" or event.state != WorkerState.ERROR:
+            return
+        # The header already says the feed is closed; the officer also needs to know why.
+        self.notify(
+            self.catalogue.text("notify.feed_failed", error=repr(event.worker.error)),
+            severity="error",
+            timeout=60,
+        )
+        self._tick()
+
     def _is_drill(self) -> bool:
         state = self.current_state()
         status = self.facts.status
@@ -263,7 +278,13 @@ class PilkadesApp(App[None]):
         for pane in self.query(Pane):
             pane.show(state)
         self.query_one(MapPane).show(state)
-        self.seen_incidents = set(state.incidents)
+        if self.first_state_shown:
+            # A fresh snapshot after a gap or a reset: what came in while the feed was
+            # broken is as new to the officer as what comes live.
+            self._notify_new_incidents(state, Changes(incidents=set(state.incidents)))
+        else:
+            self.seen_incidents = set(state.incidents)  # the first picture: the queue shows it
+            self.first_state_shown = True
         self._update_notice()
         self._sync_map_selection()
         self.query_one(StatusHeader).update_now(self.clock())
@@ -341,6 +362,7 @@ class PilkadesApp(App[None]):
             stale = self.catalogue.text("stale.pane", seconds=int(time.monotonic() - status.since))
         for pane in self.query(Pane):
             pane.set_stale(stale)
+        self.query_one(MapPane).set_stale(stale)
         if state is not None:
             self._judge(state)
         if self.query_one(ContentSwitcher).current == "incidents":

@@ -156,6 +156,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Theme {path} could not be read ({error}); using the default theme.",
     ),
     # notifications
+    "notify.feed_failed": (
+        "Umpan data berhenti karena galat: {error}. Data tidak diperbarui lagi; "
+        "mulai ulang konsol.",
+        "The feed stopped on an error: {error}. Data is no longer updated; restart the console.",
+    ),
     "notify.new_incident": (
         "Insiden baru P{priority}: {category} di {place}",
         "New P{priority} incident: {category} at {place}",

@@ -181,6 +181,11 @@ class FeedClient:
             # ordinary end of run(). A cancellation of run() itself propagates.
             if not (self._closing.is_set() and self._body.cancelled()):
                 raise
+        except Exception as error:
+            # A bug, but the screen must not go on saying "live" over a dead feed.
+            self.status.last_error = f"the feed stopped on an error: {error!r}"
+            self._enter(ConnectionState.CLOSED, force_notify=True)
+            raise
         finally:
             self._stopped.set()
 

@@ -100,6 +100,9 @@ async def test_hub_killed_mid_feed_marks_data_stale_then_resumes_without_gap(
         await until(pilot, lambda: app.feed.status.state != ConnectionState.LIVE)
         stale = ID.text("stale.pane", seconds=0).split("0", 1)[0]
         await until(pilot, lambda: stale in screen_text(app))
+        await pilot.press("4")  # the map says so too
+        await until(pilot, lambda: stale in screen_text(app))
+        await pilot.press("2")
         # Changes made while this console was away must arrive once it is back.
         second = hub_factory(tmp_path / "hub", port=port, tokens=tokens)
         later = HubCommands(second.url, tokens["reporter"])
@@ -156,3 +159,29 @@ async def test_junk_frames_are_skipped_and_counted_in_the_header(
             )
             await until(pilot, lambda: ID.text("header.skipped", count=2) in screen_text(app))
             assert app.is_running
+
+
+async def test_a_p1_first_seen_in_a_fresh_snapshot_is_announced(app_factory: AppFactory) -> None:
+    """Reported while the feed was broken and picked up by the snapshot after a reset: as
+    new to the officer as one that comes live."""
+    from tests.domain.factories import incident
+
+    async with FakeHub() as fake:
+        await fake.add_positions(5)
+        app = live_console(app_factory, fake.url, TOKEN)
+        async with app.run_test(size=(140, 30), notifications=True) as pilot:
+            await until(pilot, lambda: app.feed.status.state == ConnectionState.LIVE)
+            await pilot.pause(0.3)  # a frame or two drawn: the first picture is behind us
+            await fake.kill()
+            clash = incident("INC-9", category="clash", priority=1, village="Kutorejo")
+            fake.base = fake.base.model_copy(update={"incidents": [clash]})
+            fake.truncate(2)  # the hub came back on an older log: reset, fresh snapshot
+            await fake.start()
+            await until(pilot, lambda: app.feed.status.resyncs == 1, timeout=15)
+            toast = ID.text(
+                "notify.new_incident",
+                priority=1,
+                category=ID.enum("category", "clash"),
+                place="Kutorejo",
+            )
+            await until(pilot, lambda: toast in screen_text(app), timeout=5)

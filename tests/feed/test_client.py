@@ -308,3 +308,25 @@ def test_a_hub_url_that_is_not_http_is_refused_early() -> None:
         FeedClient("ftp://hub", TOKEN)
     with pytest.raises(ValueError, match="HTTP header"):
         FeedClient("http://hub", "abc\ndef")
+
+
+async def test_a_callback_that_fails_stops_the_feed_and_says_so() -> None:
+    """A bug in the console's callback ends run() with the error, and the status no
+    longer claims the feed is live."""
+
+    def broken(changes: Changes) -> None:
+        if changes.positions:
+            raise ValueError("callback bug")
+
+    async with FakeHub() as hub:
+        statuses: list[FeedStatus] = []
+        client = fast_client(hub, on_changes=broken, on_status=statuses.append)
+        task = asyncio.create_task(client.run())
+        await client.wait_live(5)
+        await hub.add_positions(1)
+        with pytest.raises(ValueError, match="callback bug"):
+            await asyncio.wait_for(task, 5)
+        assert client.status.state is ConnectionState.CLOSED
+        assert "callback bug" in (client.status.last_error or "")
+        assert statuses[-1].state is ConnectionState.CLOSED
+        await client.close()
