@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
-from pilkades_tui.console.canvas import BLOCK_TERMS
+from pilkades_tui.console.canvas import default_charset
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.logbook import LogbookError
@@ -95,7 +95,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 data_dir=data_dir,
                 theme=args.theme,
                 lang=args.lang or "id",
-                braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
+                braille=default_charset(os.environ.get("TERM")) == "braille",
                 settings=settings,
                 clock=clock.now,
             )

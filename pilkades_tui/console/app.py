@@ -17,6 +17,7 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.stylesheet import StylesheetParseError
 from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -202,7 +203,8 @@ class PilkadesApp(App[None]):
                     severity="warning",
                 )
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
-        self.theme = wanted
+        if not self.use_theme(wanted) and wanted != DEFAULT_THEME:
+            self.use_theme(DEFAULT_THEME)
         self.query_one("#prompt", Input).display = False
         self.action_show_pane("incidents")
         if self.offline_state is not None:
@@ -553,6 +555,33 @@ class PilkadesApp(App[None]):
                     pane.rebuild()
                 pane.update_titles()
 
+    def use_theme(self, name: str) -> bool:
+        """Switch to a theme if the stylesheet can be built with it. A user's theme file
+        can hold a variable that is no colour: Textual would stop the app on it."""
+        theme = self.get_theme(name)
+        if theme is None:
+            return False
+        trial = self.stylesheet.copy()
+        trial.set_variables(
+            {
+                **self.get_theme_variable_defaults(),
+                **theme.to_color_system().generate(),
+                **theme.variables,
+            }
+        )
+        try:
+            trial.reparse()
+        except StylesheetParseError:
+            detail = self.catalogue.text("theme.bad_variables")
+            self.notify(
+                self.catalogue.text("theme.unusable", name=name, error=detail, fallback=self.theme),
+                severity="error",
+                timeout=15,
+            )
+            return False
+        self.theme = name
+        return True
+
     def run_command(self, line: str) -> None:
         text = self.catalogue.text
         words = line.strip().lstrip(":").split(maxsplit=1)
@@ -565,7 +594,7 @@ class PilkadesApp(App[None]):
                 names = ", ".join(sorted(self.available_themes))
                 self.notify(text("cmd.theme_unknown", name=argument, names=names), severity="error")
                 return
-            self.theme = argument
+            self.use_theme(argument)
         elif command == "lang":
             if argument not in ("id", "en"):
                 self.notify(text("cmd.usage", usage=":lang id|en"), severity="error")

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from pilkades_tui.console.canvas import BLOCK_TERMS
+from pilkades_tui.console.canvas import default_charset
 from pilkades_tui.console.config import ConfigError, resolve
 from pilkades_tui.logbook import LogbookError
 from pilkades_tui.settings_file import SettingsError, load_settings
@@ -36,7 +36,7 @@ def run_console(args: argparse.Namespace) -> int:
             data_dir=config.data_dir,
             theme=config.theme,
             lang=config.lang,
-            braille=os.environ.get("TERM", "") not in BLOCK_TERMS,
+            braille=default_charset(os.environ.get("TERM")) == "braille",
             settings=settings,
         )
     except LogbookError as error:

@@ -151,6 +151,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.district_unknown": ("Kecamatan tidak dikenal: {name}", "Unknown kecamatan: {name}"),
     "cmd.filter_set": ("Saringan: {text}", "Filter: {text}"),
     "cmd.cleared": ("Saringan dihapus", "Filters cleared"),
+    "theme.bad_variables": (
+        "sebuah nilai di bawah [variables] bukan warna atau gaya yang sah",
+        "a value under [variables] is not a valid colour or style",
+    ),
+    "theme.unusable": (
+        "Tema {name} tidak dapat dipakai: {error}. Tetap memakai {fallback}.",
+        "Theme {name} cannot be used: {error}. Staying with {fallback}.",
+    ),
     "theme.broken": (
         "Tema {path} tidak bisa dibaca ({error}); memakai tema bawaan.",
         "Theme {path} could not be read ({error}); using the default theme.",

@@ -235,3 +235,20 @@ async def test_tiny_terminals_do_not_crash(app_factory: AppFactory) -> None:
         await pilot.press("2")
         await pilot.pause()
         assert "P1:1" in screen_text(app)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_at_80_columns_header_and_footer_keep_what_matters(
+    app_factory: AppFactory, lang: str
+) -> None:
+    """Open counts and the outbox wrap to a second header line rather than fall off the
+    end; help and quit come first among the keys that work everywhere."""
+    words = Catalogue(lang)
+    app = app_factory(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "P1:1" in text and "P4:0" in text
+        assert f"{words.text('header.outbox')} 0" in text
+        assert words.text("key.help") in text and words.text("key.quit") in text
+        assert words.text("key.ack") in text  # the queue's own keys, on the line above

@@ -96,3 +96,53 @@ async def test_unknown_theme_option_falls_back_with_a_message(app_factory: AppFa
         await pilot.pause(0.3)
         assert app.theme == DEFAULT_THEME
         assert "pelangi" in screen_text(app)
+
+
+BAD_VARIABLE_THEME = GOOD_USER_THEME.replace("polres-hijau", "polres-rusak") + (
+    '\n[variables]\ntext-warning = "bukan-warna"\n'
+)
+
+
+@pytest.mark.parametrize("how", ["--theme", ":theme"])
+async def test_a_theme_with_a_bad_variable_is_refused_not_fatal(
+    app_factory: AppFactory, how: str
+) -> None:
+    """The file reads (TOML, colours), but a variable would break the stylesheet: Textual
+    would stop the app on it. The console says so and keeps the theme it has."""
+    write_user_theme("polres-rusak", BAD_VARIABLE_THEME)
+    app = app_factory(theme="polres-rusak" if how == "--theme" else None)
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        if how == ":theme":
+            await pilot.press("colon", *"theme polres-rusak", "enter")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert app.theme == DEFAULT_THEME
+        assert "polres-rusak" in screen_text(app)
+        assert app.query_one("#incidents").region.height > 5
+        await pilot.press("colon", *"theme siang", "enter")
+        await pilot.pause(0.2)
+        assert app.theme == "siang"
+
+
+@pytest.mark.parametrize(
+    ("theme", "no_color", "marked"),
+    [("siang", False, False), ("monokrom", False, True), ("siang", True, True)],
+)
+async def test_without_colours_warnings_and_alarms_still_stand_out(
+    app_factory: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    theme: str,
+    no_color: bool,
+    marked: bool,
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = app_factory(theme=theme)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        pane = app.query_one("#incidents")
+        warn = pane.get_component_rich_style("vtable--warn")
+        alarm = pane.get_component_rich_style("vtable--alarm")
+        normal = pane.get_component_rich_style("vtable--normal")
+        assert (bool(warn.underline), bool(alarm.reverse)) == (marked, marked)
+        assert not normal.underline and not normal.reverse

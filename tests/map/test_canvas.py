@@ -83,6 +83,7 @@ def test_block_characters_fold_the_dots_and_exist_in_cp437() -> None:
 def test_charset_choice() -> None:
     assert default_charset("linux") == "blocks"
     assert default_charset("vt220") == "blocks"
+    assert default_charset("linux-16color") == "blocks"
     assert default_charset("xterm-256color") == "braille"
     assert default_charset("screen") == "braille"
     assert default_charset(None) == "braille"

@@ -1,9 +1,10 @@
-"""The top line: phase and WIB clock, connection, rate, operator, open counts, outbox."""
+"""The top: phase and WIB clock, operator, connection, rate; open counts, alarms, outbox."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,9 +13,6 @@ from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.feed.client import ConnectionState, FeedStatus
-
-# With no event for this long while "live", the header says the data may be stale.
-QUIET_STALE_S = 30
 
 
 @dataclass(slots=True)
@@ -46,13 +44,15 @@ def connection_text(catalogue: Catalogue, facts: HeaderFacts, now: float) -> tup
 
 class StatusHeader(Static):
     DEFAULT_CSS = """
-    StatusHeader { height: 1; background: $panel; color: $foreground; }
+    StatusHeader { height: auto; max-height: 2; background: $panel; color: $foreground;
+                   text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, catalogue: Catalogue, facts: HeaderFacts, **kwargs) -> None:
         super().__init__(**kwargs)
         self.catalogue = catalogue
         self.facts = facts
+        self.wall_clock: datetime | None = None
 
     def tone_style(self, tone: str) -> str:
         variables = self.app.theme_variables
@@ -63,7 +63,19 @@ class StatusHeader(Static):
         }.get(tone, "")
         return f"bold {colour}".strip()
 
-    def render_text(self, wall_clock) -> Text:
+    def render_text(self, wall_clock: datetime) -> Text:
+        """One line where it fits; on a narrow terminal (80 columns) two, so the open
+        incidents and the outbox are never cut off."""
+        self.wall_clock = wall_clock
+        who, work = self._who_and_how(wall_clock), self._open_work()
+        width = self.size.width or self.app.size.width
+        if who.cell_len + 3 + work.cell_len <= width:
+            return Text(" · ", no_wrap=True).join([who, work])
+        line = Text("\n", no_wrap=True, overflow="ellipsis").join([who, Text(" ") + work])
+        return line
+
+    def _who_and_how(self, wall_clock: datetime) -> Text:
+        """Phase, clock, who is on duty, the connection and what the feed brings."""
         facts = self.facts
         text = self.catalogue.text
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -72,7 +84,6 @@ class StatusHeader(Static):
             phase = self.catalogue.enum("phase", state.phase.phase)
             line.append(f" {phase} ", style="bold reverse")
         line.append(f" {to_wib(wall_clock).strftime('%H:%M:%S')} WIB ")
-        # Who is on duty comes early: on a narrow terminal the end of the line is cut.
         line.append(f"{text('header.operator')}: {facts.operator} ", style="bold")
         words, tone = connection_text(self.catalogue, facts, time.monotonic())
         line.append("● " + words, style=self.tone_style(tone))
@@ -84,23 +95,36 @@ class StatusHeader(Static):
                 line.append(
                     " · " + text("header.skipped", count=skipped), style=self.tone_style("warn")
                 )
+        return line
+
+    def _open_work(self) -> Text:
+        """Open incidents by priority, alarms, and commands waiting in the outbox."""
+        facts = self.facts
+        text = self.catalogue.text
+        line = Text(no_wrap=True, overflow="ellipsis")
+        state = facts.state
         if state is not None:
             counts = state.open_counts_by_priority()
-            line.append(f" · {text('header.open')} ")
+            line.append(f"{text('header.open')} ")
             for priority in (1, 2, 3, 4):
                 style = self.tone_style("alarm") if priority == 1 and counts[1] else ""
                 line.append(f"P{priority}:{counts[priority]} ", style=style)
+            line.append("· ")
         if facts.alarms:
             line.append(
-                "· " + text("header.alarms", count=facts.alarms) + " ",
-                style=self.tone_style("alarm"),
+                text("header.alarms", count=facts.alarms) + " ", style=self.tone_style("alarm")
             )
+            line.append("· ")
         outbox_style = self.tone_style("warn") if facts.outbox else ""
-        line.append(f"· {text('header.outbox')} {facts.outbox} ", style=outbox_style)
+        line.append(f"{text('header.outbox')} {facts.outbox} ", style=outbox_style)
         return line
 
-    def update_now(self, wall_clock) -> None:
+    def update_now(self, wall_clock: datetime) -> None:
         self.update(self.render_text(wall_clock))
+
+    def on_resize(self) -> None:
+        if self.wall_clock is not None:
+            self.update_now(self.wall_clock)
 
 
 class DrillBanner(Static):
