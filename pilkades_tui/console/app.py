@@ -695,7 +695,11 @@ class PilkadesApp(App[None]):
         incident = self.selected_incident()
         state = self.current_state()
         if incident is not None and state is not None:
-            self.push_screen(IncidentDetailScreen(self.catalogue, state, incident.id))
+            self.push_screen(
+                IncidentDetailScreen(
+                    self.catalogue, state, incident.id, self.facts, self.clock, self._is_drill
+                )
+            )
 
     def go_to_alert_subject(self) -> None:
         """`enter` on an alert: the incident in the queue, the TPS, or the cluster on the map."""

@@ -185,6 +185,9 @@ async def test_enter_opens_the_incident_detail(app_factory: AppFactory) -> None:
         assert ID.text("detail.recommended") in text
         first_unit = app.current_state().recommend(app.current_state().incidents["INC-0001"])[0]
         assert first_unit.officer.id in text
+        # The header stays on top: the connection, the operator, the open counts.
+        assert ID.text("conn.connecting") in text
+        assert "Iptu Budi" in text and "P1:1" in text
         await pilot.press("escape")
         await pilot.pause()
         assert visible_pane(app) == "incidents"

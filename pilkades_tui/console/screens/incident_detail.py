@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,24 +14,41 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.keybar import QUEUE_KEYS, KeyBar
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.state import ElectionState
 
 
 class IncidentDetailScreen(Screen[None]):
+    """A whole screen for one incident, with the console's header on top: the connection
+    state and a drill are never out of sight."""
+
     DEFAULT_CSS = """
     IncidentDetailScreen VerticalScroll { padding: 0 1; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", show=False)]
 
-    def __init__(self, catalogue: Catalogue, state: ElectionState, incident_id: str) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        state: ElectionState,
+        incident_id: str,
+        facts: HeaderFacts,
+        clock: Callable[[], datetime],
+        is_drill: Callable[[], bool],
+    ) -> None:
         super().__init__()
         self.catalogue = catalogue
         self.state = state
         self.incident_id = incident_id
+        self.facts = facts
+        self.clock = clock
+        self.is_drill = is_drill
 
     def compose(self) -> ComposeResult:
+        yield DrillBanner(self.catalogue.text("header.drill"))
+        yield StatusHeader(self.catalogue, self.facts)
         with VerticalScroll():
             yield Static(id="record")
         bar = KeyBar(self.catalogue)
@@ -37,6 +57,12 @@ class IncidentDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(KeyBar).show_keys((*QUEUE_KEYS[1:], ("esc", "key.back")))
         self.redraw()
+        self.update_header()
+        self.set_interval(1.0, self.update_header)
+
+    def update_header(self) -> None:
+        self.query_one(StatusHeader).update_now(self.clock())
+        self.query_one(DrillBanner).set_class(self.is_drill(), "-drill")
 
     def redraw(self) -> None:
         self.query_one("#record", Static).update(self.render_record())
