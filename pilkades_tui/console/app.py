@@ -464,12 +464,12 @@ class PilkadesApp(App[None]):
             return
         notice.display = True
         if status is not None and status.state == ConnectionState.UNAUTHORIZED:
-            notice.update(
-                self.catalogue.text("error.unauthorized", detail=status.last_error or "401")
-            )
+            key = "error.forbidden" if status.refused_with == 403 else "error.unauthorized"
+            notice.update(self.catalogue.text(key, url=self.hub_url))
             notice.add_class("-error")
         else:
-            detail = (status.last_error if status else None) or ""
+            error = status.last_error if status is not None else None
+            detail = self.catalogue.text("waiting.detail", error=error) if error else ""
             notice.update(self.catalogue.text("waiting.hub", url=self.hub_url, detail=detail))
 
     # ---- panes -------------------------------------------------------------------

@@ -42,10 +42,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Menunggu hub di {url} … {detail}",
         "Waiting for the hub at {url} … {detail}",
     ),
+    # The network's own words (from the operating system) stay as they come, marked.
+    "waiting.detail": ("(keterangan teknis: {error})", "({error})"),
     "error.unauthorized": (
-        "Hub menolak token ini ({detail}). "
+        "Hub di {url} menolak token ini (HTTP 401): token tidak dikenal atau sudah dicabut. "
         "Periksa --token, PILKADES_TOKEN atau berkas konfigurasi.",
-        "The hub refused this token ({detail}). Check --token, PILKADES_TOKEN or the config file.",
+        "The hub at {url} refused this token (HTTP 401): it is unknown or revoked. "
+        "Check --token, PILKADES_TOKEN or the config file.",
+    ),
+    "error.forbidden": (
+        "Hub di {url} mengenal token ini, tetapi perannya tidak boleh membaca umpan (HTTP 403). "
+        "Minta token viewer kepada operator hub.",
+        "The hub at {url} knows this token but its role may not read the feed (HTTP 403). "
+        "Ask the hub operator for a viewer token.",
     ),
     # columns
     "col.tps": ("TPS", "TPS"),

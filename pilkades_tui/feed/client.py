@@ -102,6 +102,7 @@ class FeedStatus:
     resumes: int = 0  # reconnections that carried on from the last seq, no snapshot
     attempt: int = 0  # failed tries in a row (0 while live)
     retry_at: float | None = None  # time.monotonic() of the next try while backing off
+    refused_with: int | None = None  # 401 or 403 when the token was refused
     _rate: _EventRate = field(default_factory=_EventRate, repr=False, compare=False)
 
     def events_per_s(self) -> float:
@@ -122,7 +123,9 @@ class _Next(Enum):
 
 
 class _Unauthorized(Exception):
-    pass
+    def __init__(self, sentence: str, status_code: int) -> None:
+        super().__init__(sentence)
+        self.status_code = status_code
 
 
 class _Trouble(Exception):
@@ -249,6 +252,7 @@ class FeedClient:
                     after = await self._follow_feed()
                 except _Unauthorized as refusal:
                     self.status.last_error = str(refusal)
+                    self.status.refused_with = refusal.status_code
                     self._enter(ConnectionState.UNAUTHORIZED)
                     return
                 except _Trouble as trouble:
@@ -295,7 +299,7 @@ class FeedClient:
         except httpx.HTTPError as error:
             raise _Trouble(describe_network_error(error, address)) from None
         if response.status_code in (401, 403):
-            raise _Unauthorized(self._refusal_sentence(response.status_code))
+            raise _Unauthorized(self._refusal_sentence(response.status_code), response.status_code)
         if response.status_code != 200:
             raise _Trouble(
                 address.scrub(
@@ -356,7 +360,7 @@ class FeedClient:
         except InvalidStatus as refused:
             code = refused.response.status_code
             if code in (401, 403):
-                raise _Unauthorized(self._refusal_sentence(code)) from None
+                raise _Unauthorized(self._refusal_sentence(code), code) from None
             where = address.base_url
             raise _Trouble(f"the hub at {where} refused the feed (HTTP {code})") from None
         except InvalidHandshake as error:

@@ -185,3 +185,18 @@ async def test_a_p1_first_seen_in_a_fresh_snapshot_is_announced(app_factory: App
                 place="Kutorejo",
             )
             await until(pilot, lambda: toast in screen_text(app), timeout=5)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_a_refused_token_is_said_in_the_officers_language(
+    hub: HubServer, app_factory: AppFactory, lang: str
+) -> None:
+    words = Catalogue(lang)
+    app = live_console(app_factory, hub.url, "bukan-token-yang-benar", lang=lang)
+    async with app.run_test(size=(160, 30)) as pilot:
+        sentence = words.text("error.unauthorized", url=hub.url)
+        await until(pilot, lambda: sentence in screen_text(app).replace("\n", " "))
+        text = screen_text(app)
+        assert "bukan-token-yang-benar" not in text
+        if lang == "id":
+            assert "refused" not in text  # no English sentence from the feed client
