@@ -60,3 +60,34 @@ def test_demo_comes_up_live_and_quits_cleanly(tmp_path: Path) -> None:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     assert (data / "hub" / "hub.sqlite3").exists()
     assert (data / "logbook.json").exists()
+
+
+@pytest.mark.timeout(120)
+def test_without_data_the_demo_says_where_it_left_its_files(tmp_path: Path) -> None:
+    session = f"demo-{uuid.uuid4().hex[:8]}"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = tmp_path / "exit-code"
+    command = (
+        f"TMPDIR={scratch} TERM=xterm-256color {sys.executable} -m pilkades_tui demo "
+        f"--speed 120 --lang en; echo $? > {done}; sleep 60"  # the pane stays to be read
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "30", command],
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    try:
+        wait_for_screen(session, "● live", 60)
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        screen = wait_for_screen(session, "hub log and logbook left in", 30)
+        deadline = time.monotonic() + 30
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert done.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    (folder,) = scratch.glob("pilkades-demo-*")
+    assert str(folder) in screen.replace("\n", "")
+    assert (folder / "hub" / "hub.sqlite3").exists()
+    assert (folder / "logbook.json").exists()
