@@ -513,6 +513,9 @@ class PilkadesApp(App[None]):
     # ---- filter and command line ---------------------------------------------------
 
     def action_prompt(self, kind: str) -> None:
+        if kind == "filter" and not isinstance(self.query_one(f"#{self.active_pane()}"), Pane):
+            self.notify(self.catalogue.text("filter.not_here"), severity="warning")
+            return
         prompt = self.query_one("#prompt", Input)
         prompt.display = True
         prompt.placeholder = self.catalogue.text(f"prompt.{kind}")

@@ -151,6 +151,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prompt.command": ("perintah", "command"),
     "prompt.filter": ("saring", "filter"),
     "filter.active": ("saringan: {text}", "filter: {text}"),
+    "filter.not_here": (
+        "Peta tidak disaring dengan /: pilih panel daftar (1, 2, 3, 5), "
+        "atau :kecamatan NAMA untuk semua panel.",
+        "The map is not filtered with /: pick a list pane (1, 2, 3, 5), "
+        "or :kecamatan NAME for every pane.",
+    ),
     "cmd.unknown": ("Perintah tidak dikenal: {command}", "Unknown command: {command}"),
     "cmd.usage": ("Cara pakai: {usage}", "Usage: {usage}"),
     "cmd.theme_unknown": (

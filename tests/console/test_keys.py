@@ -85,6 +85,15 @@ async def test_slash_filters_the_visible_pane(app_factory: AppFactory) -> None:
         assert app.query_one("#officers", Pane).filters.text == ""
 
 
+async def test_slash_on_the_map_says_where_filters_work(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await pilot.press("4", "slash")
+        await pilot.pause(0.2)
+        assert not app.query_one("#prompt", Input).display
+        assert ID.text("filter.not_here").split(":")[0] in screen_text(app)
+
+
 async def test_command_line_filters_by_kecamatan_risk_phase_and_clears(
     app_factory: AppFactory,
 ) -> None:
