@@ -107,9 +107,6 @@ class UnitGrid:
         self._cells: dict[Cell, set[str]] = {}
         self._cell_of: dict[str, Cell] = {}
 
-    def __len__(self) -> int:
-        return len(self._cell_of)
-
     def place(self, officer_id: str, lat: float, lon: float, available: bool) -> None:
         """Where a unit is now, and whether it can be sent (only those are kept)."""
         old = self._cell_of.get(officer_id)

@@ -63,7 +63,6 @@ def format_officers(value: float) -> int | float:
 class StaffingIndex:
     def __init__(self, settings: StaffingSettings) -> None:
         self.settings = settings
-        self.version = 0  # grows whenever a result changes
         self._clear()
 
     def _clear(self) -> None:
@@ -84,7 +83,6 @@ class StaffingIndex:
 
     def rebuild(self, state: ElectionState) -> set[str]:
         self._clear()
-        self.version += 1
         for tps in state.tps.values():
             self._set_listed(tps)
         for officer in state.officers.values():
@@ -174,7 +172,6 @@ class StaffingIndex:
             old = self._result.get(tps_id)
             if old != result:
                 self._result[tps_id] = result
-                self.version += 1
                 self._dirty_districts.add(tps.district)
                 if old is None or old.district != tps.district:
                     self._district_tps.setdefault(tps.district, set()).add(tps_id)
