@@ -235,6 +235,38 @@ def test_a_console_that_cannot_keep_up_is_closed_4408_without_slowing_others(
     admin.close()
 
 
+def test_a_console_that_goes_silent_is_dropped_after_two_keepalive_periods(
+    hub_factory: HubFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A peer that stops answering pings (a laptop lid closed, a dead NAT) is let go, so
+    it holds no queue for ever: after the ping interval plus the pong timeout (20 s in
+    service; 0.4 s here)."""
+    import pilkades_tui.hub.server as hub_server
+
+    monkeypatch.setattr(hub_server, "KEEPALIVE_SECONDS", 0.2)
+    server = hub_factory(scenario="none", report_rate=0)
+    backend = server.core.backend
+
+    def wait_for_subscribers(count: int) -> None:
+        deadline = time.monotonic() + 5
+        while backend.subscriber_count != count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert backend.subscriber_count == count
+
+    head = Hub(server).head()
+    # A quiet console that answers pings stays: the sync client pongs in its own thread.
+    with feed(server, head) as quiet:
+        quiet.frame()
+        silent = raw_feed(server, head)  # reads nothing, answers no ping
+        try:
+            wait_for_subscribers(2)
+            wait_for_subscribers(1)
+            time.sleep(1.0)  # five keepalive periods
+            assert backend.subscriber_count == 1
+        finally:
+            silent.close()
+
+
 def test_exercise_mode_is_in_hello_and_snapshot(hub_factory: HubFactory) -> None:
     server = hub_factory(exercise=True, scenario="none")
     viewer = Hub(server, "viewer")
