@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 DEEP_CLEAN_EVERY_S = 15 * 60.0
+TIDY_EVERY_S = 1.0
 IDLE_FOR_DEEP_CLEAN_S = 30.0
 
 
@@ -68,12 +69,15 @@ class HeapKeeper:
         self.deep_every_s = deep_every_s
         self.idle_s = idle_s
         self.last_deep_clean = started
+        self.last_tidy = started - TIDY_EVERY_S
         self.deep_cleans = 0
 
     def tick(self, now: float, last_input: float) -> None:
+        """Call as often as convenient: the work is done at most once a second."""
         if now - self.last_deep_clean >= self.deep_every_s and now - last_input >= self.idle_s:
             deep_clean()
-            self.last_deep_clean = now
+            self.last_deep_clean = self.last_tidy = now
             self.deep_cleans += 1
-        else:
+        elif now - self.last_tidy >= TIDY_EVERY_S:
             tidy()
+            self.last_tidy = now

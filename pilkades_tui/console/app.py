@@ -203,7 +203,7 @@ class PilkadesApp(App[None]):
                     severity="warning",
                 )
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
-        if not self.use_theme(wanted) and wanted != DEFAULT_THEME:
+        if not self.use_theme(wanted, fallback=DEFAULT_THEME) and wanted != DEFAULT_THEME:
             self.use_theme(DEFAULT_THEME)
         self.query_one("#prompt", Input).display = False
         self.action_show_pane("incidents")
@@ -558,13 +558,15 @@ class PilkadesApp(App[None]):
                     pane.rebuild()
                 pane.update_titles()
 
-    def use_theme(self, name: str) -> bool:
+    def use_theme(self, name: str, fallback: str | None = None) -> bool:
         """Switch to a theme if the stylesheet can be built with it. A user's theme file
-        can hold a variable that is no colour: Textual would stop the app on it."""
+        can hold a variable that is no colour: Textual would stop the app on it.
+        `fallback` is the theme the message names (by default the one in use)."""
         theme = self.get_theme(name)
         if theme is None:
             return False
         trial = self.stylesheet.copy()
+        # As App.get_css_variables merges them, but for a theme not yet in use.
         trial.set_variables(
             {
                 **self.get_theme_variable_defaults(),
@@ -577,7 +579,9 @@ class PilkadesApp(App[None]):
         except StylesheetParseError:
             detail = self.catalogue.text("theme.bad_variables")
             self.notify(
-                self.catalogue.text("theme.unusable", name=name, error=detail, fallback=self.theme),
+                self.catalogue.text(
+                    "theme.unusable", name=name, error=detail, fallback=fallback or self.theme
+                ),
                 severity="error",
                 timeout=15,
             )

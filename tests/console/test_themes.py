@@ -117,7 +117,9 @@ async def test_a_theme_with_a_bad_variable_is_refused_not_fatal(
         await pilot.pause(0.3)
         assert app.is_running
         assert app.theme == DEFAULT_THEME
-        assert "polres-rusak" in screen_text(app)
+        text = screen_text(app)
+        assert "polres-rusak" in text
+        assert DEFAULT_THEME in text  # the theme it stays with, named
         assert app.query_one("#incidents").region.height > 5
         await pilot.press("colon", *"theme siang", "enter")
         await pilot.pause(0.2)

@@ -92,3 +92,15 @@ def test_the_keeper_cleans_deep_only_when_due_and_nobody_types() -> None:
     assert (keeper.deep_cleans, ref()) == (1, None)
     keeper.tick(now=1000.0, last_input=0.0)  # idle, but cleaned 40 s ago
     assert keeper.deep_cleans == 1
+
+
+def test_the_keeper_tidies_at_most_once_a_second() -> None:
+    gc.disable()  # only the keeper collects here
+    keeper = HeapKeeper(started=0.0)
+    keeper.tick(now=1.0, last_input=1.0)
+    assert keeper.last_tidy == 1.0
+    dead = dead_cycle()
+    keeper.tick(now=1.5, last_input=1.5)  # called again within the second: no work
+    assert (keeper.last_tidy, dead() is not None) == (1.0, True)
+    keeper.tick(now=2.0, last_input=2.0)
+    assert (keeper.last_tidy, dead()) == (2.0, None)
