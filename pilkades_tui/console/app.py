@@ -157,6 +157,7 @@ class PilkadesApp(App[None]):
         self.theme_problems: list[str] = []
         self.prompt_kind = "command"
         # The election rules (staffing, checkpoints, timers, spread) judge the state.
+        self.settings = settings
         self.engine = pekalongan_engine(settings)
         # A province's first evaluation takes over a second: it is built on a copy in a
         # thread while changes wait here, so the UI never freezes for it.
@@ -176,10 +177,10 @@ class PilkadesApp(App[None]):
         with Vertical(id="body"):
             yield Static("", id="notice")
             with ContentSwitcher(initial="incidents", id="panes"):
-                yield TpsPane(self.catalogue, self.clock, id="tps")
-                yield IncidentPane(self.catalogue, self.clock, id="incidents")
-                yield OfficerPane(self.catalogue, self.clock, id="officers")
-                yield AlertsPane(self.catalogue, self.clock, id="alerts")
+                yield TpsPane(self.catalogue, self.clock, self.settings, id="tps")
+                yield IncidentPane(self.catalogue, self.clock, self.settings, id="incidents")
+                yield OfficerPane(self.catalogue, self.clock, self.settings, id="officers")
+                yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
                 yield MapPane(
                     self.map_labels(), charset="braille" if self.braille else "blocks", id="map"
                 )

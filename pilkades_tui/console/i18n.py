@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The hub at {url} knows this token but its role may not read the feed (HTTP 403). "
         "Ask the hub operator for a viewer token.",
     ),
+    "unit.hour_mark": ("j", "h"),
     # columns
     "col.tps": ("TPS", "TPS"),
     "col.village": ("Desa", "Village"),
