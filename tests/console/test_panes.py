@@ -14,8 +14,8 @@ from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.console.widgets.virtual_table import Row
 from tests.console.conftest import AppFactory
-from tests.console.world import fixed_clock, fixed_state
 from tests.console.screen import screen_text
+from tests.console.world import fixed_clock, fixed_state
 
 pytestmark = pytest.mark.timeout(60)
 
