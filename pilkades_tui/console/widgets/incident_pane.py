@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pilkades_tui.console.keys import QUEUE_BINDINGS
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import Incident, IncidentStatus, Verification
@@ -41,6 +42,7 @@ PINNED_PREFIX = "\x00pinned:"
 
 
 class IncidentPane(Pane):
+    BINDINGS = QUEUE_BINDINGS
     title_key = "pane.incidents"
     column_spec = (
         Column("col.priority", 2),
