@@ -48,3 +48,7 @@ def error_response(
     return JSONResponse(
         {"error": code, "message": message, "details": details}, status_code=status, headers=headers
     )
+
+
+def response_for(error: ApiError) -> JSONResponse:
+    return error_response(error.status, error.code, error.message, error.details, error.headers)
