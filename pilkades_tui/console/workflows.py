@@ -27,9 +27,9 @@ from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
 from pilkades_tui.feed.results import CommandResult
 from pilkades_tui.feed.results import Outcome as CommandOutcome
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import LOG_CATEGORIES
 from pilkades_tui.report.handover import build_handover, handover_summary
-from pilkades_tui.report.i18n import Words
 from pilkades_tui.report.writers import to_markdown
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class IncidentWorkflows:
             summary = handover_summary(
                 state, self.logbook.entries(), self.outbox.items(), self.clock()
             )
-            markdown = to_markdown(build_handover(summary, Words(self.catalogue.lang)))
+            markdown = to_markdown(build_handover(summary, Catalogue(self.catalogue.lang)))
             if not await self.push_screen_wait(
                 HandoverScreen(self.catalogue, markdown, to_operator)
             ):
