@@ -161,15 +161,13 @@ class Logbook:
         at a logbook a running console holds. Raises LogbookError with a message for a
         person; a damaged file is never changed."""
         path = Path(path)
-        held: list[AppendOnlyStorage] = []
-
-        def storage(file: str, **_kwargs: object) -> AppendOnlyStorage:
-            held.append(AppendOnlyStorage(file, read_only=read_only))
-            return held[0]
-
-        db = LogbookDB(str(path), storage=storage)
+        # TinyDB hands the path and the remaining keywords to the storage class.
+        db = LogbookDB(str(path), storage=AppendOnlyStorage, read_only=read_only)
         try:
-            return cls(db, held[0], path)
+            storage = db.storage
+            if not isinstance(storage, AppendOnlyStorage):
+                raise TypeError("a Logbook needs an AppendOnlyStorage")
+            return cls(db, storage, path)
         except BaseException:
             db.close()
             raise
