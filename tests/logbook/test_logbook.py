@@ -29,6 +29,7 @@ from pilkades_tui.logbook import (
     LogbookCorrupt,
     LogbookError,
     Outcome,
+    read_records,
 )
 from pilkades_tui.paths import logbook_file
 
@@ -523,3 +524,16 @@ def test_a_logbook_written_by_release_0_1_0_still_reads_verifies_and_grows(
         assert book.verify().ok
     last = json.loads(path.read_text().splitlines()[-1])
     assert last["id"] == "5" and last["t"] == "entries"
+
+
+def test_the_logbook_and_the_command_client_share_one_outcome_type(tmp_path: Path) -> None:
+    from pilkades_tui.feed.results import Outcome as CommandOutcome
+
+    assert Outcome is CommandOutcome
+    with Logbook.open(tmp_path / "logbook.json") as book:
+        number = book.append_decision(operator="x", action="assign", subject="INC-1")
+        with pytest.raises(ValueError, match="as 'rejected'"):
+            book.record_outcome(number, CommandOutcome.CONFLICT)
+        book.record_outcome(number, CommandOutcome.REJECTED, why="conflict: unit busy")
+        assert book.entries()[0].outcome is CommandOutcome.REJECTED
+    assert len(read_records(tmp_path / "logbook.json")) == 2
