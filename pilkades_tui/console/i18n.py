@@ -1,20 +1,14 @@
-"""Every word the console shows, in Bahasa Indonesia (default) and English.
+"""Every word the console shows, in Bahasa Indonesia (default) and English: one part of
+the project's catalogue (pilkades_tui/i18n.py).
 
 Domain words stay as the officers say them in both languages (TPS, Polsek, Polres,
-Bhabinkamtibmas, Dalmas). `Catalogue.text(key, **params)` formats with str.format.
+Bhabinkamtibmas, Dalmas).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from pilkades_tui.words import DOMAIN_WORDS
-
-LANGUAGES = ("id", "en")
-
 # key: (Bahasa Indonesia, English)
-MESSAGES: dict[str, tuple[str, str]] = {
-    **DOMAIN_WORDS,
+CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # panes and header
     "pane.tps": ("TPS", "TPS"),
     "pane.incidents": ("Insiden", "Incidents"),
@@ -56,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The hub at {url} knows this token but its role may not read the feed (HTTP 403). "
         "Ask the hub operator for a viewer token.",
     ),
+    "unit.hour_mark": ("j", "h"),
     # columns
     "col.tps": ("TPS", "TPS"),
     "col.village": ("Desa", "Village"),
@@ -135,18 +130,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.pan": ("geser peta", "pan"),
     "key.back": ("kembali", "back"),
     "key.verify": ("verifikasi", "verify"),
+    "key.goto": ("ke yang diperingatkan", "go to what it is about"),
+    "key.palette": ("cari perintah", "search commands"),
+    "key.move": ("baris naik/turun", "row up/down"),
+    "key.page": ("halaman naik/turun", "page up/down"),
+    "key.ends": ("baris pertama/terakhir", "first/last row"),
+    "key.yes": ("ya", "yes"),
+    "key.dismiss": ("batal", "cancel"),
+    "key.select_unit": ("pilih/lepas unit", "select/unselect unit"),
+    "key.send_units": ("kirim", "send"),
+    "key.drop": ("hapus perintah terpilih", "drop the selected command"),
+    "help.lists": (
+        "Daftar (TPS, insiden, personel, peringatan)",
+        "Lists (TPS, incidents, officers, alerts)",
+    ),
+    "help.detail": ("Rincian insiden", "Incident detail"),
+    "help.alerts": ("Peringatan", "Alerts"),
+    "help.dialogs": ("Pertanyaan dan pengiriman unit", "Questions and assigning units"),
+    "help.screens": (
+        "Isian, pilihan, antrean dan buku piket",
+        "Forms, choices, outbox and logbook",
+    ),
+    "help.checkpoints": ("Tahapan dan bantuan ini", "Checkpoints and this help"),
     # help
     "help.title": ("Bantuan — tombol", "Help — keys"),
     "help.global": ("Di mana saja", "Anywhere"),
-    "help.queue": ("Antrean insiden dan rincian", "Incident queue and detail"),
+    "help.queue": ("Antrean insiden", "Incident queue"),
     "help.map": ("Peta", "Map"),
     "help.commands": ("Perintah (:)", "Commands (:)"),
-    "help.command_list": (
-        ":theme NAMA · :lang id|en · :kecamatan NAMA · :risk low|medium|high · "
-        ":phase TAHAP · :clear · :handover NAMA · :checkpoints · :logbook · :outbox",
-        ":theme NAME · :lang id|en · :kecamatan NAME · :risk low|medium|high · "
-        ":phase PHASE · :clear · :handover NAME · :checkpoints · :logbook · :outbox",
-    ),
     # command line and filters
     "prompt.command": ("perintah", "command"),
     "prompt.filter": ("saring", "filter"),
@@ -166,6 +177,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.district_unknown": ("Kecamatan tidak dikenal: {name}", "Unknown kecamatan: {name}"),
     "cmd.filter_set": ("Saringan: {text}", "Filter: {text}"),
     "cmd.cleared": ("Saringan dihapus", "Filters cleared"),
+    "cmd.bad_value": ("Nilai tidak dikenal: {value}", "Unknown value: {value}"),
+    # the command table (console/commands.py): how each is typed, and what it does
+    "usage.theme": (":theme NAMA", ":theme NAME"),
+    "usage.lang": (":lang id|en", ":lang id|en"),
+    "usage.kecamatan": (":kecamatan NAMA", ":kecamatan NAME"),
+    "usage.risk": (":risk aman|rawan|sangat rawan", ":risk low|medium|high"),
+    "usage.phase": (":phase TAHAP", ":phase PHASE"),
+    "usage.clear": (":clear", ":clear"),
+    "usage.handover": (":handover NAMA", ":handover NAME"),
+    "usage.checkpoints": (":checkpoints", ":checkpoints"),
+    "usage.logbook": (":logbook", ":logbook"),
+    "usage.outbox": (":outbox", ":outbox"),
+    "usage.help": (":help", ":help"),
+    "usage.quit": (":quit", ":quit"),
+    "cmdhelp.theme": ("ganti tema warna", "switch the colour theme"),
+    "cmdhelp.lang": ("ganti bahasa", "switch the language"),
+    "cmdhelp.kecamatan": (
+        "saring semua panel ke satu kecamatan",
+        "narrow every pane to one kecamatan",
+    ),
+    "cmdhelp.risk": ("saring menurut kerawanan", "filter by risk class"),
+    "cmdhelp.phase": ("saring TPS menurut tahap", "filter TPS by phase"),
+    "cmdhelp.clear": ("hapus semua saringan", "clear every filter"),
+    "cmdhelp.handover": ("serah terima piket ke NAMA", "hand the shift over to NAME"),
+    "cmdhelp.checkpoints": ("tahapan seluruh kabupaten", "checkpoints across the kabupaten"),
+    "cmdhelp.logbook": ("buka buku piket", "open the logbook"),
+    "cmdhelp.outbox": ("perintah yang masih antre", "commands waiting for the hub"),
+    "cmdhelp.help": ("bantuan: tombol dan perintah", "help: keys and commands"),
+    "cmdhelp.quit": ("keluar dari konsol", "quit the console"),
     "theme.bad_variables": (
         "sebuah nilai di bawah [variables] bukan warna atau gaya yang sah",
         "a value under [variables] is not a valid colour or style",
@@ -224,14 +264,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Handover recorded: {from_} → {to}",
     ),
     # dialogs
-    "dialog.confirm": ("Ya (y)", "Yes (y)"),
-    "dialog.cancel": ("Batal (esc)", "Cancel (esc)"),
     "dialog.ack": ("Terima insiden {id}?", "Acknowledge incident {id}?"),
     "dialog.assign": ("Kirim unit ke {id}", "Assign units to {id}"),
-    "dialog.assign_hint": (
-        "spasi: pilih/lepas · enter: kirim · esc: batal",
-        "space: select/unselect · enter: send · esc: cancel",
-    ),
     "dialog.escalate": ("Eskalasi {id} ke:", "Escalate {id} to:"),
     "dialog.resolve": ("Selesaikan {id} — catatan singkat:", "Resolve {id} — short note:"),
     "dialog.cancel_report": (
@@ -272,7 +306,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "outbox.title": ("Antrean perintah ke hub", "Commands queued for the hub"),
     "outbox.empty": ("Antrean kosong.", "The outbox is empty."),
-    "outbox.hint": ("d: hapus perintah terpilih · esc: kembali", "d: drop selected · esc: back"),
     "outcome.accepted": ("diterima", "accepted"),
     "outcome.rejected": ("ditolak", "rejected"),
     "outcome.queued": ("antre", "queued"),
@@ -294,10 +327,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "maplabel.recommended": ("disarankan", "recommended"),
     "maplabel.selected": ("terpilih", "selected"),
     "maplabel.zoom": ("zoom {zoom}×", "zoom {zoom}×"),
-    "maplabel.keys": (
-        "+/- zoom · panah geser · 0 awal · f tengahkan · p pos TPS",
-        "+/- zoom · arrows pan · 0 reset · f centre · p posts",
-    ),
     # alerts (message keys from domain/rules; params as the rules give them)
     "col.severity": ("Tingkat", "Level"),
     "col.alert": ("Peringatan", "Alert"),
@@ -358,36 +387,3 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.cancel": ("Batalkan", "Cancel"),
     "action.note": ("Catatan", "Note"),
 }
-
-
-KNOWN_KEYS = frozenset(MESSAGES)
-
-
-class Catalogue:
-    def __init__(self, lang: str = "id") -> None:
-        self.lang = "id"
-        self.set_language(lang)
-
-    def set_language(self, lang: str) -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
-        self.lang = lang
-
-    def text(self, key: str, **params: object) -> str:
-        pair = MESSAGES[key]
-        template = pair[0] if self.lang == "id" else pair[1]
-        return template.format(**params) if params else template
-
-    def known_keys(self) -> frozenset[str]:
-        return KNOWN_KEYS
-
-    def enum(self, prefix: str, value: object) -> str:
-        """The word for an enum value, e.g. enum('risk', Risk.HIGH) → 'sangat rawan'."""
-        raw = getattr(value, "value", value)
-        key = f"{prefix}.{raw}"
-        return self.text(key) if key in MESSAGES else str(raw)
-
-
-def missing_keys(messages: Mapping[str, tuple[str, str]] = MESSAGES) -> list[str]:
-    """Keys whose text is empty in either language."""
-    return [key for key, pair in messages.items() if len(pair) != 2 or not all(pair)]

@@ -19,7 +19,6 @@ from math import inf
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -35,6 +34,7 @@ from pilkades_tui.console.canvas import (
     risk_swatch,
     runs,
 )
+from pilkades_tui.console.keys import MAP_BINDINGS
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import Incident, Officer, OfficerStatus, Risk
 from pilkades_tui.domain.recommend import TIE_KM
@@ -77,13 +77,11 @@ DEFAULT_LABELS: dict[str, str] = {
     "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",
 }
 
-RISK_ORDER = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
+# A village's fill pattern by its risk: denser is riskier, so the number also ranks
+# risk (a village takes the fill of its riskiest TPS).
 RISK_FILL = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
 UNRATED_TONE = "map--unrated"
 OUTSIDE_TONE = "map--outside"
-MOVING_STATUSES = frozenset(
-    {OfficerStatus.DISPATCHED, OfficerStatus.EN_ROUTE, OfficerStatus.ESCORTING}
-)
 # Unit markers per charset: (available, moving, on scene). The block set keeps to
 # printable CP437, which every Linux console font has.
 CLUSTER_GLYPH = {"braille": "◎", "blocks": "O"}
@@ -137,19 +135,7 @@ class MapPane(Widget, can_focus=True):
     MapPane > .map--selected { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--legend { color: $foreground-muted; }
     """
-    # Only keys the console leaves free: its workflow keys (k, l, c, o, a, e, v, r, n) act on
-    # the selected incident from the map too, so the map must not shadow them.
-    BINDINGS: list[BindingType] = [
-        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False),
-        Binding("minus,underscore", "zoom(-1)", "Zoom out", show=False),
-        Binding("left", "pan(-1, 0)", "Pan west", show=False),
-        Binding("right", "pan(1, 0)", "Pan east", show=False),
-        Binding("up", "pan(0, -1)", "Pan north", show=False),
-        Binding("down", "pan(0, 1)", "Pan south", show=False),
-        Binding("0", "reset_view", "Whole kabupaten", show=False),
-        Binding("f", "centre_selected", "Centre on incident", show=False),
-        Binding("p", "toggle_posts", "Units at posts", show=False),
-    ]
+    BINDINGS = MAP_BINDINGS
 
     charset: reactive[str] = reactive("braille")
     """`braille` (2x4 dots a cell) or `blocks` (CP437 half blocks, for the Linux console)."""
@@ -220,7 +206,7 @@ class MapPane(Widget, can_focus=True):
                 self._tps_village[tps.id] = (tps.village_code, tps.risk)
                 self._village_tps.setdefault(tps.village_code, {})[tps.id] = tps.risk
         self._village_risk = {
-            code: max(risks.values(), key=RISK_ORDER.__getitem__)
+            code: max(risks.values(), key=RISK_FILL.__getitem__)
             for code, risks in self._village_tps.items()
         }
         self._retone()
@@ -354,7 +340,7 @@ class MapPane(Widget, can_focus=True):
         moved = False
         for village in touched:
             risks = self._village_tps.get(village)
-            risk = max(risks.values(), key=RISK_ORDER.__getitem__) if risks else None
+            risk = max(risks.values(), key=RISK_FILL.__getitem__) if risks else None
             if risk != self._village_risk.get(village):
                 moved = True
                 if risk is None:
