@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from pilkades_tui import heap
 from pilkades_tui.console.desk import Desk
+from pilkades_tui.console.geography import GeographyLoader
 from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
 from pilkades_tui.console.screens.dialogs import (
@@ -158,6 +159,8 @@ class PilkadesApp(App[None]):
         self.prompt_kind = "command"
         # The election rules (staffing, checkpoints, timers, spread) judge the state.
         self.engine = pekalongan_engine(settings)
+        # The hub's own villages replace the packaged ones as soon as they arrive.
+        self.geography = GeographyLoader(hub_url, token, settings)
         # A province's first evaluation takes over a second: it is built on a copy in a
         # thread while changes wait here, so the UI never freezes for it.
         self.engine_ready = False
@@ -211,6 +214,7 @@ class PilkadesApp(App[None]):
             self._show_state(self.offline_state)
         if self.feed is not None:
             self.run_worker(self.feed.run(), name="feed", exit_on_error=False)
+            self.run_worker(self.geography.run(self), name="geography", exit_on_error=False)
         self.run_worker(self.commands.run_outbox(self._outbox_result), name="outbox")
         self.set_interval(FRAME_INTERVAL_S, self._draw_frame)
         self.set_interval(1.0, self._tick)

@@ -43,6 +43,7 @@ from pilkades_tui.domain.models import (
 )
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.hub.core import Answer, HubCore, HubUnavailable, fingerprint
+from pilkades_tui.hub.geography import router as geography_router
 from pilkades_tui.hub.log import LoggedEvent
 from pilkades_tui.hub.tokens import TokenEntry, TokenStore
 
@@ -429,6 +430,8 @@ def create_app(
             "mode": core.mode.value,
             "version": __version__,
         }
+
+    app.include_router(geography_router)
 
     @app.get("/v1/snapshot")
     async def snapshot(token: Viewer) -> Response:

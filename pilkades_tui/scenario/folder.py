@@ -851,8 +851,16 @@ def check_folder(folder: Path, at: datetime) -> tuple[Scenario | None, list[Prob
                 column = "desa" if row.cells.get("desa") else "kode_desa"
                 reader.problem("desa.no_tps", readable["desa"], row, column)
     if reader.problems:
-        return None, reader.problems
+        return None, _in_file_order(reader.problems)
     return _build(folder.name, at, geography, tps_rows, units, unit_posts, tps_by_id), []
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """File by file (tps, personil, desa as first met), row by row within each."""
+    files: dict[tuple[str | None, str | None], int] = {}
+    for problem in problems:
+        files.setdefault((problem.file, problem.sheet), len(files))
+    return sorted(problems, key=lambda p: (files[(p.file, p.sheet)], p.row or 0))
 
 
 def _refused_places(reader: _Reader, table: Table) -> set[str]:

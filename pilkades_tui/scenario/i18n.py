@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "suggest": ("Mungkin maksudnya: {names}?", "Did you mean: {names}?"),
     "summary.problems": (
         "{count} masalah ditemukan; tidak ada yang dimuat.",
-        "{count} problems found; nothing was loaded.",
+        "Problems found: {count}; nothing was loaded.",
     ),
     "summary.ok": (
         "Folder {folder} siap: {tps} TPS di {villages} desa, {officers} personel/satuan, "

@@ -1,0 +1,70 @@
+"""The console's map and village rules follow the hub's geography.
+
+Until the hub's boundaries arrive the console shows the packaged Pekalongan (the demo's
+default); once they do, the map pane draws them and the rules engine is rebuilt with
+their neighbouring villages and village codes. A console offline (given a state, as in
+tests) keeps the packaged ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from pilkades_tui.console.widgets.map_pane import MapPane
+from pilkades_tui.domain.rules.engine import AlertEngine
+from pilkades_tui.domain.rules.settings import RuleSettings
+from pilkades_tui.domain.state import Changes
+from pilkades_tui.feed.geography import follow_geography
+from pilkades_tui.scenario.adjacency import geography_engine
+from pilkades_tui.scenario.geography import Geography, packaged
+
+if TYPE_CHECKING:
+    from pilkades_tui.console.app import PilkadesApp
+
+# While the rules are being built in a thread, the new engine waits this long to swap in.
+SWAP_RETRY_S = 0.2
+
+
+class GeographyLoader:
+    def __init__(self, hub_url: str, token: str, settings: RuleSettings) -> None:
+        self.hub_url = hub_url
+        self.token = token
+        self.settings = settings
+        self.geography: Geography = packaged()
+        self.problem: str | None = None  # the last reason the hub's could not be had
+
+    async def run(self, app: PilkadesApp) -> None:
+        """A worker: fetch (retrying while the hub is away), then install."""
+
+        async def arrived(geography: Geography) -> None:
+            engine = None
+            if geography is not packaged():
+                # Measuring a province's neighbouring villages takes a while: in a thread.
+                engine = await asyncio.to_thread(geography_engine, geography, self.settings)
+            self.install(app, geography, engine)
+
+        def trouble(sentence: str) -> None:
+            self.problem = sentence
+
+        await follow_geography(self.hub_url, self.token, arrived, trouble)
+
+    def install(self, app: PilkadesApp, geography: Geography, engine: AlertEngine | None) -> None:
+        self.geography = geography
+        self.problem = None
+        if not app.is_running:
+            return
+        app.query_one(MapPane).set_geography(geography)
+        if engine is not None:
+            self._swap(app, engine)
+
+    def _swap(self, app: PilkadesApp, engine: AlertEngine) -> None:
+        if not app.is_running:
+            return
+        if app.engine_building:
+            app.set_timer(SWAP_RETRY_S, lambda: self._swap(app, engine))
+            return
+        # The next tick evaluates the whole state with the new engine.
+        app.engine = engine
+        app.engine_ready = False
+        app.engine_backlog = Changes()
