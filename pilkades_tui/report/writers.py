@@ -23,6 +23,7 @@ from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.files import write_atomically
 from pilkades_tui.report.document import Cell, Chart, Document, Section, Share, Table
 from pilkades_tui.report.i18n import Words, minutes
+from pilkades_tui.report.risk_map import risk_map_svg
 
 # ---- cells ------------------------------------------------------------------------
 
@@ -186,6 +187,7 @@ def _html_table(table: Table, words: Words) -> str:
 def _html_section(section: Section, words: Words) -> str:
     parts = [f"<section><h2>{html.escape(section.title)}</h2>"]
     parts += [f"<p>{html.escape(p)}</p>" for p in section.paragraphs]
+    parts += [risk_map_svg(risk_map, words) for risk_map in section.maps]
     parts += [_svg_chart(chart, words) for chart in section.charts]
     for table in section.tables:
         subtitle = section.subtitles.get(table.name)
