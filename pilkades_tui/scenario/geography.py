@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from math import cos, radians, sqrt
 from typing import Any
@@ -122,6 +122,7 @@ class Regency:
     name: str
 
 
+@lru_cache(maxsize=1 << 16)  # a village's code repeats on each of its TPS rows
 def normalise_code(raw: str) -> str | None:
     """A Kemendagri region code in its dotted form (`3326012001` → `33.26.01.2001`), or
     None if it is not one. Dots, spaces and a missing dot are forgiven."""
