@@ -442,3 +442,18 @@ def packaged() -> Geography:
     """Kabupaten Pekalongan, with the villages' centres from the packaged table (measured
     on the unsimplified outlines), so the packaged scenario keeps its places."""
     return Geography.from_geojson(packaged_text(), villages(), districts())
+
+
+def in_regency(code: str, regency_code: str) -> bool:
+    """Whether a village or kecamatan code (a TPS's `village_code`) lies in a kabupaten:
+    what a pane narrowed to one kabupaten (`:kabupaten NAME`) keeps."""
+    return code == regency_code or code.startswith(regency_code + ".")
+
+
+def regency_at(geography: Geography, lat: float, lon: float) -> Regency | None:
+    """The kabupaten a point (an incident, a unit) lies in: by the village outline that
+    holds it, else None (outside every village of this geography)."""
+    for outline in geography.outlines:
+        if outline.level == "village" and contains(outline, lat, lon):
+            return geography.regency_of(outline.code)
+    return None

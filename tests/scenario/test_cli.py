@@ -289,3 +289,15 @@ def test_export_then_check_and_an_unknown_name(
     assert code == 0 and "1130 TPS" in said
     code, _, err = run(capsys, "scenario", "export", "batang", "--out", str(tmp_path / "b"))
     assert code == BAD and "batang" in err and not (tmp_path / "b").exists()
+
+
+def test_a_kabupaten_of_a_polda_wide_file_without_tps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.scenario.test_geography import two_kabupaten
+
+    folder = write_folder(tmp_path / "f", boundaries=two_kabupaten().text)
+    assert problems_of(capsys, folder) == [
+        "tps.csv: Kabupaten Wonoasri (35.98) ada di boundaries.geojson tetapi tidak punya "
+        "satu TPS pun."
+    ]
