@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
+from pilkades_tui.hub.auth import Viewer
 from pilkades_tui.hub.backend import EventBackend
 from pilkades_tui.hub.log import GEOGRAPHY, LogError
 from pilkades_tui.scenario.geography import Geography, GeographyError, packaged
@@ -74,12 +75,10 @@ router = APIRouter()
 @router.get("/v1/geography")
 async def geography(
     request: Request,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    token: Viewer,  # any role may read the map
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
-    # Any role may read the map: the same guard as every other read.
-    request.app.state.guard.check(authorization, "viewer", False)
     served: ServedGeography | None = getattr(request.app.state, "geography", None)
     if served is None:
         served = ServedGeography(packaged())
