@@ -53,3 +53,16 @@ def test_the_html_report_maps_the_kabupatens_risk_and_incidents(
     # The category chart counts two incidents as 2, not 2.0.
     assert re.search(r'<text x="[\d.]+" y="\d+">2</text>', page)
     assert "2.0</text>" not in page
+
+
+def test_a_report_from_a_running_hub_maps_the_hubs_geography(
+    tmp_path: Path, hub_factory: HubFactory
+) -> None:
+    hub = hub_factory(tmp_path / "hub", scenario=str(write_folder(tmp_path / "sukamaju")))
+    report_incident(hub.url, hub.tokens["reporter"], "35.99.01.2002-T02", 2)
+    out = tmp_path / "anev.html"
+    argv = ["report", "--hub", hub.url, "--token", hub.tokens["viewer"], "--format", "html"]
+    assert main([*argv, "--out", str(out)]) == 0
+    page = out.read_text("utf-8")
+    assert "<title>Sidomulyo: aman</title>" in page
+    assert re.findall(r"<title>INC-\d+ P(\d)</title>", page) == ["2"]
