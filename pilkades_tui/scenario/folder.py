@@ -284,6 +284,9 @@ class _Reader:
     def __init__(self, geography: Geography | None) -> None:
         self.problems: list[Problem] = []
         self.places = _Places(geography) if geography is not None else None
+        # TPS named by a row, accepted or not: a post at a refused one is not a second
+        # problem (its row already says what is wrong).
+        self.named_tps: set[str] = set()
 
     def problem(
         self,
@@ -504,7 +507,7 @@ class _Reader:
         if lat is None or lon is None:
             return None, None, False
         if not in_indonesia(lat, lon):
-            self.problem("cell.outside_indonesia", table, row, "lat", lat=lat, lon=lon)
+            self.problem("cell.outside_indonesia", table, row, "lat", lat=lat_text, lon=lon_text)
             return None, None, False
         return lat, lon, ok
 
@@ -580,6 +583,8 @@ class _Reader:
             risk, risk_ok = self.risk(table, row)
             lat, lon, point_ok = self.point(table, row)
             address = self.text(table, row, "alamat")
+            if village is not None and number is not None:
+                self.named_tps.add(tps_id(village.code, number))
             if village is None or number is None or voters is None or voters < 1:
                 continue
             if not risk_ok or not point_ok or address is None:
@@ -713,6 +718,8 @@ class _Reader:
             identifier = tps_id(code, number)
             if identifier in tps_by_id:
                 return identifier
+        if any(tps_id(code, number) in self.named_tps for code in candidates):
+            return None
         known = sorted(
             f"{record.village.name}/{record.number:02d}"
             for record in tps_by_id.values()

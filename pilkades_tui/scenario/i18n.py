@@ -189,8 +189,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fill in lat and lon together, or leave both blank.",
     ),
     "cell.outside_village": (
-        "TPS ini {km:.1f} km di luar batas desa {village}; periksa koordinat atau desanya.",
-        "This TPS lies {km:.1f} km outside the outline of {village}; check its coordinates "
+        "TPS ini {km} km di luar batas desa {village}; periksa koordinat atau desanya.",
+        "This TPS lies {km} km outside the outline of {village}; check its coordinates "
         "or its village.",
     ),
     "cell.callsign": (
@@ -292,4 +292,15 @@ class Words:
 
     def __call__(self, key: str, **values: object) -> str:
         template = MESSAGES[key][self._index]
-        return template.format(**values) if values else template
+        if not values:
+            return template
+        shown = {
+            # A measure reads 56,8 in Bahasa Indonesia and 56.8 in English.
+            name: self.decimal(value) if isinstance(value, float) else value
+            for name, value in values.items()
+        }
+        return template.format(**shown)
+
+    def decimal(self, value: float) -> str:
+        text = f"{value:.1f}"
+        return text.replace(".", ",") if self.lang == "id" else text

@@ -150,7 +150,7 @@ def test_every_problem_of_a_folder_is_listed_at_once_with_its_place_and_a_sugges
         "tps.csv, baris 5, kolom kerawanan, isi «rawn»: Tingkat kerawanan tidak dikenal; "
         "pakai aman, rawan atau sangat rawan. Mungkin maksudnya: rawan, sangat rawan, aman?",
         "tps.csv, baris 7, kolom nomor_tps, isi «01»: TPS 01 desa Tegalrejo sudah ada di baris 6.",
-        "tps.csv, baris 8, kolom lat, isi «-7,5»: TPS ini 56.8 km di luar batas desa "
+        "tps.csv, baris 8, kolom lat, isi «-7,5»: TPS ini 56,8 km di luar batas desa "
         "Karanganyar; periksa koordinat atau desanya.",
         "personil.csv, baris 2, kolom pos_tps, isi «35.99.01.2001/01»: Tidak ada TPS "
         "35.99.01.2001/01 di lembar tps. Mungkin maksudnya: Mekarsari/02?",
@@ -301,3 +301,31 @@ def test_a_kabupaten_of_a_polda_wide_file_without_tps(
         "tps.csv: Kabupaten Wonoasri (35.98) ada di boundaries.geojson tetapi tidak punya "
         "satu TPS pun."
     ]
+
+
+def test_a_file_that_is_no_workbook_and_csv_beside_a_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = write_workbook(tmp_path / "x")
+    (folder / "Data Pengamanan.xlsx").write_bytes(b"bukan zip")
+    [problem] = problems_of(capsys, folder)
+    assert problem.startswith(
+        "Data Pengamanan.xlsx: Bukan buku kerja Excel (.xlsx) yang bisa dibaca"
+    )
+    folder = write_workbook(tmp_path / "y")
+    (folder / "tps.csv").write_text("kode_desa;nomor_tps;dpt\n", "utf-8")
+    assert problems_of(capsys, folder) == [
+        "Ada tps.csv dan juga Data Pengamanan.xlsx; pakai CSV atau .xlsx saja, jangan keduanya."
+    ]
+
+
+def test_a_point_outside_indonesia_is_said_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tps = tps_rows()
+    tps[0][6], tps[0][7] = 112.0, -8.0  # lat and lon swapped
+    [problem] = problems_of(capsys, write_folder(tmp_path / "f", tps=tps))
+    assert problem == (
+        "tps.csv, baris 2, kolom lat, isi «112,0»: Titik 112,0, -8,0 di luar Indonesia; "
+        "apakah lat dan lon tertukar?"
+    )
