@@ -157,7 +157,12 @@ def main() -> None:
             text=True,
         )
         result = json.loads(child.stdout.strip().splitlines()[-1])
-        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss_mb = usage.ru_maxrss / 1024
+        # Wall time grows with whatever else the machine runs; CPU time says how much of
+        # it was this import's own work.
+        cpu = usage.ru_utime + usage.ru_stime
+        print(f"child cpu seconds (with imports): {cpu:.1f}", file=sys.stderr)
         print(
             f"scenario_import tps={result['tps']} seconds={result['seconds']:.1f} "
             f"rss_mb={rss_mb:.0f}"
