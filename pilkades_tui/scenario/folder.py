@@ -29,7 +29,14 @@ from pilkades_tui.scenario.geography import (
 )
 from pilkades_tui.scenario.i18n import Words
 from pilkades_tui.scenario.pekalongan import ElectingVillage, Scenario
-from pilkades_tui.scenario.sheets import Row, SheetError, Table, read_csv, read_workbook
+from pilkades_tui.scenario.sheets import (
+    Row,
+    SheetError,
+    Table,
+    decode,
+    read_csv,
+    read_workbook,
+)
 
 BOUNDARIES_FILE = "boundaries.geojson"
 TABLES = ("tps", "personil", "desa")
@@ -349,9 +356,10 @@ class _Reader:
             renamed[heading] = column
         missing = [column for column in REQUIRED_COLUMNS[name] if column not in seen]
         if name in ("tps", "desa") and "kode_desa" not in seen:
-            missing += [column for column in ("desa", "kecamatan") if column not in seen]
-            if missing and "kode_desa" not in missing:
-                missing = ["kode_desa", *missing] if "desa" in missing else missing
+            place = [column for column in ("desa", "kecamatan") if column not in seen]
+            if len(place) == 2:  # neither way of naming the village
+                place.insert(0, "kode_desa")
+            missing += place
         if missing:
             self.problems.append(
                 Problem(
@@ -763,8 +771,6 @@ def _gather(folder: Path, problems: list[Problem]) -> _Sources:
         problems.append(Problem("folder.no_boundaries", BOUNDARIES_FILE))
     else:
         try:
-            from pilkades_tui.scenario.sheets import decode
-
             geography_text = decode(boundaries.read_bytes())
         except OSError as error:
             problems.append(
