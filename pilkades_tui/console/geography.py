@@ -15,7 +15,7 @@ from pilkades_tui.console.widgets.map_pane import MapPane
 from pilkades_tui.domain.rules.engine import AlertEngine
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import Changes
-from pilkades_tui.feed.geography import follow_geography
+from pilkades_tui.feed.geography import GeographyUnavailable, fetch_geography, follow_geography
 from pilkades_tui.scenario.adjacency import geography_engine
 from pilkades_tui.scenario.geography import Geography, packaged
 
@@ -24,30 +24,50 @@ if TYPE_CHECKING:
 
 # While the rules are being built in a thread, the new engine waits this long to swap in.
 SWAP_RETRY_S = 0.2
+# Asked again this often (a 304 while nothing changed): a hub restarted on another
+# election's log is followed without restarting the console.
+REFRESH_S = 60.0
 
 
 class GeographyLoader:
-    def __init__(self, hub_url: str, token: str, settings: RuleSettings) -> None:
+    def __init__(
+        self, hub_url: str, token: str, settings: RuleSettings, refresh_s: float = REFRESH_S
+    ) -> None:
         self.hub_url = hub_url
         self.token = token
         self.settings = settings
+        self.refresh_s = refresh_s
         self.geography: Geography = packaged()
         self.problem: str | None = None  # the last reason the hub's could not be had
 
     async def run(self, app: PilkadesApp) -> None:
-        """A worker: fetch (retrying while the hub is away), then install."""
-
-        async def arrived(geography: Geography) -> None:
-            engine = None
-            if geography is not packaged():
-                # Measuring a province's neighbouring villages takes a while: in a thread.
-                engine = await asyncio.to_thread(geography_engine, geography, self.settings)
-            self.install(app, geography, engine)
+        """A worker: fetch (retrying while the hub is away) and install; then ask again
+        now and then, and install what changed."""
 
         def trouble(sentence: str) -> None:
             self.problem = sentence
 
-        await follow_geography(self.hub_url, self.token, arrived, trouble)
+        async def arrived(geography: Geography) -> None:
+            await self._arrived(app, geography)
+
+        known = await follow_geography(self.hub_url, self.token, arrived, trouble)
+        while known is not None and app.is_running:
+            await asyncio.sleep(self.refresh_s)
+            try:
+                latest = await fetch_geography(self.hub_url, self.token, known)
+            except GeographyUnavailable as error:
+                trouble(str(error))  # the feed's status says the hub is away; try later
+                continue
+            if latest is not known:
+                await self._arrived(app, latest)
+                known = latest
+
+    async def _arrived(self, app: PilkadesApp, geography: Geography) -> None:
+        engine = None
+        if geography.digest != self.geography.digest:
+            # Measuring a province's neighbouring villages takes a while: in a thread.
+            engine = await asyncio.to_thread(geography_engine, geography, self.settings)
+        self.install(app, geography, engine)
 
     def install(self, app: PilkadesApp, geography: Geography, engine: AlertEngine | None) -> None:
         self.geography = geography

@@ -9,6 +9,7 @@ If-None-Match costs a 304.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -58,6 +59,8 @@ async def fetch_geography(
             "to the geography request"
         )
     text = response.text
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() == packaged().digest:
+        return packaged()  # the demo's default, already parsed (with its measured centres)
     try:
         # A province's outlines take a moment to parse: not on the event loop.
         return await asyncio.to_thread(Geography.from_geojson, text)
