@@ -17,6 +17,7 @@ from pilkades_tui.report.i18n import Words
 from pilkades_tui.scenario.geography import Geography, Ring
 
 WIDTH = 640
+MAX_HEIGHT = 640  # a tall kabupaten is scaled down to fit a printed page with its legend
 MARGIN = 10
 LEGEND_H = 46
 MIN_STEP_PX = 0.5
@@ -52,7 +53,7 @@ class _Projection:
         self.factor = cos(radians((self.south + self.north) / 2))
         span_x = max((self.east - self.west) * self.factor, 1e-9)
         span_y = max(self.north - self.south, 1e-9)
-        self.scale = (WIDTH - 2 * MARGIN) / span_x
+        self.scale = min((WIDTH - 2 * MARGIN) / span_x, (MAX_HEIGHT - 2 * MARGIN) / span_y)
         self.height = span_y * self.scale + 2 * MARGIN
 
     def xy(self, lon: float, lat: float) -> tuple[float, float]:
@@ -124,10 +125,12 @@ def _legend(top: float, words: Words) -> str:
     parts = []
     x = MARGIN
     y = top + 8
-    for risk, fill in RISK_FILL.items():
+    swatches = [(words.value("risk", risk), fill) for risk, fill in RISK_FILL.items()]
+    swatches.append((words("map.unrated"), UNRATED_FILL))
+    for name, fill in swatches:
         parts.append(
             f'<rect x="{x}" y="{y:.0f}" width="14" height="10" fill="{fill}" stroke="#999"/>'
-            f'<text x="{x + 18}" y="{y + 9:.0f}">{html.escape(words.value("risk", risk))}</text>'
+            f'<text x="{x + 18}" y="{y + 9:.0f}">{html.escape(name)}</text>'
         )
         x += 110
     y += 20
