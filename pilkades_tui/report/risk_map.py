@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import cos, radians
 
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.report.figures import IncidentMark
-from pilkades_tui.report.i18n import Words
 from pilkades_tui.scenario.geography import Geography, Ring
 
 WIDTH = 640
@@ -78,7 +78,7 @@ class _Projection:
         return "".join(parts)
 
 
-def risk_map_svg(risk_map: RiskMap, words: Words) -> str:
+def risk_map_svg(risk_map: RiskMap, words: Catalogue) -> str:
     projection = _Projection(risk_map.geography)
     map_h = projection.height
     height = map_h + LEGEND_H
@@ -95,7 +95,7 @@ def risk_map_svg(risk_map: RiskMap, words: Words) -> str:
         shape = projection.path([ring for polygon in outline.polygons for ring in polygon])
         if not shape:
             continue
-        risk_word = words.value("risk", risk) if risk else words("map.unrated")
+        risk_word = words.enum("risk", risk) if risk else words("report.map.unrated")
         parts.append(
             f'<path d="{shape}" fill="{fill}" fill-rule="evenodd" stroke="#999" '
             f'stroke-width="0.4"><title>{html.escape(outline.name)}: '
@@ -121,12 +121,12 @@ def risk_map_svg(risk_map: RiskMap, words: Words) -> str:
     return "".join(parts)
 
 
-def _legend(top: float, words: Words) -> str:
+def _legend(top: float, words: Catalogue) -> str:
     parts = []
     x = MARGIN
     y = top + 8
-    swatches = [(words.value("risk", risk), fill) for risk, fill in RISK_FILL.items()]
-    swatches.append((words("map.unrated"), UNRATED_FILL))
+    swatches = [(words.enum("risk", risk), fill) for risk, fill in RISK_FILL.items()]
+    swatches.append((words("report.map.unrated"), UNRATED_FILL))
     for name, fill in swatches:
         parts.append(
             f'<rect x="{x}" y="{y:.0f}" width="14" height="10" fill="{fill}" stroke="#999"/>'
@@ -135,7 +135,9 @@ def _legend(top: float, words: Words) -> str:
         x += 110
     y += 20
     x = MARGIN
-    parts.append(f'<text x="{x}" y="{y + 9:.0f}">{html.escape(words("map.incidents"))}</text>')
+    parts.append(
+        f'<text x="{x}" y="{y + 9:.0f}">{html.escape(words("report.map.incidents"))}</text>'
+    )
     x += 150
     for priority, (radius, colour) in PRIORITY_STYLE.items():
         parts.append(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.map_pane import MapPane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
+from pilkades_tui.i18n import Catalogue
 from tests.conftest import HubFactory
 from tests.console.conftest import AppFactory
 from tests.console.live import free_port, live_console, until
