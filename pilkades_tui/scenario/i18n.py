@@ -1,15 +1,13 @@
-"""The words of `pilkades-tui scenario` and of a hub seeded from a folder: Bahasa
-Indonesia first, English second, in the shape of the console's and the report's
-catalogues (`key: (id, en)`, str.format parameters)."""
+"""The words of `pilkades-tui scenario` and of a hub seeded from a folder, Bahasa
+Indonesia first and English second: one part of the project's catalogue
+(pilkades_tui/i18n.py), where each key here is `scenario.<key>`."""
 
 from __future__ import annotations
 
-from pilkades_tui.words import DOMAIN_WORDS
+SCENARIO_PREFIX = "scenario."
 
-LANGUAGES = ("id", "en")
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    **DOMAIN_WORDS,
+# key (without the prefix): (Bahasa Indonesia, English)
+_WORDS: dict[str, tuple[str, str]] = {
     # where a problem is
     "at.file": ("{file}", "{file}"),
     "at.sheet": ("lembar {sheet}", "sheet {sheet}"),
@@ -281,25 +279,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+SCENARIO_MESSAGES = {SCENARIO_PREFIX + key: pair for key, pair in _WORDS.items()}
+
+
 class Words:
-    """Look words up in one language."""
+    """The catalogue's scenario words in one language; a measure (a float) is written
+    with the language's decimal mark."""
 
     def __init__(self, lang: str = "id") -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"language {lang!r}: one of {', '.join(LANGUAGES)}")
+        from pilkades_tui.i18n import Catalogue  # the catalogue holds this module's table
+
+        self.catalogue = Catalogue(lang)
         self.lang = lang
-        self._index = LANGUAGES.index(lang)
 
     def __call__(self, key: str, **values: object) -> str:
-        template = MESSAGES[key][self._index]
-        if not values:
-            return template
         shown = {
             # A measure reads 56,8 in Bahasa Indonesia and 56.8 in English.
             name: self.decimal(value) if isinstance(value, float) else value
             for name, value in values.items()
         }
-        return template.format(**shown)
+        return self.catalogue.text(SCENARIO_PREFIX + key, **shown)
 
     def decimal(self, value: float) -> str:
         text = f"{value:.1f}"
