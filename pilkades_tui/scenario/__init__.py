@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pilkades_tui.domain.models import Officer, Phase, Tps
 from pilkades_tui.scenario import pekalongan
 from pilkades_tui.scenario.folder import Problem, ScenarioProblems, read_folder
+from pilkades_tui.scenario.i18n import SCENARIO_MESSAGES, SCENARIO_PREFIX, Words
 from pilkades_tui.scenario.pekalongan import Scenario
 
 DEFAULT_SEED = 2022
@@ -30,6 +31,28 @@ class ScenarioFile(BaseModel):
     phase: Phase | None = None
     tps: list[Tps] = Field(default_factory=list)
     officers: list[Officer] = Field(default_factory=list)
+
+
+class Reason:
+    """Why pydantic refused a value, said in the officer's language when the catalogue
+    knows the error type (else in pydantic's English)."""
+
+    def __init__(self, kind: str, message: str, context: dict[str, object] | None) -> None:
+        self.kind = kind
+        self.message = message
+        self.context = context or {}
+
+    def __format__(self, spec: str) -> str:
+        return self.message
+
+    def said(self, words: Words) -> str:
+        key = f"reason.{self.kind}"
+        if f"{SCENARIO_PREFIX}{key}" not in SCENARIO_MESSAGES:
+            return self.message
+        try:
+            return words(key, **self.context)
+        except (KeyError, IndexError):
+            return self.message
 
 
 def _record_name(raw: object, location: tuple[int | str, ...]) -> tuple[str, str]:
@@ -67,7 +90,7 @@ def read_json_scenario(path: Path, at: datetime, seed: int) -> Scenario:
                     params={
                         "file": str(path),
                         "place": record if where == "-" else f"{record} → {where}",
-                        "reason": item.get("msg", ""),
+                        "reason": Reason(item["type"], str(item.get("msg", "")), item.get("ctx")),
                     },
                 )
             )

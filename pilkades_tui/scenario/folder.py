@@ -166,7 +166,12 @@ class Problem:
             where.append(words("at.column", column=self.column))
         if self.value:
             where.append(words("at.value", value=self.value))
-        text = words(self.key, **self.params)
+        params = {
+            # A value that knows how to say itself in a language (a pydantic reason).
+            name: value.said(words) if hasattr(value, "said") else value
+            for name, value in self.params.items()
+        }
+        text = words(self.key, **params)
         if self.suggestions:
             text += " " + words("suggest", names=", ".join(self.suggestions))
         return f"{', '.join(where)}: {text}" if where else text

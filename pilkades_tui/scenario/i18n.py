@@ -266,6 +266,27 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Skenario {spec!r} bukan 'pekalongan', 'none', folder, atau berkas yang ada.",
         "The scenario {spec!r} is neither 'pekalongan', 'none', a folder nor an existing file.",
     ),
+    # pydantic's reasons, by error type; any other type keeps pydantic's own English
+    "reason.missing": ("wajib ada", "required"),
+    "reason.list_type": ("harus berupa daftar [...]", "must be a list [...]"),
+    "reason.model_type": ("harus berupa objek {{...}}", "must be an object {{...}}"),
+    "reason.dict_type": ("harus berupa objek {{...}}", "must be an object {{...}}"),
+    "reason.string_type": ("harus berupa teks", "must be text"),
+    "reason.int_parsing": ("harus bilangan bulat", "must be a whole number"),
+    "reason.int_type": ("harus bilangan bulat", "must be a whole number"),
+    "reason.float_parsing": ("harus bilangan", "must be a number"),
+    "reason.float_type": ("harus bilangan", "must be a number"),
+    "reason.less_than_equal": ("paling besar {le}", "must be at most {le}"),
+    "reason.greater_than_equal": ("paling kecil {ge}", "must be at least {ge}"),
+    "reason.enum": ("harus salah satu dari {expected}", "must be one of {expected}"),
+    "reason.datetime_from_date_parsing": (
+        "harus waktu ISO 8601 dengan zona (2024-02-14T07:00:00+07:00)",
+        "must be an ISO 8601 time with its zone (2024-02-14T07:00:00+07:00)",
+    ),
+    "reason.timezone_aware": (
+        "harus waktu dengan zona (+07:00)",
+        "must be a time with its zone (+07:00)",
+    ),
     # template and export
     "template.written": ("Ditulis: {files}", "Written: {files}"),
     "template.exists": (
