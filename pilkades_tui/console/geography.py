@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from pilkades_tui.console.widgets.map_pane import MapPane
+from pilkades_tui.console.widgets.map_pane import MapPane, layer_of
 from pilkades_tui.domain.rules.engine import AlertEngine
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import Changes
@@ -65,8 +65,10 @@ class GeographyLoader:
     async def _arrived(self, app: PilkadesApp, geography: Geography) -> None:
         engine = None
         if geography.digest != self.geography.digest:
-            # Measuring a province's neighbouring villages takes a while: in a thread.
+            # Measuring a province's neighbouring villages and projecting its outlines
+            # take a while: in a thread, so the screen never stalls for them.
             engine = await asyncio.to_thread(geography_engine, geography, self.settings)
+            await asyncio.to_thread(layer_of, geography)
         self.install(app, geography, engine)
 
     def install(self, app: PilkadesApp, geography: Geography, engine: AlertEngine | None) -> None:
