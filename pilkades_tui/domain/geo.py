@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from math import asin, cos, radians, sin, sqrt
 
-# Indonesia's bounding box with a small margin (Sabang to Merauke, Miangas to Rote).
+# Indonesia's bounding box with a small margin (Sabang to Merauke, Miangas to Rote):
+# the models refuse a position outside it (models.Latitude, models.Longitude).
 INDONESIA_LAT = (-11.5, 6.5)
 INDONESIA_LON = (94.5, 141.5)
 
@@ -21,6 +22,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def in_indonesia(lat: float, lon: float) -> bool:
+    """Inside the bounding box above (a scenario folder's coordinates are checked by it)."""
     return (
         INDONESIA_LAT[0] <= lat <= INDONESIA_LAT[1] and INDONESIA_LON[0] <= lon <= INDONESIA_LON[1]
     )
