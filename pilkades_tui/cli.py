@@ -44,8 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument(
         "--scenario",
         default="pekalongan",
-        help="pekalongan, none, or a JSON file; seeds an empty log only",
+        help="pekalongan, none, a scenario folder (docs/data.md) or a JSON file; "
+        "seeds an empty log only",
     )
+    hub.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")
     hub.add_argument("--seed", type=int, default=2022, help="scenario seed")
     hub.add_argument("--tls-cert", type=Path, default=None)
     hub.add_argument("--tls-key", type=Path, default=None)
@@ -58,6 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hub.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
     hub.set_defaults(run="pilkades_tui.hub.cli:run_hub")
+
+    scenario = commands.add_parser(
+        "scenario", help="a real election's files: template, check, export (docs/data.md)"
+    )
+    scenario_commands = scenario.add_subparsers(
+        dest="scenario_command", metavar="ACTION", required=True
+    )
+    template = scenario_commands.add_parser("template", help="write the files to fill")
+    template.add_argument("--out", type=Path, required=True)
+    template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    check = scenario_commands.add_parser("check", help="list every problem of a folder")
+    check.add_argument("folder", type=Path)
+    export = scenario_commands.add_parser("export", help="write a packaged scenario as a folder")
+    export.add_argument("name", help="pekalongan")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--format", choices=("xlsx", "csv"), default="csv")
+    export.add_argument("--seed", type=int, default=None, help="scenario seed (2022)")
+    for action in (template, check, export):
+        action.add_argument("--lang", choices=("id", "en"), default="id")
+    scenario.set_defaults(run="pilkades_tui.scenario.cli:run_scenario")
 
     token = commands.add_parser("token", help="issue, list and revoke hub tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

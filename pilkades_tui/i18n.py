@@ -2,7 +2,8 @@
 
 Every text an officer reads, in the console or in the Anev report, is looked up here by
 key: the domain words both share (pilkades_tui/words.py), the console's
-(console/i18n.py) and the report's (report/i18n.py). A key means one thing everywhere:
+(console/i18n.py), the report's (report/i18n.py) and the scenario folders'
+(scenario/i18n.py, keys `scenario.*`). A key means one thing everywhere:
 the tables may not give one key two texts (checked at import).
 `Catalogue.text(key, **params)` formats with str.format.
 """
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 
 from pilkades_tui.console.i18n import CONSOLE_MESSAGES
 from pilkades_tui.report.i18n import REPORT_MESSAGES
+from pilkades_tui.scenario.i18n import SCENARIO_MESSAGES
 from pilkades_tui.words import DOMAIN_WORDS
 
 LANGUAGES = ("id", "en")
@@ -33,7 +35,9 @@ def merge_tables(*tables: Table) -> dict[str, tuple[str, str]]:
 
 
 # key: (Bahasa Indonesia, English)
-MESSAGES: dict[str, tuple[str, str]] = merge_tables(DOMAIN_WORDS, CONSOLE_MESSAGES, REPORT_MESSAGES)
+MESSAGES: dict[str, tuple[str, str]] = merge_tables(
+    DOMAIN_WORDS, CONSOLE_MESSAGES, REPORT_MESSAGES, SCENARIO_MESSAGES
+)
 KNOWN_KEYS = frozenset(MESSAGES)
 
 

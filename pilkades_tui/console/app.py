@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 from pilkades_tui import heap
 from pilkades_tui.console.commands import COMMANDS
 from pilkades_tui.console.desk import Desk
+from pilkades_tui.console.geography import GeographyLoader
 from pilkades_tui.console.judging import RulesWatch
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, key_entries, plain_display
 from pilkades_tui.console.live import FRAME_INTERVAL_S, LiveFeed
@@ -121,6 +122,8 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
         # The election rules (staffing, checkpoints, timers, spread) judge the state.
         self.settings = settings
         self.engine = pekalongan_engine(settings)
+        # The hub's own villages replace the packaged ones as soon as they arrive.
+        self.geography = GeographyLoader(hub_url, token, settings)
         # A province's first evaluation takes over a second: it is built on a copy in a
         # thread while changes wait here, so the UI never freezes for it.
         self.engine_ready = False
@@ -155,6 +158,7 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
             self._show_state(self.offline_state)
         if self.feed is not None:
             self.run_worker(self.feed.run(), name="feed", exit_on_error=False)
+            self.run_worker(self.geography.run(self), name="geography", exit_on_error=False)
         self.run_worker(self.commands.run_outbox(self._outbox_result), name="outbox")
         self.set_interval(FRAME_INTERVAL_S, self._draw_frame)
         self.set_interval(1.0, self._tick)

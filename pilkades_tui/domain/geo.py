@@ -19,3 +19,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dl = radians(lon2 - lon1)
     h = sin(dp / 2) ** 2 + cos(p1) * cos(p2) * sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
+
+
+def in_indonesia(lat: float, lon: float) -> bool:
+    """Inside the bounding box above (a scenario folder's coordinates are checked by it)."""
+    return (
+        INDONESIA_LAT[0] <= lat <= INDONESIA_LAT[1] and INDONESIA_LON[0] <= lon <= INDONESIA_LON[1]
+    )

@@ -174,6 +174,7 @@ class Tps(Record):
     health_protocol: HealthProtocol = HealthProtocol.UNKNOWN
     officer_ids: list[str] = Field(default_factory=list)
     last_report_at: AwareDatetime | None = None
+    address: str = ""  # as the TPS list gives it (alamat); "" when not given
 
     @model_validator(mode="after")
     def _ballots_within_voters(self) -> Tps:
@@ -231,6 +232,8 @@ class Officer(Record):
     position_at: AwareDatetime | None = None
     incident_id: str | None = None
     post_tps_id: str | None = None
+    nrp: str = ""  # a person's police registration number; "" for units and when not given
+    phone: str = ""
 
 
 class Phase(Record):

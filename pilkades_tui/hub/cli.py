@@ -23,6 +23,8 @@ from pilkades_tui.hub.server import (
 from pilkades_tui.hub.tokens import TokenError, TokenStore
 from pilkades_tui.paths import default_data_dir, hub_log_file, tokens_file
 from pilkades_tui.scenario import ScenarioError
+from pilkades_tui.scenario.cli import EXIT_BAD_INPUT, print_problems
+from pilkades_tui.scenario.i18n import Words
 from pilkades_tui.settings_file import SettingsError, load_settings
 
 EXIT_FAILED = 1
@@ -55,7 +57,12 @@ def run_hub(args: argparse.Namespace) -> int:
                 rate_limit=RateLimit(rate, rate * BURST_SECONDS),
             )
         )
-    except (SettingsError, ScenarioError, LogError, TokenError, OSError) as error:
+    except ScenarioError as error:
+        # The same list `scenario check` prints: the officer fixes it all in one pass.
+        words = Words(getattr(args, "lang", "id"))
+        print_problems(error.problems, words, heading=words("hub.refused"))
+        return EXIT_BAD_INPUT
+    except (SettingsError, LogError, TokenError, OSError) as error:
         warn(str(error))
         return EXIT_FAILED
     try:

@@ -52,6 +52,8 @@ DEFAULT_BATCH = 1000
 INITIAL_PHASE = "initial_phase"  # meta row: the phase before event 1
 # Meta row set once a hub served this log as a drill: its records are not real ones.
 EXERCISE = "exercise"
+# Meta row: the election's boundaries (GeoJSON) when seeded from a scenario folder.
+GEOGRAPHY = "geography"
 
 
 class LogError(RuntimeError):
@@ -283,6 +285,11 @@ class EventLogReader:
             "SELECT value FROM meta WHERE name = ?", (EXERCISE,)
         ).fetchone()
         return row is not None
+
+    def meta(self, name: str) -> str | None:
+        """A meta row's value (e.g. GEOGRAPHY), None when the log has none."""
+        row = self._connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
 
     def iter_raw(self, since: int = 0, batch: int = DEFAULT_BATCH) -> Iterator[LoggedEvent]:
         """Stored events with seq > since, `batch` rows fetched at a time."""

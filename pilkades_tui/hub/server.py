@@ -24,8 +24,10 @@ from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.hub.app import create_app
 from pilkades_tui.hub.backend import SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
+from pilkades_tui.hub.geography import ServedGeography, election_geography
 from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.tokens import TokenStore
+from pilkades_tui.paths import hub_log_file
 from pilkades_tui.scenario import load_scenario
 
 # Ping every 10 s and wait 10 s for the pong: a silent peer is gone within 20 s (PROTOCOL.md).
@@ -50,6 +52,10 @@ class HubOptions:
 def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
     """Open the log, rebuild the state (seeding an empty log), and make the app.
     Raises ScenarioError / LogError before anything listens."""
+    fresh = not hub_log_file(options.data_dir).exists()
+    # A new log's scenario is read (and checked) before anything is written: a refused
+    # folder leaves no log behind, and nothing is ever half-seeded.
+    checked = load_scenario(options.scenario, options.clock(), options.seed) if fresh else None
     options.data_dir.mkdir(parents=True, exist_ok=True)
     mode = HubMode.EXERCISE if options.exercise else HubMode.LIVE
     backend = SqliteBackend(options.data_dir)
@@ -63,12 +69,16 @@ def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
         )
         scenario = None
         if backend.head == 0:
-            scenario = load_scenario(options.scenario, options.clock(), options.seed)
+            scenario = (
+                checked if fresh else load_scenario(options.scenario, options.clock(), options.seed)
+            )
+        geography = election_geography(backend, scenario)
         core.start(scenario)
     except BaseException:
         backend.close()
         raise
     app = create_app(core, TokenStore(options.data_dir), rate_limit=options.rate_limit)
+    app.state.geography = ServedGeography(geography)
     return app, core
 
 

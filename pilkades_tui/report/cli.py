@@ -22,7 +22,7 @@ from pilkades_tui.paths import default_data_dir, hub_log_file, logbook_file, out
 from pilkades_tui.report.document import Document, build_report
 from pilkades_tui.report.figures import DayFigures, ReportData, ReportError, TimeSpec, check_order
 from pilkades_tui.report.logbooks import read_logbooks
-from pilkades_tui.report.source import FileSource, ProgressBar, replay_hub
+from pilkades_tui.report.source import FileSource, ProgressBar, hub_geography, replay_hub
 from pilkades_tui.report.writers import (
     to_csv_tables,
     to_html,
@@ -69,18 +69,21 @@ def collect(args: argparse.Namespace, data_dir: Path) -> ReportData:
             if replay.phase is not None:
                 figures.assume_phase(replay.phase)
             exercise = replay.exercise
+            geography = hub_geography(args.hub, args.token)
         else:
             source = FileSource(data_dir)
             try:
                 figures = DayFigures(source.initial_phase, start=start, end=end, settings=settings)
                 figures.feed_all(source.events(progress))
                 exercise = source.exercise
+                geography = source.geography
             finally:
                 source.close()
     finally:
         progress.done()
     data = figures.result(logbooks)
     data.drill = exercise or any(d.drill for book in logbooks for d in book.decisions)
+    data.geography = geography
     return data
 
 

@@ -18,6 +18,7 @@ from pilkades_tui.report.figures import (
     ResponseRow,
 )
 from pilkades_tui.report.logbooks import listed_action, listed_subject
+from pilkades_tui.report.risk_map import RiskMap
 
 
 class Share(float):
@@ -39,7 +40,7 @@ class Chart:
     """Bars: one (label, value) each; drawn as inline SVG in HTML."""
 
     title: str
-    bars: list[tuple[str, float]]
+    bars: list[tuple[str, int | float]]  # counts stay int, so a bar reads 16, not 16.0
     vertical: bool = False
 
 
@@ -50,6 +51,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     subtitles: dict[str, str] = field(default_factory=dict)  # table name -> its heading
+    maps: list[RiskMap] = field(default_factory=list)  # drawn in HTML only
 
 
 @dataclass(slots=True)
@@ -195,7 +197,7 @@ def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> 
     hourly.charts.append(
         Chart(
             words("section.per_hour"),
-            [(f"{to_wib(h):%H}", float(n)) for h, n in data.per_hour],
+            [(f"{to_wib(h):%H}", n) for h, n in data.per_hour],
             vertical=True,
         )
     )
@@ -213,7 +215,7 @@ def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> 
     breakdown.charts.append(
         Chart(
             words("report.col.category"),
-            [(words.enum("category", c), float(n)) for c, n in data.by_category],
+            [(words.enum("category", c), n) for c, n in data.by_category],
         )
     )
     breakdown.tables += [
@@ -287,6 +289,12 @@ def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> 
     sections.append(breaches)
 
     risk = Section(words("section.risk"))
+    if data.geography is not None:
+        risk.maps.append(
+            RiskMap(
+                words("report.map.title"), data.geography, data.village_risk, data.incident_marks
+            )
+        )
     per_100 = {row.risk: row.per_100_tps for row in data.by_risk}
     if "high" in per_100 and "low" in per_100:
         risk.paragraphs.append(words("risk.verdict", high=per_100["high"], low=per_100["low"]))

@@ -43,6 +43,7 @@ from pilkades_tui.domain.models import (
 from pilkades_tui.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.domain.rules.timers import next_shift_change
 from pilkades_tui.logbook.book import Entry
+from pilkades_tui.scenario.geography import Geography
 
 # A TPS open for voting or counting should report at least this often; a longer
 # silence is listed (the console flags a quiet TPS the same way on the day).
@@ -125,6 +126,8 @@ class IncidentTrack:
     officers_ever: set[str] = field(default_factory=set)
     officer_ids: tuple[str, ...] = ()
     closed_at: datetime | None = None
+    lat: float = 0.0
+    lon: float = 0.0
 
 
 @dataclass(slots=True)
@@ -140,6 +143,7 @@ class TpsTrack:
     violations: int = 0
     first_violation_at: datetime | None = None
     longest_gap: timedelta = timedelta(0)
+    village_code: str = ""
 
 
 @dataclass(slots=True)
@@ -258,10 +262,23 @@ class ReportData:
     tps_stale_after: timedelta = timedelta(minutes=30)
     logbooks: list[LogbookSummary] = field(default_factory=list)
     drill: bool = False  # a drill's log or logbooks: not a real day
+    village_risk: dict[str, str] = field(default_factory=dict)  # village code -> risk class
+    incident_marks: list[IncidentMark] = field(default_factory=list)
+    geography: Geography | None = None  # the election's places, for the map
 
     @property
     def broken_logbooks(self) -> list[LogbookSummary]:
         return [book for book in self.logbooks if not book.intact]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentMark:
+    """Where an incident of the period happened, for the map."""
+
+    id: str
+    priority: int
+    lat: float
+    lon: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +418,8 @@ class DayFigures:
                 status=incident.status.value,
                 escalation=incident.escalation.value,
                 verification=incident.verification.value,
+                lat=incident.lat,
+                lon=incident.lon,
             )
             self.incidents[incident.id] = track
         else:
@@ -409,6 +428,7 @@ class DayFigures:
             track.status = incident.status.value
             track.escalation = incident.escalation.value
             track.verification = incident.verification.value
+            track.lat, track.lon = incident.lat, incident.lon
         stage_at = track.stage_at
         changed_at = incident.updated_at
         if incident.acknowledged_at is not None and "acknowledged" not in stage_at:
@@ -447,6 +467,7 @@ class DayFigures:
                 phase=tps.phase.value,
                 health=tps.health_protocol.value,
                 last_report_at=tps.last_report_at,
+                village_code=tps.village_code,
             )
             self.tps[tps.id] = track
             if tps.health_protocol is HealthProtocol.VIOLATION:
@@ -556,6 +577,8 @@ class DayFigures:
             tps_stale_after=self.tps_stale_after,
             units=self._units(end),
             units_out=[row for row in self._units(end) if row.status in UNITS_OUT],
+            village_risk=self._risk_by_village_code(),
+            incident_marks=[IncidentMark(t.id, t.priority, t.lat, t.lon) for t in counted],
             logbooks=[
                 replace(
                     book,
@@ -655,6 +678,15 @@ class DayFigures:
         if track.district in self.settings.targets.rural_districts and target.rural_minutes:
             minutes = target.rural_minutes
         return track.reported_at + timedelta(minutes=minutes)
+
+    def _risk_by_village_code(self) -> dict[str, str]:
+        order = {"high": 2, "medium": 1, "low": 0}
+        risks: dict[str, str] = {}
+        for tps in self.tps.values():
+            held = risks.get(tps.village_code)
+            if held is None or order.get(tps.risk, -1) > order.get(held, -1):
+                risks[tps.village_code] = tps.risk
+        return risks
 
     def _village_risk(self) -> dict[tuple[str, str], str]:
         order = {"high": 2, "medium": 1, "low": 0}

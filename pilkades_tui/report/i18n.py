@@ -32,6 +32,12 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "section.response_district": ("Menurut kecamatan", "By kecamatan"),
     "section.breaches": ("Pelanggaran batas waktu (SLA)", "SLA breaches"),
     "section.risk": ("Peta kerawanan dibandingkan kejadian", "Conflict map against the day"),
+    "report.map.title": (
+        "Peta kerawanan desa dan kejadian menurut prioritas",
+        "Villages by risk class and the incidents by priority",
+    ),
+    "report.map.incidents": ("Kejadian (prioritas)", "Incidents (priority)"),
+    "report.map.unrated": ("tanpa TPS", "no TPS"),
     "section.tps": (
         "TPS dengan laporan basi atau pelanggaran prokes",
         "TPS with stale reports or health-protocol violations",

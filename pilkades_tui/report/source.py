@@ -27,9 +27,10 @@ from pilkades_tui.domain.events import (
     parse_frame,
 )
 from pilkades_tui.domain.models import Phase
-from pilkades_tui.hub.log import EventLogReader, LogError
+from pilkades_tui.hub.log import GEOGRAPHY, EventLogReader, LogError
 from pilkades_tui.paths import hub_log_file
 from pilkades_tui.report.figures import ReportError
+from pilkades_tui.scenario.geography import Geography, GeographyError, packaged
 
 SKIPPED_TYPES = frozenset({OFFICER_POSITION})
 FEED_TIMEOUT_S = 30.0
@@ -81,6 +82,7 @@ class FileSource:
             self.head = self._reader.head()
             self.initial_phase: Phase | None = self._reader.initial_phase()
             self.exercise = self._reader.exercise()
+            self.geography = _stored_geography(self._reader.meta(GEOGRAPHY))
         except (LogError, sqlite3.Error) as error:
             raise ReportError(f"cannot read the hub log {path}: {error}") from None
         self.path = path
@@ -187,3 +189,23 @@ def _phase_of(snapshot: object) -> Phase | None:
         except ValueError:
             return None
     return None
+
+
+def _stored_geography(text: str | None) -> Geography:
+    """The log's own places; a log from before scenario folders ran the packaged ones."""
+    if text is None:
+        return packaged()
+    try:
+        return Geography.from_geojson(text)
+    except GeographyError as error:
+        raise ReportError(f"the geography stored in the hub log is unreadable: {error}") from None
+
+
+def hub_geography(url: str, token: str) -> Geography:
+    """The running hub's places (GET /v1/geography), through the feed client's fetch."""
+    from pilkades_tui.feed.geography import GeographyUnavailable, fetch_geography
+
+    try:
+        return asyncio.run(fetch_geography(url, token, timeout=FEED_TIMEOUT_S))
+    except (GeographyUnavailable, ValueError) as error:
+        raise ReportError(str(error)) from None

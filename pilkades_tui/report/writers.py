@@ -24,6 +24,7 @@ from pilkades_tui.files import write_atomically
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.report.document import Cell, Chart, Document, Section, Share, Table
 from pilkades_tui.report.i18n import minutes
+from pilkades_tui.report.risk_map import risk_map_svg
 
 # ---- cells ------------------------------------------------------------------------
 
@@ -187,6 +188,7 @@ def _html_table(table: Table, words: Catalogue) -> str:
 def _html_section(section: Section, words: Catalogue) -> str:
     parts = [f"<section><h2>{html.escape(section.title)}</h2>"]
     parts += [f"<p>{html.escape(p)}</p>" for p in section.paragraphs]
+    parts += [risk_map_svg(risk_map, words) for risk_map in section.maps]
     parts += [_svg_chart(chart, words) for chart in section.charts]
     for table in section.tables:
         subtitle = section.subtitles.get(table.name)

@@ -1,4 +1,5 @@
-"""Which villages of Kabupaten Pekalongan are neighbours, from the packaged outlines.
+"""Which villages are neighbours, from an election's outlines (the packaged Pekalongan
+by default, or any Geography).
 
 Two villages are neighbours when their outlines touch or nearly touch: some vertex of
 one lies within `tolerance_km` of an edge of the other. The outlines are simplified
@@ -17,7 +18,7 @@ from functools import cache
 from math import cos, floor, radians, sqrt
 
 from pilkades_tui.domain.rules import DEFAULT_SETTINGS, AlertEngine, RuleSettings
-from pilkades_tui.scenario.geography import Outline, outlines, villages
+from pilkades_tui.scenario.geography import Geography, Outline, outlines, villages
 
 KM_PER_DEGREE = 111.32
 DEFAULT_TOLERANCE_KM = 0.15
@@ -43,6 +44,11 @@ def _village_outlines() -> list[Outline]:
     return [outline for outline in outlines() if outline.level == "village"]
 
 
+# Per geography (by its fingerprint) and tolerance: a console reconnecting to the same
+# hub does not measure the same province twice.
+_NEIGHBOURS: dict[tuple[str, float], dict[str, frozenset[str]]] = {}
+
+
 def _projector(all_outlines: list[Outline]) -> tuple[float, float]:
     """km per degree of longitude and latitude at the kabupaten's middle latitude: over
     40 km the error of a flat projection is far below the tolerance."""
@@ -54,9 +60,28 @@ def _projector(all_outlines: list[Outline]) -> tuple[float, float]:
 @cache
 def village_neighbours(tolerance_km: float = DEFAULT_TOLERANCE_KM) -> dict[str, frozenset[str]]:
     """Village code -> codes of the villages whose outlines touch it (within tolerance)."""
+    return neighbours_of(_village_outlines(), tolerance_km)
+
+
+def geography_neighbours(
+    geography: Geography, tolerance_km: float = DEFAULT_TOLERANCE_KM
+) -> dict[str, frozenset[str]]:
+    key = (geography.digest, tolerance_km)
+    found = _NEIGHBOURS.get(key)
+    if found is None:
+        village_shapes = [o for o in geography.outlines if o.level == "village"]
+        found = _NEIGHBOURS[key] = neighbours_of(village_shapes, tolerance_km)
+    return found
+
+
+def neighbours_of(
+    all_outlines: list[Outline], tolerance_km: float = DEFAULT_TOLERANCE_KM
+) -> dict[str, frozenset[str]]:
+    """Village code -> codes of the villages whose outlines touch it, for these outlines."""
     if tolerance_km < 0:
         raise ValueError("tolerance_km must not be negative")
-    all_outlines = _village_outlines()
+    if not all_outlines:
+        return {}
     x_scale, y_scale = _projector(all_outlines)
     cell = max(tolerance_km, 0.05)
     points: dict[str, list[Point]] = {}
@@ -103,4 +128,15 @@ def pekalongan_engine(settings: RuleSettings = DEFAULT_SETTINGS) -> AlertEngine:
         settings,
         neighbours=village_neighbours(settings.spread.adjacency_tolerance_km),
         village_codes=village_codes(),
+    )
+
+
+def geography_engine(
+    geography: Geography, settings: RuleSettings = DEFAULT_SETTINGS
+) -> AlertEngine:
+    """An AlertEngine wired to an election's own villages (what its hub serves)."""
+    return AlertEngine(
+        settings,
+        neighbours=geography_neighbours(geography, settings.spread.adjacency_tolerance_km),
+        village_codes=geography.village_codes,
     )

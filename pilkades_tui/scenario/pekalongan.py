@@ -35,7 +35,7 @@ from pilkades_tui.domain.models import (
     Tps,
 )
 from pilkades_tui.domain.rules.settings import StaffingSettings
-from pilkades_tui.scenario.geography import District, Village, districts, villages
+from pilkades_tui.scenario.geography import District, Geography, Village, districts, villages
 
 ELECTION_SHARE = 0.7
 VOTERS_PER_DESA = (1200, 5200)
@@ -140,6 +140,8 @@ class Scenario:
     tps: tuple[Tps, ...]
     officers: tuple[Officer, ...]
     electing: tuple[ElectingVillage, ...]
+    # The election's own places; None: the packaged Pekalongan.
+    geography: Geography | None = None
 
 
 def district_abbreviation(name: str, taken: set[str]) -> str:

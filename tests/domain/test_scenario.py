@@ -77,7 +77,7 @@ def test_scenario_file_and_errors(tmp_path) -> None:
     loaded = load_scenario(str(path), T0)
     assert loaded is not None and len(loaded.tps) == 1
     assert load_scenario("none", T0) is None
-    with pytest.raises(ScenarioError, match="neither"):
+    with pytest.raises(ScenarioError, match="bukan 'pekalongan'"):
         load_scenario(str(tmp_path / "missing.json"), T0)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"tps": [{"id": "x"}]}))

@@ -39,7 +39,7 @@ from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import Incident, Officer, OfficerStatus, Risk
 from pilkades_tui.domain.recommend import TIE_KM
 from pilkades_tui.domain.state import Changes, ElectionState
-from pilkades_tui.scenario.geography import Outline, outlines
+from pilkades_tui.scenario.geography import Geography, Outline, outlines, packaged
 
 ZOOM_LEVELS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 # A pan moves the view by this share of its width or height, whatever the zoom.
@@ -94,6 +94,19 @@ Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, to
 def pekalongan_layer() -> OutlineLayer:
     """The packaged outlines, projected once per process: every pane shares them."""
     return OutlineLayer(outlines())
+
+
+_LAYERS: dict[str, OutlineLayer] = {}
+
+
+def layer_of(geography: Geography) -> OutlineLayer:
+    """A geography's outlines projected once per process (by its fingerprint)."""
+    if geography is packaged():
+        return pekalongan_layer()
+    layer = _LAYERS.get(geography.digest)
+    if layer is None:
+        layer = _LAYERS[geography.digest] = OutlineLayer(geography.outlines)
+    return layer
 
 
 class MapPane(Widget, can_focus=True):
@@ -151,6 +164,7 @@ class MapPane(Widget, can_focus=True):
         charset: str = "braille",
         show_legend: bool = True,
         shapes: Sequence[Outline] | None = None,
+        geography: Geography | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own argument name
         classes: str | None = None,
@@ -159,7 +173,10 @@ class MapPane(Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.labels: dict[str, str] = {**DEFAULT_LABELS, **(labels or {})}
         self.show_legend = show_legend
-        self._layer = pekalongan_layer() if shapes is None else OutlineLayer(shapes)
+        if geography is not None:
+            self._layer = layer_of(geography)
+        else:
+            self._layer = pekalongan_layer() if shapes is None else OutlineLayer(shapes)
         self._state: ElectionState | None = None
         self.zoom_index = 0
         self.center: tuple[float, float] | None = None
@@ -213,6 +230,26 @@ class MapPane(Widget, can_focus=True):
         self._base_rows = None
         self._overlay = self._build_overlay()
         self._repaint_all()
+
+    def set_geography(self, geography: Geography) -> None:
+        """Draw this election's places (what the hub serves), the whole of them in view."""
+        layer = layer_of(geography)
+        if layer is self._layer:
+            return
+        self._layer = layer
+        self.zoom_index = 0
+        self.center = None
+        self._raster = None
+        self._raster_key = None
+        self._base_rows = None
+        self._retone()
+        self._overlay = self._build_overlay()
+        self._repaint_all()
+
+    @property
+    def village_codes(self) -> list[str]:
+        """The villages drawn, in drawing order."""
+        return list(self._layer.codes)
 
     def apply(self, changes: Changes) -> None:
         """Redraw what `changes` touched: markers always, the outline layer on a risk change."""

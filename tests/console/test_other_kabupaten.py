@@ -1,0 +1,65 @@
+"""A console on a hub for another kabupaten shows that kabupaten: its villages and
+kecamatan on the TPS pane, its outlines on the map, its villages in the rules (the
+geography comes from the hub, never from the packaged Pekalongan)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pilkades_tui.console.widgets.map_pane import MapPane
+from pilkades_tui.console.widgets.tps_pane import TpsPane
+from pilkades_tui.i18n import Catalogue
+from tests.conftest import HubFactory
+from tests.console.conftest import AppFactory
+from tests.console.live import free_port, live_console, until
+from tests.console.screen import screen_text
+from tests.scenario.made_up import DISTRICTS, VILLAGES, write_folder
+
+pytestmark = pytest.mark.timeout(60)
+
+ID = Catalogue("id")
+
+
+async def test_a_console_on_another_kabupatens_hub_shows_its_villages_and_map(
+    tmp_path: Path, hub_factory: HubFactory, app_factory: AppFactory
+) -> None:
+    hub = hub_factory(tmp_path / "hub", scenario=str(write_folder(tmp_path / "sukamaju")))
+    app = live_console(app_factory, hub.url, hub.tokens["dispatcher"])
+    async with app.run_test(size=(140, 40)) as pilot:
+        map_pane = app.query_one(MapPane)
+        codes = [code for code, _ in VILLAGES]
+        await until(pilot, lambda: map_pane.village_codes == codes)
+        await pilot.press("1")
+        tps_pane = app.query_one(TpsPane)
+        await until(pilot, lambda: len(tps_pane.source_rows) >= 2)
+        text = screen_text(app)
+        for district in DISTRICTS.values():
+            assert district in text
+        assert "Kajen" not in text  # nothing of the packaged Pekalongan
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        drawn = screen_text(app)
+        # Villages hatched by risk: the map's cells are filled, not blank.
+        assert sum(ch not in " \n│─╭╮╰╯" for ch in drawn) > 200
+        await until(pilot, lambda: app.engine_ready)
+        assert app.engine.village_codes[("Sukamaju Lor", "Tegalrejo")] == "35.99.02.2001"
+
+
+async def test_a_hub_restarted_on_another_election_is_followed_by_the_map(
+    tmp_path: Path, hub_factory: HubFactory, app_factory: AppFactory
+) -> None:
+    port = free_port()
+    first = hub_factory(tmp_path / "pekalongan", port=port)
+    app = live_console(app_factory, first.url, first.tokens["viewer"])
+    app.geography.refresh_s = 0.2
+    async with app.run_test(size=(120, 36)) as pilot:
+        map_pane = app.query_one(MapPane)
+        await until(pilot, lambda: ID.text("conn.live") in screen_text(app))
+        assert len(map_pane.village_codes) == 285  # the packaged Pekalongan
+        first.stop()
+        folder = write_folder(tmp_path / "sukamaju")
+        hub_factory(tmp_path / "sukamaju-hub", scenario=str(folder), port=port, tokens=first.tokens)
+        codes = [code for code, _ in VILLAGES]
+        await until(pilot, lambda: map_pane.village_codes == codes, timeout=20)
