@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pilkades_tui.domain.models import Risk, TpsPhase
 from pilkades_tui.i18n import LANGUAGES, Catalogue
+from pilkades_tui.scenario.geography import Regency
 
 if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp
@@ -100,6 +101,15 @@ def parse_district(app: PilkadesApp, argument: str) -> str:
     return match
 
 
+def parse_regency(app: PilkadesApp, argument: str) -> Regency:
+    geography = app.geography.geography
+    regency = geography.regency_named(argument)
+    if regency is None:
+        names = ", ".join(r.name for r in geography.regencies)
+        raise CommandError(app.catalogue.text("cmd.regency_unknown", name=argument, names=names))
+    return regency
+
+
 def parse_risk(app: PilkadesApp, argument: str) -> str:
     return enum_word(app.catalogue, "risk", [risk.value for risk in Risk], argument)
 
@@ -113,6 +123,10 @@ def parse_phase(app: PilkadesApp, argument: str) -> str:
 
 def theme_choices(app: PilkadesApp) -> list[str]:
     return sorted(app.available_themes)
+
+
+def regency_choices(app: PilkadesApp) -> list[str]:
+    return [regency.name for regency in app.geography.geography.regencies]
 
 
 def district_choices(app: PilkadesApp) -> list[str]:
@@ -142,6 +156,12 @@ def set_lang(app: PilkadesApp, lang: object) -> None:
 def filter_district(app: PilkadesApp, district: object) -> None:
     app.set_filter(district=str(district))
     app.notify(app.catalogue.text("cmd.filter_set", text=str(district)))
+
+
+def filter_regency(app: PilkadesApp, regency: object) -> None:
+    assert isinstance(regency, Regency)
+    app.narrow_to_regency(regency)
+    app.notify(app.catalogue.text("cmd.filter_set", text=regency.name))
 
 
 def filter_risk(app: PilkadesApp, risk: object) -> None:
@@ -204,6 +224,11 @@ COMMANDS = CommandTable(
         ConsoleCommand(
             "lang", "usage.lang", "cmdhelp.lang", set_lang, parse_lang,
             aliases=("bahasa",), choices=lambda app: list(LANGUAGES), takes_argument=True,
+        ),
+        ConsoleCommand(
+            "kabupaten", "usage.kabupaten", "cmdhelp.kabupaten", filter_regency,
+            parse_regency, aliases=("kab", "regency"), choices=regency_choices,
+            takes_argument=True,
         ),
         ConsoleCommand(
             "kecamatan", "usage.kecamatan", "cmdhelp.kecamatan", filter_district,

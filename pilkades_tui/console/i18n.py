@@ -178,6 +178,15 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.filter_set": ("Saringan: {text}", "Filter: {text}"),
     "cmd.cleared": ("Saringan dihapus", "Filters cleared"),
     "cmd.bad_value": ("Nilai tidak dikenal: {value}", "Unknown value: {value}"),
+    "cmd.regency_unknown": (
+        "Kabupaten tidak dikenal: {name} (di peta hub: {names})",
+        "Unknown kabupaten: {name} (on the hub's map: {names})",
+    ),
+    "usage.kabupaten": (":kabupaten NAMA", ":kabupaten NAME"),
+    "cmdhelp.kabupaten": (
+        "saring semua panel dan peta ke satu kabupaten",
+        "narrow every pane and the map to one kabupaten",
+    ),
     # the command table (console/commands.py): how each is typed, and what it does
     "usage.theme": (":theme NAMA", ":theme NAME"),
     "usage.lang": (":lang id|en", ":lang id|en"),

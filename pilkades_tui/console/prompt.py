@@ -10,7 +10,9 @@ from textual.widgets import Input
 
 from pilkades_tui.console.commands import COMMANDS
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
+from pilkades_tui.console.widgets.map_pane import MapPane
 from pilkades_tui.console.widgets.pane import Filters, Pane
+from pilkades_tui.scenario.geography import Regency, in_regency
 
 if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp
@@ -57,9 +59,9 @@ class CommandLine:
         pane = self.query_one(f"#{self.active_pane()}")
         return pane.filters if isinstance(pane, Pane) else self.query_one(IncidentPane).filters
 
-    def set_filter(self: PilkadesApp, **fields: str | None) -> None:
-        """`/` text filters the pane on screen; kecamatan, risk, phase and `:clear` apply
-        to every pane, so what one pane shows agrees with the others."""
+    def set_filter(self: PilkadesApp, **fields: object) -> None:
+        """`/` text filters the pane on screen; kabupaten, kecamatan, risk, phase and
+        `:clear` apply to every pane, so what one pane shows agrees with the others."""
         for pane in self.query(Pane):
             if pane.id == self.active_pane() or set(fields) != {"text"}:
                 for name, value in fields.items():
@@ -70,6 +72,20 @@ class CommandLine:
 
     def clear_filters(self: PilkadesApp) -> None:
         self.set_filter(text="", district=None, risk=None, phase=None)
+        self.narrow_to_regency(None)
+
+    def narrow_to_regency(self: PilkadesApp, regency: Regency | None) -> None:
+        """`:kabupaten NAME` on a Polda-wide day: every pane keeps that kabupaten's
+        kecamatan and the map shows only its outlines; None widens back to the whole."""
+        geography = self.geography.geography
+        map_pane = self.query_one(MapPane)
+        if regency is None:
+            self.set_filter(regency=None, regency_districts=None)
+            map_pane.set_geography(geography)
+            return
+        names = frozenset(d.name for d in geography.districts if in_regency(d.code, regency.code))
+        self.set_filter(regency=regency.name, regency_districts=names)
+        map_pane.set_geography(geography.only(regency.code))
 
     def run_command(self: PilkadesApp, line: str) -> None:
         COMMANDS.run(self, line)

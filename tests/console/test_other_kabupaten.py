@@ -14,7 +14,7 @@ from pilkades_tui.i18n import Catalogue
 from tests.conftest import HubFactory
 from tests.console.conftest import AppFactory
 from tests.console.live import free_port, live_console, until
-from tests.console.screen import screen_text
+from tests.console.screen import notifications, screen_text
 from tests.scenario.made_up import DISTRICTS, VILLAGES, write_folder
 
 pytestmark = pytest.mark.timeout(60)
@@ -63,3 +63,69 @@ async def test_a_hub_restarted_on_another_election_is_followed_by_the_map(
         hub_factory(tmp_path / "sukamaju-hub", scenario=str(folder), port=port, tokens=first.tokens)
         codes = [code for code, _ in VILLAGES]
         await until(pilot, lambda: map_pane.village_codes == codes, timeout=20)
+
+
+def _second_kabupaten_rows() -> list[list[object]]:
+    """The made-up TPS list again for its copy 0.1° east (Kabupaten Wonoasri, 35.98)."""
+    from tests.scenario.made_up import tps_rows
+
+    rows = []
+    for code, name, district, number, dpt, risk, lat, lon, address in tps_rows():
+        rows.append(
+            [
+                str(code).replace("35.99", "35.98"),
+                name,
+                str(district).replace("Sukamaju", "Wonoasri"),
+                number,
+                dpt,
+                risk,
+                lat,
+                lon + 0.1 if lon != "" else "",
+                address,
+            ]
+        )
+    return rows
+
+
+async def test_kabupaten_narrows_every_pane_and_the_map_on_a_polda_wide_day(
+    tmp_path: Path, hub_factory: HubFactory, app_factory: AppFactory
+) -> None:
+    from tests.scenario.made_up import tps_rows
+    from tests.scenario.test_geography import two_kabupaten
+
+    folder = write_folder(
+        tmp_path / "polda",
+        boundaries=two_kabupaten().text,
+        tps=[*tps_rows(), *_second_kabupaten_rows()],
+    )
+    hub = hub_factory(tmp_path / "hub", scenario=str(folder))
+    app = live_console(app_factory, hub.url, hub.tokens["dispatcher"])
+    async with app.run_test(size=(140, 40)) as pilot:
+        map_pane = app.query_one(MapPane)
+        await until(pilot, lambda: len(map_pane.village_codes) == 2 * len(VILLAGES))
+        await pilot.press("1")
+        tps_pane = app.query_one(TpsPane)
+        await until(pilot, lambda: "Wonoasri Lor" in screen_text(app))
+        await pilot.press("colon")
+        app.focused.value = "kabupaten wonoasri"  # "Kabupaten" and the case forgiven
+        await pilot.press("enter")
+        await until(pilot, lambda: tps_pane.filters.regency == "Kabupaten Wonoasri")
+        text = screen_text(app)
+        assert "Wonoasri Lor" in text and "Sukamaju Lor" not in text
+        assert all(code.startswith("35.98.") for code in map_pane.village_codes)
+        for pane_id in ("incidents", "officers", "alerts"):
+            assert app.query_one(f"#{pane_id}").filters.regency == "Kabupaten Wonoasri"
+        await pilot.press("colon")
+        app.focused.value = "kabupaten atlantis"
+        await pilot.press("enter")
+        unknown = ID.text(
+            "cmd.regency_unknown",
+            name="atlantis",
+            names=", ".join(r.name for r in app.geography.geography.regencies),
+        )
+        await until(pilot, lambda: unknown in notifications(app))
+        await pilot.press("colon")
+        app.focused.value = "clear"
+        await pilot.press("enter")
+        await until(pilot, lambda: len(map_pane.village_codes) == 2 * len(VILLAGES))
+        await until(pilot, lambda: "Sukamaju Lor" in screen_text(app))

@@ -51,7 +51,23 @@ class AlertsPane(Pane):
         return len(self.order)
 
     def ordered_keys(self) -> list[str]:
-        return [key for key in self.order if self.filters.matches_text(self.describe(key))]
+        return [
+            key
+            for key in self.order
+            if self.filters.matches_text(self.describe(key))
+            and (
+                (place := self.district_of(self.alerts[key])) is None or self.filters.in_area(place)
+            )
+        ]
+
+    def district_of(self, alert: Alert) -> str | None:
+        """The kecamatan an alert is about (its first incident or TPS), for the area
+        filters; an alert about no one place (a checkpoint) answers None."""
+        if self.state is None or not alert.subject_ids:
+            return None
+        subject = alert.subject_ids[0]
+        record = self.state.incidents.get(subject) or self.state.tps.get(subject)
+        return record.district if record is not None else None
 
     def order_changed(self, changes: Changes) -> bool:
         return False

@@ -77,7 +77,7 @@ class IncidentPane(Pane):
         return [
             incident
             for incident in self.state.open_incidents()
-            if (filters.district is None or incident.district == filters.district)
+            if filters.in_area(incident.district)
             and filters.matches_text(
                 incident.id,
                 incident.village,

@@ -96,16 +96,18 @@ def pekalongan_layer() -> OutlineLayer:
     return OutlineLayer(outlines())
 
 
-_LAYERS: dict[str, OutlineLayer] = {}
+_LAYERS: dict[tuple[str, tuple[str, ...]], OutlineLayer] = {}
 
 
 def layer_of(geography: Geography) -> OutlineLayer:
-    """A geography's outlines projected once per process (by its fingerprint)."""
+    """A geography's outlines projected once per process (by its fingerprint and the
+    kabupaten kept: `:kabupaten` narrows a Polda-wide file to one)."""
     if geography is packaged():
         return pekalongan_layer()
-    layer = _LAYERS.get(geography.digest)
+    key = (geography.digest, tuple(regency.code for regency in geography.regencies))
+    layer = _LAYERS.get(key)
     if layer is None:
-        layer = _LAYERS[geography.digest] = OutlineLayer(geography.outlines)
+        layer = _LAYERS[key] = OutlineLayer(geography.outlines)
     return layer
 
 

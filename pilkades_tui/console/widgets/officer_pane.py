@@ -30,9 +30,8 @@ class OfficerPane(Pane):
         filters = self.filters
         keys = []
         for officer in self.state.officers.values():
-            if (
-                filters.district is not None
-                and self.state.officer_district(officer) != filters.district
+            if (filters.district or filters.regency_districts) and not filters.in_area(
+                self.state.officer_district(officer)
             ):
                 continue
             if filters.matches_text(officer.id, officer.name, officer.unit, officer.status):

@@ -14,16 +14,25 @@ from pilkades_tui.i18n import Catalogue
 
 @dataclass(slots=True)
 class Filters:
-    """Set with `/` (text) and `:kecamatan`, `:risk`, `:phase`; `:clear` resets."""
+    """Set with `/` (text) and `:kabupaten`, `:kecamatan`, `:risk`, `:phase`; `:clear`
+    resets. A kabupaten is kept as the names of its kecamatan, which every record has."""
 
     text: str = ""
     district: str | None = None
     risk: str | None = None
     phase: str | None = None
+    regency: str | None = None
+    regency_districts: frozenset[str] | None = None
 
     def describe(self) -> str:
-        parts = [self.text, self.district, self.risk, self.phase]
+        parts = [self.text, self.regency, self.district, self.risk, self.phase]
         return " · ".join(part for part in parts if part)
+
+    def in_area(self, district: str | None) -> bool:
+        """Whether a record in this kecamatan is inside the kabupaten and kecamatan set."""
+        if self.district is not None and district != self.district:
+            return False
+        return self.regency_districts is None or district in self.regency_districts
 
     def matches_text(self, *fields: str) -> bool:
         if not self.text:

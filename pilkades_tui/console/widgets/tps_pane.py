@@ -44,7 +44,7 @@ class TpsPane(Pane):
         assert self.state is not None
         filters = self.filters
         keys: list[str] = []
-        districts = [filters.district] if filters.district else self.state.districts()
+        districts = [d for d in self.state.districts() if filters.in_area(d)]
         for district in districts:
             group = [
                 tps
