@@ -11,10 +11,11 @@ Three processes, so the hub has a core of its own as in production:
   noting when each answer (with its seq) came back.
 
 Figures: events_per_s is the rate each console received (median console: events
-received / time from its first to its last); p99_ms is the 99th percentile over all
-consoles and events of frame-received minus report-accepted (CLOCK_MONOTONIC is one
-clock for all processes; an event that reached a console before its HTTP answer
-reached the poster counts as 0 ms).
+received / time from its first to its last); hub_cpu_us_per_event is the hub
+process's CPU time while the posters ran, per accepted report; p99_ms is the 99th
+percentile over all consoles and events of frame-received minus report-accepted
+(CLOCK_MONOTONIC is one clock for all processes; an event that reached a console
+before its HTTP answer reached the poster counts as 0 ms).
 
 The ceiling: in the same run, a plain websockets server broadcasts the same number
 of pre-built position events, one per frame, to the same consoles as fast as it can;
@@ -22,7 +23,7 @@ its per-console rate is what the transport alone allows on this machine.
 
     python bench/hub_fanout.py [--seconds 6] [--posters 12] [--consoles 20]
 
-Last line: `hub_fanout consoles=20 events_per_s=N p99_ms=M` (goal on 2 cores:
+Last line: `hub_fanout consoles=20 events_per_s=N p99_ms=M ...` (goal on 2 cores:
 N >= 2000, M <= 250).
 """
 
@@ -57,7 +58,10 @@ IDLE_TIMEOUT = 15.0
 def serve_hub(data_dir: str, pipe: Connection) -> None:
     with HubServer(Path(data_dir), report_rate=0, access_log=False) as hub:
         pipe.send((hub.url, hub.ws_url, hub.tokens))
+        pipe.recv()  # the posters start
+        started = time.process_time()
         pipe.recv()  # until told to stop
+        pipe.send(time.process_time() - started)
 
 
 # ---- the consoles process -------------------------------------------------------------
@@ -262,6 +266,7 @@ def main() -> None:
                 )
             )
 
+        hub_pipe.send("go")
         started = time.monotonic()
         asyncio.run(post_all())
         posting = time.monotonic() - started
@@ -269,6 +274,7 @@ def main() -> None:
         results = results_pipe.recv()
         consoles.join(IDLE_TIMEOUT)
         hub_pipe.send("stop")
+        hub_cpu = float(hub_pipe.recv())
         hub.join(30)
 
     rates = per_console_rates(results)
@@ -304,9 +310,12 @@ def main() -> None:
     raw.join(IDLE_TIMEOUT)
     raw_rate = statistics.median(per_console_rates(raw_results))
     print(f"raw websockets broadcast ceiling per console: median {raw_rate:.0f} ev/s")
+    # CPU per event: the hub's own cost (HTTP in, log, fan-out), which other load on the
+    # machine changes much less than it changes the rates.
+    cpu_us = hub_cpu / len(accepted) * 1e6
     print(
         f"hub_fanout consoles={args.consoles} events_per_s={hub_rate:.0f} p99_ms={p99:.0f} "
-        f"raw_ceiling_events_per_s={raw_rate:.0f}"
+        f"raw_ceiling_events_per_s={raw_rate:.0f} hub_cpu_us_per_event={cpu_us:.0f}"
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pilkades_tui.console.canvas import default_charset
 from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.files import make_private_folder
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.logbook import LogbookError
 from pilkades_tui.settings_file import SettingsError, load_settings
@@ -79,7 +80,7 @@ def run_demo(args: argparse.Namespace) -> int:
     # Only once the input is known good: a refused start leaves no folder behind.
     kept = args.data is not None
     data_dir: Path = args.data or Path(tempfile.mkdtemp(prefix="pilkades-demo-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(data_dir)
     # One simulated day for everyone: the hub stamps records, the simulator plays and the
     # console judges timers and checkpoints on the same clock, so a 60x day is coherent.
     clock = SimClock(at_clock(wib_now().date(), DEMO_START), args.speed)

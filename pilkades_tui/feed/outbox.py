@@ -90,8 +90,9 @@ Send = Callable[[QueuedCommand], Awaitable[CommandResult]]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old or the new content."""
-    write_atomically(path, data)
+    """Replace `path` with `data` so that a crash leaves the old or the new content;
+    the outbox holds reports and names, so it is its owner's only."""
+    write_atomically(path, data, private=True)
 
 
 class Outbox:

@@ -6,6 +6,8 @@
 - `errors` and `handlers`: the contract's error shape for every refusal;
 - `routes`: health, snapshot and the commands; `feed`: the WebSocket feed;
 - `geography`: the election's boundaries (`GET /v1/geography`).
+- `shortcut`: position reports (most of the traffic) by the route's own rules, past
+  FastAPI's routing and dependency solving.
 
 A new group of routes is an `APIRouter` in a module of its own, included below.
 """
@@ -24,6 +26,7 @@ from pilkades_tui.hub.bodylimit import BodyLimit
 from pilkades_tui.hub.core import HubCore
 from pilkades_tui.hub.handlers import install_error_handlers
 from pilkades_tui.hub.ratelimit import RateLimit, TokenBuckets
+from pilkades_tui.hub.shortcut import PositionShortcut
 from pilkades_tui.hub.tokens import TokenStore
 
 
@@ -52,7 +55,9 @@ def create_app(
     )
     app.state.guard = guard
     app.state.core = core
-    app.add_middleware(BodyLimit, fast_path=routes.position_fast_path(core, guard))
+    # Outermost last: BodyLimit reads the body whole before the shortcut looks at it.
+    app.add_middleware(PositionShortcut)
+    app.add_middleware(BodyLimit)
     install_error_handlers(app)
 
     app.include_router(routes.router)

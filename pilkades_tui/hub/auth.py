@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -71,20 +72,37 @@ def guard_of(connection: HTTPConnection) -> Guard:
     return guard
 
 
-def _role(needed: str, limited: bool = False) -> Callable[..., Awaitable[TokenEntry]]:
+@dataclass(frozen=True, slots=True)
+class Role:
+    """What a route needs: a role at least `needed`; `limited` routes (reports) also
+    spend from the token's report rate."""
+
+    needed: str
+    limited: bool = False
+
+    def admit(self, guard: Guard, authorization: str | None) -> TokenEntry:
+        return guard.check(authorization, self.needed, self.limited)
+
+
+def _dependency(role: Role) -> Callable[..., Awaitable[TokenEntry]]:
     # async: FastAPI runs a plain `def` dependency in a worker thread, two thread hops
     # per request for a dictionary lookup.
     async def check(
         request: Request,
         authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     ) -> TokenEntry:
-        return guard_of(request).check(authorization, needed, limited)
+        return role.admit(guard_of(request), authorization)
 
     return check
 
 
+VIEWER = Role("viewer")
+REPORTER = Role("reporter", limited=True)
+DISPATCHER = Role("dispatcher")
+ADMIN = Role("admin")
+
 # Module level: FastAPI resolves these annotations in this module's namespace.
-Viewer = Annotated[TokenEntry, Depends(_role("viewer"))]
-Reporter = Annotated[TokenEntry, Depends(_role("reporter", limited=True))]
-Dispatcher = Annotated[TokenEntry, Depends(_role("dispatcher"))]
-Admin = Annotated[TokenEntry, Depends(_role("admin"))]
+Viewer = Annotated[TokenEntry, Depends(_dependency(VIEWER))]
+Reporter = Annotated[TokenEntry, Depends(_dependency(REPORTER))]
+Dispatcher = Annotated[TokenEntry, Depends(_dependency(DISPATCHER))]
+Admin = Annotated[TokenEntry, Depends(_dependency(ADMIN))]

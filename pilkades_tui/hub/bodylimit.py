@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pilkades_tui.hub.errors import error_response
 
 MAX_BODY_BYTES = 64 * 1024
 
-FastPath = Callable[[Scope, bytes], Awaitable[Response | None]]
-
 
 class BodyLimit:
     """Refuse request bodies over the limit with 413, chunked ones included: the body
     is read (up to the limit) before the app sees it, then handed over whole."""
 
-    def __init__(
-        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, fast_path: FastPath | None = None
-    ) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
         self.limit = limit
-        self.fast_path = fast_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,11 +45,6 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if self.fast_path is not None:
-            answered = await self.fast_path(scope, body)
-            if answered is not None:
-                await answered(scope, receive, send)
-                return
         delivered = False
 
         async def replay() -> Message:

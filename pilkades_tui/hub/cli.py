@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.files import FolderUnwritable
 from pilkades_tui.hub.log import LogError
 from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.server import (
@@ -28,6 +29,7 @@ from pilkades_tui.scenario.i18n import Words
 from pilkades_tui.settings_file import SettingsError, load_settings
 
 EXIT_FAILED = 1
+EXIT_DATA_FOLDER = 2  # the data folder cannot hold the log: full, read-only, refused
 BURST_SECONDS = 3.0  # a token's burst is this many seconds of its sustained rate
 
 
@@ -57,6 +59,9 @@ def run_hub(args: argparse.Namespace) -> int:
                 rate_limit=RateLimit(rate, rate * BURST_SECONDS),
             )
         )
+    except FolderUnwritable as error:
+        warn(str(error))
+        return EXIT_DATA_FOLDER
     except ScenarioError as error:
         # The same list `scenario check` prints: the officer fixes it all in one pass.
         words = Words(getattr(args, "lang", "id"))

@@ -9,6 +9,9 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+from pilkades_tui.domain.commands import RuleViolation
+from pilkades_tui.hub.core import HubUnavailable
+
 RULE_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422}
 HTTP_CODES = {
     400: "bad_request",
@@ -52,3 +55,11 @@ def error_response(
 
 def response_for(error: ApiError) -> JSONResponse:
     return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+
+def rule_response(error: RuleViolation) -> JSONResponse:
+    return error_response(RULE_STATUS[error.kind], error.kind, error.message, error.details)
+
+
+def unavailable_response(error: HubUnavailable) -> JSONResponse:
+    return error_response(503, "unavailable", str(error), None, {"Retry-After": "1"})

@@ -16,10 +16,11 @@ from pilkades_tui.hub.auth import guard_of
 from pilkades_tui.hub.core import HubUnavailable
 from pilkades_tui.hub.errors import (
     HTTP_CODES,
-    RULE_STATUS,
     ApiError,
     error_response,
     response_for,
+    rule_response,
+    unavailable_response,
 )
 
 logger = logging.getLogger("pilkades_tui.hub")
@@ -53,11 +54,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RuleViolation)
     async def on_rule(request: Request, error: RuleViolation) -> JSONResponse:
-        return error_response(RULE_STATUS[error.kind], error.kind, error.message, error.details)
+        return rule_response(error)
 
     @app.exception_handler(HubUnavailable)
     async def on_unavailable(request: Request, error: HubUnavailable) -> JSONResponse:
-        return error_response(503, "unavailable", str(error), None, {"Retry-After": "1"})
+        return unavailable_response(error)
 
     def stranger_refused(request: Request) -> JSONResponse | None:
         """The body is parsed before the route's auth runs: a stranger learns nothing

@@ -11,15 +11,24 @@ a data folder, iterate events since a seq in batches.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pilkades_tui.domain.events import Event, ProtocolError, parse_event
 from pilkades_tui.domain.models import HubMode, Phase
 from pilkades_tui.domain.state import ElectionState
+from pilkades_tui.files import (
+    PRIVATE_FILE,
+    FolderUnwritable,
+    folder_unwritable,
+    make_private_file,
+    unwritable_reason,
+)
 from pilkades_tui.paths import hub_log_file
 
 SCHEMA = """
@@ -60,6 +69,30 @@ class LogError(RuntimeError):
     pass
 
 
+# SQLite's reasons a write cannot happen, in the OS's words (its primary result codes).
+STORAGE_ERRNO = {
+    sqlite3.SQLITE_FULL: errno.ENOSPC,
+    sqlite3.SQLITE_READONLY: errno.EACCES,
+    sqlite3.SQLITE_CANTOPEN: errno.EACCES,
+    sqlite3.SQLITE_PERM: errno.EACCES,
+}
+# Besides the database, SQLite writes these beside it (WAL mode).
+COMPANIONS = ("-wal", "-shm")
+
+
+def storage_failure(path: Path, error: sqlite3.Error | OSError) -> Exception:
+    """What to raise for a failed log write: `FolderUnwritable` (one sentence naming
+    the folder and the cause: disk full, read-only) when the folder is to blame, else a
+    `LogError` with SQLite's words."""
+    if isinstance(error, OSError):
+        return folder_unwritable(path.parent, error)
+    code = getattr(error, "sqlite_errorcode", None)
+    reason = STORAGE_ERRNO.get(code & 0xFF) if code is not None else None
+    if reason is not None or code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:
+        return FolderUnwritable(unwritable_reason(path.parent, reason, str(error)))
+    return LogError(f"the event log {path}: {error}")
+
+
 @dataclass(frozen=True, slots=True)
 class LoggedEvent:
     """One event as stored: its seq, its type and its wire JSON (sent as is)."""
@@ -97,16 +130,50 @@ class SqliteLog:
     read connection guarded by SQLite's own locking)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Raises `FolderUnwritable` when the data folder cannot hold the log."""
         self.path = path
-        self._writer = _connect(path)
-        self._writer.execute("PRAGMA journal_mode = WAL")
-        # FULL: the WAL is fsynced at every commit, so an answered command is on disk.
-        self._writer.execute("PRAGMA synchronous = FULL")
-        self._writer.executescript(SCHEMA)
-        self._reader = _connect(path)
-        self._reader.execute("PRAGMA query_only = ON")
-        self._head = self._read_head(self._writer)
+        connections: list[sqlite3.Connection] = []
+        try:
+            # The log is private to its owner; SQLite gives the -wal and -shm it creates
+            # the database's mode, and older hubs left all three world-readable.
+            make_private_file(path)
+            for companion in self._companions():
+                companion.chmod(PRIVATE_FILE)
+            self._writer = _connect(path)
+            connections.append(self._writer)
+            self._writer.execute("PRAGMA journal_mode = WAL")
+            # FULL: the WAL is fsynced at every commit, so an answered command is on disk.
+            self._writer.execute("PRAGMA synchronous = FULL")
+            self._writer.executescript(SCHEMA)
+            self._reader = _connect(path)
+            connections.append(self._reader)
+            self._reader.execute("PRAGMA query_only = ON")
+            self._head = self._read_head(self._writer)
+        except (sqlite3.Error, OSError) as error:
+            for connection in connections:
+                connection.close()
+            raise storage_failure(path, error) from None
+
+    def _companions(self) -> list[Path]:
+        candidates = (self.path.with_name(self.path.name + suffix) for suffix in COMPANIONS)
+        return [candidate for candidate in candidates if candidate.exists()]
+
+    def _write(self, statements: Callable[[sqlite3.Connection], None]) -> None:
+        """Run `statements` in one transaction on the writer. SQLite has rolled back
+        by itself when a COMMIT failed for a full disk: rolling back again would raise
+        "no transaction is active" and hide the real cause."""
+        connection = self._writer
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            statements(connection)
+            connection.execute("COMMIT")
+        except BaseException as error:
+            if connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise storage_failure(self.path, error) from error
+            raise
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> SqliteLog:
@@ -131,9 +198,8 @@ class SqliteLog:
         for offset, event in enumerate(events):
             if event.seq != expected + offset:
                 raise LogError(f"seq {event.seq} does not follow {expected + offset - 1}")
-        connection = self._writer
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+
+        def insert(connection: sqlite3.Connection) -> None:
             connection.executemany(
                 "INSERT INTO events (seq, type, ts, json) VALUES (?, ?, ?, ?)",
                 [(e.seq, e.type, e.ts or _ts_of(e.json), e.json) for e in events],
@@ -148,10 +214,8 @@ class SqliteLog:
                         for a in answers
                     ],
                 )
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+
+        self._write(insert)
         self._head = events[-1].seq
 
     def idempotency(self, token_name: str, key: str) -> IdempotencyRecord | None:
@@ -176,18 +240,14 @@ class SqliteLog:
         return _iter_rows(self._reader, since, batch)
 
     def save_checkpoint(self, seq: int, snapshot_json: str) -> None:
-        connection = self._writer
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        def replace(connection: sqlite3.Connection) -> None:
             connection.execute(
                 "INSERT OR REPLACE INTO checkpoints (seq, snapshot) VALUES (?, ?)",
                 (seq, snapshot_json),
             )
             connection.execute("DELETE FROM checkpoints WHERE seq < ?", (seq,))
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+
+        self._write(replace)
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
         row = self._reader.execute(
@@ -201,9 +261,12 @@ class SqliteLog:
         return None if row is None else str(row[0])
 
     def set_meta(self, name: str, value: str) -> None:
-        self._writer.execute(
-            "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value)
-        )
+        def replace(connection: sqlite3.Connection) -> None:
+            connection.execute(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value)
+            )
+
+        self._write(replace)
 
     def integrity(self) -> tuple[int, int, int]:
         """(count, min seq, max seq): the log is gap-free when count == max - min + 1."""

@@ -6,7 +6,6 @@ the body model checks the shape, a `decide` closure applies the domain rule, and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,11 +14,10 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
-from starlette.types import Scope
 
 from pilkades_tui import __version__
 from pilkades_tui.domain import commands
-from pilkades_tui.domain.commands import Decision, RuleViolation
+from pilkades_tui.domain.commands import Decision
 from pilkades_tui.domain.models import (
     PROTOCOL_VERSION,
     IncidentActionBody,
@@ -31,16 +29,18 @@ from pilkades_tui.domain.models import (
     TpsStatusBody,
 )
 from pilkades_tui.domain.state import ElectionState
-from pilkades_tui.hub.auth import Admin, Dispatcher, Guard, Reporter, Viewer
-from pilkades_tui.hub.bodylimit import FastPath
-from pilkades_tui.hub.core import Answer, HubCore, HubUnavailable, fingerprint
-from pilkades_tui.hub.errors import RULE_STATUS, ApiError, error_response
+from pilkades_tui.hub.auth import REPORTER, Admin, Dispatcher, Reporter, Viewer
+from pilkades_tui.hub.core import Answer, HubCore, fingerprint
 from pilkades_tui.hub.tokens import TokenEntry
 
+# Declared once, for the routes and for the positions shortcut (`hub/shortcut.py`).
+KEY_LENGTH = (1, 200)
+RECORD_ID_LENGTH = (1, 128)
 IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    str | None,
+    Header(alias="Idempotency-Key", min_length=KEY_LENGTH[0], max_length=KEY_LENGTH[1]),
 ]
-RecordId = Annotated[str, Path(min_length=1, max_length=128)]
+RecordId = Annotated[str, Path(min_length=RECORD_ID_LENGTH[0], max_length=RECORD_ID_LENGTH[1])]
 
 router = APIRouter()
 
@@ -51,6 +51,22 @@ def core_of(connection: HTTPConnection) -> HubCore:
     return core
 
 
+async def submit(
+    core: HubCore,
+    method: str,
+    path: str,
+    token: TokenEntry,
+    key: str | None,
+    body: BaseModel | None,
+    decide: Callable[[ElectionState, datetime, int], Decision],
+    status: int = 200,
+) -> Response:
+    dumped = body.model_dump(mode="json", exclude_unset=True) if body is not None else None
+    print_ = fingerprint(method, path, dumped)
+    answer: Answer = await core.submit(token.name, key, print_, decide, status)
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
 async def run(
     request: Request,
     token: TokenEntry,
@@ -59,10 +75,8 @@ async def run(
     decide: Callable[[ElectionState, datetime, int], Decision],
     status: int = 200,
 ) -> Response:
-    dumped = body.model_dump(mode="json", exclude_unset=True) if body is not None else None
-    print_ = fingerprint(request.method, request.url.path, dumped)
-    answer: Answer = await core_of(request).submit(token.name, key, print_, decide, status)
-    return Response(answer.body, status_code=answer.status, media_type="application/json")
+    path: str = request.scope["path"]
+    return await submit(core_of(request), request.method, path, token, key, body, decide, status)
 
 
 # ---- reads -----------------------------------------------------------------------
@@ -143,7 +157,27 @@ async def officer_status(
     return await run(request, token, key, body, decide)
 
 
-@router.post("/v1/officers/{officer_id}/position")
+POSITION_PATH = "/v1/officers/{officer_id}/position"
+POSITION_ROLE = REPORTER  # what `Reporter` below checks
+
+
+async def report_position(
+    core: HubCore,
+    path: str,
+    token: TokenEntry,
+    officer_id: str,
+    key: str | None,
+    body: PositionBody,
+) -> Response:
+    """The position rules, for the route and its shortcut alike."""
+
+    def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
+        return commands.officer_position(state, officer_id, body, now)
+
+    return await submit(core, "POST", path, token, key, body, decide)
+
+
+@router.post(POSITION_PATH)
 async def officer_position(
     officer_id: RecordId,
     body: PositionBody,
@@ -151,10 +185,8 @@ async def officer_position(
     token: Reporter,
     key: IdempotencyKey = None,
 ) -> Response:
-    def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-        return commands.officer_position(state, officer_id, body, now)
-
-    return await run(request, token, key, body, decide)
+    path: str = request.scope["path"]
+    return await report_position(core_of(request), path, token, officer_id, key, body)
 
 
 @router.put("/v1/phase")
@@ -175,54 +207,3 @@ async def notice(
         return commands.notice(body, token.name, commands.notice_id_for(seq))
 
     return await run(request, token, key, body, decide, 201)
-
-
-# ---- the positions fast path -------------------------------------------------------
-
-POSITION_PATH = re.compile(r"/v1/officers/([^/]{1,128})/position")
-
-
-def position_fast_path(core: HubCore, guard: Guard) -> FastPath:
-    async def fast_position(scope: Scope, body: bytes) -> Response | None:
-        """Positions are most of the traffic: a valid, authorised one is decided here,
-        past FastAPI's per-request machinery, by the same guard, body model, rule and
-        core as the route. Anything else (None) goes through the route, which answers
-        errors in the usual way; nothing here has a side effect before it is sure."""
-        if scope["method"] != "POST":
-            return None
-        matched = POSITION_PATH.fullmatch(scope["path"])
-        if matched is None:
-            return None
-        headers = {name: value for name, value in scope["headers"]}
-        key_bytes = headers.get(b"idempotency-key")
-        key = key_bytes.decode("latin-1") if key_bytes is not None else None
-        if key is not None and not 1 <= len(key) <= 200:
-            return None
-        try:
-            position = PositionBody.model_validate_json(body)
-        except ValueError:
-            return None
-        authorization = headers.get(b"authorization")
-        try:
-            token = guard.check(
-                authorization.decode("latin-1") if authorization else None, "reporter", True
-            )
-        except ApiError:
-            return None  # refusals leave no trace (no bucket token taken): the route answers
-        officer_id = matched.group(1)
-
-        def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-            return commands.officer_position(state, officer_id, position, now)
-
-        print_ = fingerprint(
-            "POST", scope["path"], position.model_dump(mode="json", exclude_unset=True)
-        )
-        try:
-            answer = await core.submit(token.name, key, print_, decide, 200)
-        except RuleViolation as error:
-            return error_response(RULE_STATUS[error.kind], error.kind, error.message, error.details)
-        except HubUnavailable as error:
-            return error_response(503, "unavailable", str(error), None, {"Retry-After": "1"})
-        return Response(answer.body, status_code=answer.status, media_type="application/json")
-
-    return fast_position

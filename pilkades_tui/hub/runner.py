@@ -27,6 +27,7 @@ import uvicorn
 
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
+from pilkades_tui.files import make_private_file, make_private_folder
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
 from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.server import (
@@ -125,7 +126,7 @@ class HubServer:
     def start(self) -> HubServer:
         if self._thread is not None:
             raise RuntimeError("this HubServer is already started")
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.data_dir)
         self.tokens = ensure_tokens(self.data_dir, self._wanted_tokens)
         app, self.core = build_hub(self.options)
         sock = bind_socket(self.host, self._requested_port)
@@ -209,7 +210,7 @@ class HubProcess:
         return f"ws://127.0.0.1:{self.port}/v1/feed"
 
     def start(self, timeout: float = START_TIMEOUT) -> HubProcess:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.data_dir)
         self.tokens = ensure_tokens(self.data_dir, self._wanted_tokens)
         command = [
             sys.executable,
@@ -228,7 +229,9 @@ class HubProcess:
             str(self.seed),
             *self.extra_args,
         ]
-        log = open(self.data_dir / "hub-process.log", "a", encoding="utf-8")  # noqa: SIM115
+        process_log = self.data_dir / "hub-process.log"
+        make_private_file(process_log)
+        log = open(process_log, "a", encoding="utf-8")  # noqa: SIM115
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import HubMode
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
+from pilkades_tui.files import folder_unwritable, make_private_file, make_private_folder
 from pilkades_tui.hub.app import create_app
 from pilkades_tui.hub.backend import SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
@@ -51,12 +52,15 @@ class HubOptions:
 
 def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
     """Open the log, rebuild the state (seeding an empty log), and make the app.
-    Raises ScenarioError / LogError before anything listens."""
+    Raises ScenarioError / LogError / FolderUnwritable before anything listens."""
     fresh = not hub_log_file(options.data_dir).exists()
     # A new log's scenario is read (and checked) before anything is written: a refused
     # folder leaves no log behind, and nothing is ever half-seeded.
     checked = load_scenario(options.scenario, options.clock(), options.seed) if fresh else None
-    options.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_folder(options.data_dir)
+    except OSError as error:
+        raise folder_unwritable(options.data_dir, error) from None
     mode = HubMode.EXERCISE if options.exercise else HubMode.LIVE
     backend = SqliteBackend(options.data_dir)
     try:
@@ -131,7 +135,9 @@ def is_loopback(host: str) -> bool:
 
 
 def quiet_logging(log_file: Path) -> logging.Handler:
-    """Send uvicorn's and the hub's logs to a file (a TUI may own the terminal)."""
+    """Send uvicorn's and the hub's logs to a file (a TUI may own the terminal); the
+    file is its owner's only, like the log of the day it tells about."""
+    make_private_file(log_file)
     handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in ("uvicorn", "pilkades_tui.hub"):

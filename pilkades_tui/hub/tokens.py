@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pilkades_tui.files import write_atomically
+from pilkades_tui.files import make_private_folder, write_atomically
 from pilkades_tui.paths import tokens_file
 
 ROLES = ("viewer", "reporter", "dispatcher", "admin")
@@ -132,7 +132,7 @@ class TokenStore:
         return True
 
     def _write(self, entries: list[TokenEntry]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.path.parent)
         payload = {
             "tokens": [
                 {

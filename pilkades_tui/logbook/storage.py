@@ -41,7 +41,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from pilkades_tui.files import fsync_directory
+from pilkades_tui.files import fsync_directory, make_private_folder, private_opener
 
 Tables = dict[str, dict[str, Any]]
 
@@ -179,7 +179,7 @@ class AppendOnlyStorage(Storage):
     def _open_for_writing(self) -> None:
         if self.path.is_dir():
             raise LogbookError(f"the logbook path {self.path} is a folder, not a file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.path.parent)
         created = not self.path.exists()
         flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
         try:
@@ -233,7 +233,7 @@ class AppendOnlyStorage(Storage):
         while (folder / f"{name}.torn-{offset}-{number}").exists():
             number += 1
         target = folder / f"{name}.torn-{offset}-{number}"
-        with open(target, "xb") as file:
+        with open(target, "xb", opener=private_opener) as file:
             file.write(torn)
             file.flush()
             os.fsync(file.fileno())

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pilkades_tui.domain.clock import to_wib
-from pilkades_tui.files import write_atomically
+from pilkades_tui.files import make_private_folder, write_atomically
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.report.document import Cell, Chart, Document, Section, Share, Table
 from pilkades_tui.report.i18n import minutes
@@ -259,7 +259,7 @@ def write_file(path: Path, text: str) -> None:
 def write_folder(folder: Path, files: dict[str, str]) -> None:
     """Fill a fresh temporary folder beside `folder`, then put it in place; an older
     report folder of the same name is replaced only once the new one is complete."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(folder.parent)
     if folder.exists() and not folder.is_dir():
         raise FileExistsError(f"{folder} exists and is not a folder")
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
