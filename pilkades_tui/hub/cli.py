@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from pilkades_tui.hub.server import (
     uvicorn_config,
     warn,
 )
+from pilkades_tui.hub.store import STORE_ENV, StoreArgumentError, safe_dsn, store_dsn
 from pilkades_tui.hub.tokens import TokenError
 from pilkades_tui.paths import default_data_dir, hub_log_file, tokens_file
 from pilkades_tui.scenario import ScenarioError
@@ -30,11 +30,6 @@ from pilkades_tui.settings_file import SettingsError, load_settings
 EXIT_FAILED = 1
 EXIT_BAD_STORE = 2  # --store unusable: unreachable, not a DSN, newer schema, other scenario
 BURST_SECONDS = 3.0  # a token's burst is this many seconds of its sustained rate
-STORE_ENV = "PILKADES_STORE"
-
-
-class StoreArgumentError(ValueError):
-    pass
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -42,19 +37,8 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return data if data is not None else default_data_dir()
 
 
-def store_dsn(args: argparse.Namespace) -> str | None:
-    """--store, else PILKADES_STORE, else None (the SQLite file in --data)."""
-    dsn: str | None = getattr(args, "store", None) or os.environ.get(STORE_ENV) or None
-    if dsn is None:
-        return None
-    from pilkades_tui.hub.postgres import is_store_url
-
-    if not is_store_url(dsn):
-        raise StoreArgumentError(
-            f"--store must be a PostgreSQL address such as postgresql://USER@HOST/DB, "
-            f"not {dsn.split('@')[-1]!r}"
-        )
-    return dsn
+def store_of(args: argparse.Namespace) -> str | None:
+    return store_dsn(getattr(args, "store", None))
 
 
 def run_hub(args: argparse.Namespace) -> int:
@@ -67,7 +51,7 @@ def run_hub(args: argparse.Namespace) -> int:
     settings_path: Path | None = getattr(args, "settings", None)
     rate: float = getattr(args, "report_rate", 100.0)
     try:
-        store = store_dsn(args)
+        store = store_of(args)
     except StoreArgumentError as error:
         warn(str(error))
         return EXIT_BAD_STORE
@@ -129,7 +113,7 @@ def run_hub(args: argparse.Namespace) -> int:
 def run_token(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     try:
-        dsn = store_dsn(args)
+        dsn = store_of(args)
         store = open_tokens(HubOptions(data_dir=data_dir, store=dsn))
     except (StoreArgumentError, LogError) as error:
         print(f"pilkades-tui token: {error}", file=sys.stderr)
@@ -168,7 +152,7 @@ def run_token(args: argparse.Namespace) -> int:
 def run_migrate(args: argparse.Namespace) -> int:
     """`pilkades-tui hub migrate --from-data DIR --store DSN`."""
     try:
-        dsn = store_dsn(args)
+        dsn = store_of(args)
     except StoreArgumentError as error:
         warn(str(error))
         return EXIT_BAD_STORE
@@ -179,7 +163,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     if not hub_log_file(source).is_file():
         warn(f"no hub log to copy at {hub_log_file(source)}")
         return EXIT_BAD_STORE
-    from pilkades_tui.hub.postgres import migrate_sqlite, safe_dsn
+    from pilkades_tui.hub.postgres import migrate_sqlite
 
     try:
         copied = migrate_sqlite(source, dsn)

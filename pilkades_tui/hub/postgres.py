@@ -38,21 +38,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
+from pilkades_tui.domain.events import Event
+from pilkades_tui.domain.models import Phase
 from pilkades_tui.hub.backend import LocalFanout
 from pilkades_tui.hub.log import (
     DEFAULT_BATCH,
+    EXERCISE,
+    INITIAL_PHASE,
+    EventLogReader,
     HeadMoved,
     IdempotencyRecord,
     LogError,
     LoggedEvent,
     _ts_of,
+    parse_logged,
 )
-from pilkades_tui.hub.tokens import ROLE_RANK, ROLES, TokenEntry, TokenError, new_token, token_hash
+from pilkades_tui.hub.store import safe_dsn
+from pilkades_tui.hub.tokens import (
+    ROLE_RANK,
+    ROLES,
+    TokenEntry,
+    TokenError,
+    TokenStore,
+    new_token,
+    token_hash,
+)
 
 logger = logging.getLogger("pilkades_tui.hub")
 
@@ -65,7 +79,6 @@ CONNECT_TIMEOUT_S = 5
 # The listener also reads the head this often without a notification: a notification
 # lost while reconnecting is never waited for longer than this.
 POLL_SECONDS = 1.0
-STORE_SCHEMES = ("postgresql", "postgres")
 
 SCHEMA = """
 CREATE TABLE pilkades_events (
@@ -116,20 +129,6 @@ class StoreError(LogError):
 
 class StoreUnavailable(StoreError):
     """The database could not be reached or went away."""
-
-
-def is_store_url(text: str | None) -> bool:
-    return bool(text) and urlsplit(str(text)).scheme in STORE_SCHEMES
-
-
-def safe_dsn(dsn: str) -> str:
-    """The DSN without its password, for sentences and logs."""
-    parts = urlsplit(dsn)
-    if parts.password is None:
-        return dsn
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit((parts.scheme, f"{user}:***@{netloc}", parts.path, parts.query, ""))
 
 
 def _reason(error: BaseException) -> str:
@@ -573,6 +572,41 @@ class PgTokenStore:
             self._connection.close()
 
 
+class PgLogReader(EventLogReader):
+    """Read-only access to the shared log, with the API of the SQLite file's reader
+    (the report reads either)."""
+
+    def __init__(self, dsn: str) -> None:
+        # Not the SQLite reader's __init__: there is no file to open.
+        self._backend = PostgresBackend(dsn)
+        self.path = safe_dsn(dsn)
+
+    def close(self) -> None:
+        self._backend.close()
+
+    def head(self) -> int:
+        return self._backend.head
+
+    def _meta(self, name: str) -> str | None:
+        return self._backend.get_meta(name)
+
+    def initial_phase(self) -> Phase | None:
+        stored = self._meta(INITIAL_PHASE)
+        return None if stored is None else Phase.model_validate_json(stored)
+
+    def exercise(self) -> bool:
+        return self._meta(EXERCISE) is not None
+
+    def iter_raw(self, since: int = 0, batch: int = DEFAULT_BATCH) -> Iterator[LoggedEvent]:
+        return self._backend.iter_since(since, batch)
+
+    def iter_events(self, since: int = 0, batch: int = DEFAULT_BATCH) -> Iterator[Event]:
+        for logged in self.iter_raw(since, batch):
+            event = parse_logged(logged)
+            if event is not None:
+                yield event
+
+
 @dataclass(frozen=True, slots=True)
 class Migrated:
     events: int
@@ -585,9 +619,6 @@ def migrate_sqlite(data_dir: Path, dsn: str) -> Migrated:
     """Copy a data folder's SQLite log (events, idempotency records, meta, the latest
     checkpoint) and its token file into an empty store, every seq kept, in one
     transaction: a failure leaves the store as empty as it was."""
-    from pilkades_tui.hub.log import EventLogReader
-    from pilkades_tui.hub.tokens import TokenStore
-
     with EventLogReader(data_dir) as reader:
         backend = PostgresBackend(dsn)
         try:

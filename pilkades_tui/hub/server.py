@@ -30,6 +30,7 @@ from pilkades_tui.hub.app import RateLimit, create_app
 from pilkades_tui.hub.backend import EventBackend, SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
 from pilkades_tui.hub.log import LogError
+from pilkades_tui.hub.store import safe_dsn
 from pilkades_tui.hub.tokens import TokenBook, TokenStore
 from pilkades_tui.paths import hub_log_file
 from pilkades_tui.scenario import load_scenario
@@ -60,8 +61,6 @@ class HubOptions:
         """Where the log lives, for sentences (never a password)."""
         if self.store is None:
             return str(hub_log_file(self.data_dir))
-        from pilkades_tui.hub.postgres import safe_dsn
-
         return safe_dsn(self.store)
 
 
