@@ -62,9 +62,12 @@ def pg_server() -> Iterator[ScratchPostgres]:
 
 
 @pytest.fixture
-def pg_dsn(pg_server: ScratchPostgres, request: pytest.FixtureRequest) -> str:
-    """A fresh empty database on the session's server."""
-    return pg_server.create_database(f"t{next(_database_numbers)}")
+def pg_dsn(pg_server: ScratchPostgres) -> Iterator[str]:
+    """A fresh empty database on the session's server, dropped after the test (the
+    server's folder stays small, so its removal at the end is quick)."""
+    name = f"t{next(_database_numbers)}"
+    yield pg_server.create_database(name)
+    pg_server.drop_database(name)
 
 
 _database_numbers = itertools.count(1)

@@ -317,21 +317,42 @@ class HubCore:
 
     async def _write_shared(self) -> None:
         while self._commands:
-            batch, self._commands = self._commands, []
-            async with self._state_lock:
-                await self._commit_shared(batch)
-            if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
-                await self._checkpoint()
+            while self._commands:
+                async with self._state_lock:
+                    await self._commit_shared()
+                if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
+                    await self._checkpoint()
+            # Notifications that came while writing were left to the commits; one read
+            # now picks up what another hub wrote after our last commit began. (Commands
+            # queued meanwhile are still this task's: it has not finished.)
+            with contextlib.suppress(LogError):
+                await self.catch_up()
 
-    async def _commit_shared(self, batch: list[_Command]) -> None:
+    async def on_notified(self) -> None:
+        """The listener's wake-up: another hub committed. While this hub is writing,
+        its next commit catches up anyway (and the writer reads once more when it
+        stops), so the read is left to it instead of queueing behind it."""
+        if self._writer_task is not None and not self._writer_task.done():
+            return
+        await self.catch_up()
+
+    async def _commit_shared(self) -> None:
         if self._stale is not None:
             try:
                 await self._recover()
             except LogError as error:
+                batch, self._commands = self._commands, []
                 _fail_commands(batch, HubUnavailable(str(error)))
                 return
         outcomes: list[tuple[_Command, Answer | Exception]] = []
         decided = False
+        batch: list[_Command] = []
+
+        def take() -> list[tuple[str, str]]:
+            # Called with the head locked: what queued while waiting for it joins.
+            nonlocal batch
+            batch, self._commands = self._commands, []
+            return [(c.token_name, c.key) for c in batch if c.key is not None]
 
         def decide_at_head(
             behind: list[LoggedEvent], stored: dict[tuple[str, str], IdempotencyRecord]
@@ -378,10 +399,11 @@ class HubCore:
                 outcomes.append((command, answer))
             return written, answers
 
-        keys = [(c.token_name, c.key) for c in batch if c.key is not None]
         try:
-            events = await self.backend.commit_at_head(self.durable, keys, decide_at_head)  # type: ignore[attr-defined]
+            events = await self.backend.commit_at_head(self.durable, take, decide_at_head)  # type: ignore[attr-defined]
         except Exception as error:
+            if not batch:  # lost before the head was locked: nothing taken yet
+                batch, self._commands = self._commands, []
             sentence = str(error) if isinstance(error, LogError) else repr(error)
             logger.error("shared log commit failed: %s", sentence)
             if decided:

@@ -111,6 +111,13 @@ class ScratchPostgres:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
 
+    def drop_database(self, name: str) -> None:
+        """Drop a database, closing whatever is still connected to it."""
+        import psycopg
+
+        with psycopg.connect(self.dsn(), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def stop(self, mode: str = "immediate") -> None:
         if self._folder is None:
             return

@@ -79,6 +79,7 @@ CONNECT_TIMEOUT_S = 5
 # The listener also reads the head this often without a notification: a notification
 # lost while reconnecting is never waited for longer than this.
 POLL_SECONDS = 1.0
+CATCH_UP_ROWS = 5 * DEFAULT_BATCH  # rows read per query while catching up
 
 SCHEMA = """
 CREATE TABLE pilkades_events (
@@ -364,53 +365,58 @@ class PostgresBackend(LocalFanout):
             raise unavailable(self.dsn, error) from None
 
     async def commit_at_head(
-        self, known_head: int, keys: list[tuple[str, str]], decide: Decider
+        self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
     ) -> list[LoggedEvent]:
-        """One transaction: lock the head, catch up from `known_head`, look up the
-        stored answers for `keys`, `decide`, write what it returns, move the head.
-        Returns the events written. StoreUnavailable if the database went away; then
-        nothing was written, or (the commit's answer lost) all of it was."""
+        """One transaction: lock the head and read the rows after `known_head` (one
+        round trip); `take` the commands queued by then (everything that arrived
+        while another hub held the head joins this commit) and look up the stored
+        answers of their keys; `decide`; write what it returns, move the head, notify
+        and commit (one round trip, pipelined). Returns the events written.
+        StoreUnavailable if the database went away: then nothing was written, or (the
+        commit's answer lost on the way) all of it was."""
         try:
             self._writer = connection = await self._async_connection(self._writer)
-            async with connection.transaction():
-                cursor = await connection.execute(LOCK_HEAD)
-                row = await cursor.fetchone()
+            async with connection.pipeline() as pipeline, connection.transaction():
+                locking = await connection.execute(LOCK_HEAD)
+                reading = await connection.execute(READ_AFTER, (known_head, CATCH_UP_ROWS))
+                await pipeline.sync()
+                row = await locking.fetchone()
                 head = int(row[0]) if row is not None else 0
-                behind: list[LoggedEvent] = []
+                behind = _rows_to_events(await reading.fetchall())
                 while known_head + len(behind) < head:
-                    cursor = await connection.execute(
-                        READ_AFTER, (known_head + len(behind), DEFAULT_BATCH * 5)
+                    reading = await connection.execute(
+                        READ_AFTER, (known_head + len(behind), CATCH_UP_ROWS)
                     )
-                    rows = await cursor.fetchall()
+                    rows = await reading.fetchall()
                     if not rows:
                         raise StoreError(f"the log has a gap after seq {known_head}")
                     behind.extend(_rows_to_events(rows))
+                keys = take()
                 stored: dict[tuple[str, str], IdempotencyRecord] = {}
                 if keys:
-                    cursor = await connection.execute(
+                    found = await connection.execute(
                         ANSWERS_FOR, ([name for name, _ in keys], [key for _, key in keys])
                     )
-                    for name, key, print_, status, answer, seq in await cursor.fetchall():
+                    for name, key, print_, status, answer, seq in await found.fetchall():
                         stored[(name, key)] = IdempotencyRecord(
                             name, key, print_, int(status), answer, int(seq)
                         )
                 events, answers = decide(behind, stored)
                 if events:
-                    async with connection.cursor() as writing:
-                        await writing.executemany(INSERT_EVENT, _event_rows(events))
-                        if answers:
-                            await writing.executemany(INSERT_ANSWER, _answer_rows(answers))
-                        await writing.execute(MOVE_HEAD, (events[-1].seq, head))
-                        if writing.rowcount != 1:
-                            raise StoreError("the log's head moved under its lock")
-                        await writing.execute(
-                            "SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq))
-                        )
+                    writing = connection.cursor()
+                    await writing.executemany(INSERT_EVENT, _event_rows(events))
+                    if answers:
+                        await writing.executemany(INSERT_ANSWER, _answer_rows(answers))
+                    # The compare-and-set: the head moves from the seq read under the lock.
+                    await connection.execute(MOVE_HEAD, (events[-1].seq, head))
+                    await connection.execute(
+                        "SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq))
+                    )
             return events
         except psycopg.OperationalError as error:
             raise unavailable(self.dsn, error) from None
 
-    async def read_after(self, since: int, limit: int = DEFAULT_BATCH * 5) -> list[LoggedEvent]:
+    async def read_after(self, since: int, limit: int = CATCH_UP_ROWS) -> list[LoggedEvent]:
         try:
             self._reader = connection = await self._async_connection(self._reader)
             cursor = await connection.execute(READ_AFTER, (since, limit))

@@ -157,7 +157,7 @@ def follow_shared_log(app: FastAPI, core: HubCore, tokens: Any) -> None:  # PgTo
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         async with inner(app) as state:
             follower = asyncio.create_task(
-                core.backend.follow(core.catch_up, tokens.reload_async)  # type: ignore[attr-defined]
+                core.backend.follow(core.on_notified, tokens.reload_async)  # type: ignore[attr-defined]
             )
             try:
                 yield state
