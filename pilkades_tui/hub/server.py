@@ -26,10 +26,11 @@ from fastapi import FastAPI
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import HubMode
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
-from pilkades_tui.hub.app import RateLimit, create_app
+from pilkades_tui.hub.app import create_app
 from pilkades_tui.hub.backend import EventBackend, SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
 from pilkades_tui.hub.log import LogError
+from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.store import safe_dsn
 from pilkades_tui.hub.tokens import TokenBook, TokenStore
 from pilkades_tui.paths import hub_log_file
