@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -82,6 +82,33 @@ class EventBackend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+Decider = Callable[
+    [list[LoggedEvent], dict[tuple[str, str], IdempotencyRecord]],
+    tuple[list[LoggedEvent], list[IdempotencyRecord]],
+]
+
+
+class SharedBackend(EventBackend, Protocol):
+    """A log several hubs append to (`shared` is True): what the core's shared path
+    calls, in the hub's event loop."""
+
+    async def commit_at_head(
+        self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
+    ) -> list[LoggedEvent]: ...
+
+    async def read_after(self, since: int, limit: int = ...) -> list[LoggedEvent]: ...
+
+    async def load_tail(self) -> tuple[tuple[int, str] | None, list[LoggedEvent]]: ...
+
+    async def follow(
+        self,
+        on_log: Callable[[], Awaitable[None]],
+        on_tokens: Callable[[], Awaitable[None]] | None = None,
+    ) -> None: ...
+
+    async def aclose(self) -> None: ...
 
 
 class LocalFanout:

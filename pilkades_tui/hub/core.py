@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from pilkades_tui.domain.commands import Decision, RuleViolation
 from pilkades_tui.domain.events import (
@@ -39,7 +39,7 @@ from pilkades_tui.domain.events import (
 from pilkades_tui.domain.models import HubMode, Phase, Position, Snapshot
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import ElectionState
-from pilkades_tui.hub.backend import EventBackend, Subscriber
+from pilkades_tui.hub.backend import EventBackend, SharedBackend, Subscriber
 from pilkades_tui.hub.log import (
     EXERCISE,
     INITIAL_PHASE,
@@ -296,6 +296,10 @@ class HubCore:
 
     # ---- commands on a shared log -------------------------------------------------
 
+    @property
+    def _shared_log(self) -> SharedBackend:
+        return cast(SharedBackend, self.backend)
+
     async def _submit_shared(
         self, token_name: str, key: str | None, print_: str, decide: Decide, status: int
     ) -> Answer:
@@ -358,7 +362,6 @@ class HubCore:
             behind: list[LoggedEvent], stored: dict[tuple[str, str], IdempotencyRecord]
         ) -> tuple[list[LoggedEvent], list[IdempotencyRecord]]:
             nonlocal decided
-            outcomes.clear()
             self._apply_durable(behind)
             decided = True
             now = self.clock()
@@ -400,7 +403,7 @@ class HubCore:
             return written, answers
 
         try:
-            events = await self.backend.commit_at_head(self.durable, take, decide_at_head)  # type: ignore[attr-defined]
+            events = await self._shared_log.commit_at_head(self.durable, take, decide_at_head)
         except Exception as error:
             if not batch:  # lost before the head was locked: nothing taken yet
                 batch, self._commands = self._commands, []
@@ -454,7 +457,7 @@ class HubCore:
                 await self._recover()
                 return
             while True:
-                rows = await self.backend.read_after(self.durable)  # type: ignore[attr-defined]
+                rows = await self._shared_log.read_after(self.durable)
                 if not rows:
                     return
                 self._apply_durable(rows)
@@ -462,7 +465,7 @@ class HubCore:
     async def _recover(self) -> None:
         """Rebuild from the store's checkpoint and tail after a failed commit, and
         deliver to the feeds whatever was committed since their last event."""
-        checkpoint, tail = await self.backend.load_tail()  # type: ignore[attr-defined]
+        checkpoint, tail = await self._shared_log.load_tail()
         delivered = self.durable
         self._rebuild_from(
             checkpoint, lambda since: [e for e in tail if e.seq > since], self.initial_phase
@@ -541,9 +544,8 @@ class HubCore:
         if self.state.seq == self.durable and self.durable > self._last_checkpoint:
             await self._checkpoint()
         self._executor.shutdown(wait=True)
-        closing = getattr(self.backend, "aclose", None)
-        if closing is not None:
-            await closing()
+        if self.shared:
+            await self._shared_log.aclose()
         self.backend.close()
 
     # ---- reads -----------------------------------------------------------------

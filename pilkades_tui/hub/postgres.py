@@ -44,7 +44,7 @@ from psycopg import sql
 
 from pilkades_tui.domain.events import Event
 from pilkades_tui.domain.models import Phase
-from pilkades_tui.hub.backend import LocalFanout
+from pilkades_tui.hub.backend import Decider, LocalFanout
 from pilkades_tui.hub.log import (
     DEFAULT_BATCH,
     EXERCISE,
@@ -117,11 +117,6 @@ CREATE TABLE pilkades_tokens (
     created_at TEXT NOT NULL
 );
 """
-
-Decider = Callable[
-    [list[LoggedEvent], dict[tuple[str, str], IdempotencyRecord]],
-    tuple[list[LoggedEvent], list[IdempotencyRecord]],
-]
 
 
 class StoreError(LogError):

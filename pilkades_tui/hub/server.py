@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from fastapi import FastAPI
@@ -27,7 +27,7 @@ from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import HubMode
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.hub.app import create_app
-from pilkades_tui.hub.backend import EventBackend, SqliteBackend
+from pilkades_tui.hub.backend import EventBackend, SharedBackend, SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
 from pilkades_tui.hub.log import LogError
 from pilkades_tui.hub.ratelimit import RateLimit
@@ -157,9 +157,8 @@ def follow_shared_log(app: FastAPI, core: HubCore, tokens: Any) -> None:  # PgTo
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         async with inner(app) as state:
-            follower = asyncio.create_task(
-                core.backend.follow(core.on_notified, tokens.reload_async)  # type: ignore[attr-defined]
-            )
+            shared = cast(SharedBackend, core.backend)
+            follower = asyncio.create_task(shared.follow(core.on_notified, tokens.reload_async))
             try:
                 yield state
             finally:
