@@ -17,13 +17,13 @@ from pathlib import Path
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Static
 
 from pilkades_tui import heap
 from pilkades_tui.console.commands import COMMANDS
 from pilkades_tui.console.desk import Desk
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.judging import RulesWatch
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, key_entries, plain_display
 from pilkades_tui.console.live import FRAME_INTERVAL_S, LiveFeed
@@ -51,6 +51,7 @@ from pilkades_tui.domain.state import Changes, ElectionState
 from pilkades_tui.feed.client import FeedClient
 from pilkades_tui.feed.commands import HubCommands
 from pilkades_tui.feed.outbox import Outbox
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import Logbook
 from pilkades_tui.paths import logbook_file, outbox_file
 from pilkades_tui.scenario.adjacency import pekalongan_engine
@@ -66,6 +67,8 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
     CSS_PATH = "app.tcss"
     TITLE = "pilkades-tui"
     BINDINGS = GLOBAL_BINDINGS
+    language: reactive[str] = reactive("id", init=False)
+    """The officer's language (`:lang`): widgets that show words watch it."""
     # ctrl+p offers the console's own command table; Textual's system commands (its
     # quit among them) would bypass the questions the console asks first.
     COMMANDS = {ConsoleCommands}
@@ -88,6 +91,7 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
     ) -> None:
         super().__init__()
         self.catalogue = Catalogue(lang)
+        self.set_reactive(PilkadesApp.language, lang)
         self.hub_url = hub_url
         self.clock = clock
         self.requested_theme = theme
@@ -217,11 +221,12 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
         return labels
 
     def set_language(self, lang: str) -> None:
+        """The catalogue switches first; the panes and key bars follow `language`."""
         self.catalogue.set_language(lang)
+        self.language = lang
+
+    def watch_language(self, lang: str) -> None:
         self.query_one(MapPane).set_labels(self.map_labels())
-        for pane in self.query(Pane):
-            pane.relabel()
-        self.query_one(KeyBar).show_keys()
         self.query_one(DrillBanner).update(self.catalogue.text("header.drill"))
         self._update_notice()
         self._tick()

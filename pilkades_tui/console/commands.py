@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pilkades_tui.console.i18n import LANGUAGES, Catalogue
 from pilkades_tui.domain.models import Risk, TpsPhase
+from pilkades_tui.i18n import LANGUAGES, Catalogue
 
 if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp

@@ -1,20 +1,14 @@
-"""Every word the console shows, in Bahasa Indonesia (default) and English.
+"""Every word the console shows, in Bahasa Indonesia (default) and English: one part of
+the project's catalogue (pilkades_tui/i18n.py).
 
 Domain words stay as the officers say them in both languages (TPS, Polsek, Polres,
-Bhabinkamtibmas, Dalmas). `Catalogue.text(key, **params)` formats with str.format.
+Bhabinkamtibmas, Dalmas).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from pilkades_tui.words import DOMAIN_WORDS
-
-LANGUAGES = ("id", "en")
-
 # key: (Bahasa Indonesia, English)
-MESSAGES: dict[str, tuple[str, str]] = {
-    **DOMAIN_WORDS,
+CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # panes and header
     "pane.tps": ("TPS", "TPS"),
     "pane.incidents": ("Insiden", "Incidents"),
@@ -393,36 +387,3 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.cancel": ("Batalkan", "Cancel"),
     "action.note": ("Catatan", "Note"),
 }
-
-
-KNOWN_KEYS = frozenset(MESSAGES)
-
-
-class Catalogue:
-    def __init__(self, lang: str = "id") -> None:
-        self.lang = "id"
-        self.set_language(lang)
-
-    def set_language(self, lang: str) -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
-        self.lang = lang
-
-    def text(self, key: str, **params: object) -> str:
-        pair = MESSAGES[key]
-        template = pair[0] if self.lang == "id" else pair[1]
-        return template.format(**params) if params else template
-
-    def known_keys(self) -> frozenset[str]:
-        return KNOWN_KEYS
-
-    def enum(self, prefix: str, value: object) -> str:
-        """The word for an enum value, e.g. enum('risk', Risk.HIGH) → 'sangat rawan'."""
-        raw = getattr(value, "value", value)
-        key = f"{prefix}.{raw}"
-        return self.text(key) if key in MESSAGES else str(raw)
-
-
-def missing_keys(messages: Mapping[str, tuple[str, str]] = MESSAGES) -> list[str]:
-    """Keys whose text is empty in either language."""
-    return [key for key, pair in messages.items() if len(pair) != 2 or not all(pair)]

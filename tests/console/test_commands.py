@@ -8,9 +8,9 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from pilkades_tui.console.commands import COMMANDS
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.screens.help import HelpScreen
 from pilkades_tui.console.widgets.tps_pane import TpsPane
+from pilkades_tui.i18n import Catalogue
 from tests.console.conftest import AppFactory
 from tests.console.live import until
 from tests.console.screen import notifications, screen_text

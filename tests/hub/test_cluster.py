@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from pilkades_tui.hub.postgres import SCHEMA_VERSION
 from pilkades_tui.hub.runner import HubProcess, HubServer
 from tests.conftest import REQUIRE_PG_ENV
 from tests.hub.client import Hub, feed
+from tests.waiting import until, wait_until
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -40,11 +40,12 @@ def pair(tmp_path: Path, pg_dsn: str) -> Iterator[tuple[HubServer, HubServer]]:
 
 
 async def follow_until(client: FeedClient, seq: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while client.status.seq < seq:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the console stopped at seq {client.status.seq}, not {seq}")
-        await asyncio.sleep(0.02)
+    await until(
+        lambda: client.status.seq >= seq,
+        timeout,
+        what=f"the console reaching seq {seq}",
+        seen=lambda: f"seq {client.status.seq}, {client.status.last_error}",
+    )
 
 
 async def test_a_report_on_hub_a_reaches_a_console_on_hub_b_with_the_same_seq(
@@ -155,11 +156,9 @@ async def test_a_console_resumes_on_hub_b_after_hub_a_is_killed_without_gap_or_d
         await console.wait_live(15)
         start_seq = console.status.seq
         poster.start()
-        while len(written) < 50:
-            await asyncio.sleep(0.02)
+        await until(lambda: len(written) >= 50, 20, what="50 notices through hub B")
         hub_a.kill()
-        while len(written) < 150:
-            await asyncio.sleep(0.02)
+        await until(lambda: len(written) >= 150, 20, what="150 notices through hub B")
         stop.set()
         await asyncio.to_thread(poster.join)
         await follow_until(console, written[-1], timeout=20)
@@ -192,16 +191,16 @@ def test_commands_answer_503_while_the_store_is_lost_and_feeds_carry_on_after(
             with feed(hub, before["seq"]) as console:
                 console.frame()  # hello
                 server.stop("fast")
-                lost = admin.send("POST", "/v1/notices", {"level": "info", "text": "x"}, "k-1")
+                notice = {"level": "info", "text": "x"}
+                lost = admin.send("POST", "/v1/notices", notice, "k-1")
                 assert lost.status_code == 503, lost.text
                 assert lost.json()["error"] == "unavailable" and lost.json()["message"]
                 server.restart()
-                deadline = time.monotonic() + 20
-                while True:
-                    again = admin.send("POST", "/v1/notices", {"level": "info", "text": "x"}, "k-1")
-                    if again.status_code != 503 or time.monotonic() > deadline:
-                        break
-                    time.sleep(0.2)
+                again = wait_until(
+                    lambda: _not_503(admin.send("POST", "/v1/notices", notice, "k-1")),
+                    20,
+                    what="a command accepted once the store is back",
+                )
                 assert again.status_code == 201, again.text
                 seq = again.json()["seq"]
                 assert seq == before["seq"] + 1  # nothing half-written in between
@@ -213,6 +212,10 @@ def test_commands_answer_503_while_the_store_is_lost_and_feeds_carry_on_after(
         finally:
             admin.close()
             hub.stop()
+
+
+def _not_503(answer: httpx.Response) -> httpx.Response | None:
+    return None if answer.status_code == 503 else answer
 
 
 def _required() -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from pilkades_tui.hub.log import EventLogReader, LogError, SqliteLog
 from pilkades_tui.paths import hub_log_file, tokens_file
 from tests.conftest import HubFactory
 from tests.hub.client import Hub, feed
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -104,7 +104,7 @@ def test_token_commands_store_only_hashes_and_apply_to_a_running_hub(
         stored = stored_token_rows(server.store)
     assert token not in stored and "piket-1" in stored
     headers = {"Authorization": f"Bearer {token}"}
-    assert wait_status(f"{server.url}/v1/snapshot", headers, 200)
+    wait_status(f"{server.url}/v1/snapshot", headers, 200)
 
     assert main(["token", "list", *where]) == 0
     listing = capsys.readouterr().out
@@ -113,7 +113,7 @@ def test_token_commands_store_only_hashes_and_apply_to_a_running_hub(
     capsys.readouterr()
 
     assert main(["token", "revoke", "piket-1", *where]) == 0
-    assert wait_status(f"{server.url}/v1/snapshot", headers, 401)
+    wait_status(f"{server.url}/v1/snapshot", headers, 401)
     assert main(["token", "revoke", "piket-1", *where]) == 1
 
 
@@ -124,12 +124,10 @@ def stored_token_rows(dsn: str) -> str:
         return repr(connection.execute("SELECT * FROM pilkades_tokens").fetchall())
 
 
-def wait_status(url: str, headers: dict[str, str], status: int, timeout: float = 5.0) -> bool:
+def wait_status(url: str, headers: dict[str, str], status: int) -> None:
     """A token change reaches a hub on a shared store by notification, soon after."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if httpx.get(url, headers=headers).status_code == status:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
+    wait_until(
+        lambda: httpx.get(url, headers=headers).status_code == status,
+        5.0,
+        what=f"{url} answering {status}",
+    )
