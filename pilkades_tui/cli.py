@@ -29,6 +29,16 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_store(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--store",
+        default=None,
+        metavar="DSN",
+        help=f"postgresql://USER@HOST/DB: {what} in PostgreSQL, shared by several hubs "
+        "(default: PILKADES_STORE, else the SQLite file in --data)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pilkades-tui",
@@ -59,7 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="sustained reports per second per token (burst 3x); 0 switches the limit off",
     )
     hub.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
+    _add_store(hub, "the event log and tokens")
     hub.set_defaults(run="pilkades_tui.hub.cli:run_hub")
+    hub_actions = hub.add_subparsers(dest="hub_action", metavar="ACTION")
+    migrate = hub_actions.add_parser(
+        "migrate", help="copy a SQLite hub log (events, idempotency, tokens) into an empty store"
+    )
+    migrate.add_argument(
+        "--from-data", type=Path, required=True, metavar="DIR", help="the data folder to copy"
+    )
+    _add_store(migrate, "the empty store to fill")
+    migrate.set_defaults(run="pilkades_tui.hub.cli:run_migrate")
 
     scenario = commands.add_parser(
         "scenario", help="a real election's files: template, check, export (docs/data.md)"
@@ -87,18 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
     token_add.add_argument("name")
     token_add.add_argument("--role", choices=ROLES, required=True)
     _add_data(token_add)
+    _add_store(token_add, "tokens")
     token_list = token_commands.add_parser("list", help="names and roles, never tokens")
     _add_data(token_list)
+    _add_store(token_list, "tokens")
     token_revoke = token_commands.add_parser("revoke", help="revoke a token by name")
     token_revoke.add_argument("name")
     _add_data(token_revoke)
+    _add_store(token_revoke, "tokens")
     token.set_defaults(run="pilkades_tui.hub.cli:run_token")
 
     console = commands.add_parser("console", help="the duty officer's live console")
     # Every console option defaults to None, "not given": the environment and the
     # config file may then say, and only after them the default (console/config.py).
     console.add_argument(
-        "--hub", default=None, help="hub URL (or PILKADES_HUB; default http://127.0.0.1:8765)"
+        "--hub",
+        default=None,
+        help="hub URL, or several of one shared store separated by commas (URL1,URL2): "
+        "the next is followed when one is lost (or PILKADES_HUB; default "
+        "http://127.0.0.1:8765)",
     )
     console.add_argument("--token", default=None, help="or PILKADES_TOKEN, or the config file")
     console.add_argument("--operator", default=None, help="your name, as the logbook records it")
@@ -144,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="Anev report and shift handover")
     _add_data(report)
+    _add_store(report, "the hub log read")
     report.add_argument("--logbook", type=Path, action="append", default=[])
     report.add_argument("--from", dest="start", default=None)
     report.add_argument("--to", dest="end", default=None)

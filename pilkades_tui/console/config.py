@@ -32,7 +32,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import TomlConfigSettingsSource as TomlSource
 
-from pilkades_tui.feed.wire import HubAddress
+from pilkades_tui.feed.wire import HubAddress, hub_addresses
 from pilkades_tui.paths import config_file, default_data_dir
 
 ENV_PREFIX = "PILKADES_"
@@ -83,7 +83,8 @@ class ConsoleSettings(BaseSettings):
     @field_validator("hub")
     @classmethod
     def _hub_is_a_hub_url(cls, value: str) -> str:
-        HubAddress(value, token="")  # the feed's own rules for a hub URL
+        # The feed's own rules for a hub URL, for each hub of a list ("URL1,URL2").
+        hub_addresses(value, token="")
         return value
 
     @field_validator("token")

@@ -5,6 +5,11 @@ follows the feed from the snapshot's seq, and on any trouble keeps the state it 
 and tries again: resuming from the last applied seq after a lost connection or a
 4408 (too slow), a fresh snapshot after a reset (4409) or a gap in seq. The status
 says at every moment what is happening, in words a duty officer can act on.
+
+Given several hubs of one shared log ("URL1,URL2"), a lost hub hands over to the
+next at once, resuming from the last applied seq: every hub numbers the same events
+alike, so nothing is missed or applied twice. Only after every hub failed in a row
+does the client back off.
 See docs/feed-client.md.
 """
 
@@ -15,7 +20,7 @@ import contextlib
 import dataclasses
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -30,7 +35,12 @@ from pilkades_tui.domain.models import PROTOCOL_VERSION, HubMode, Snapshot
 from pilkades_tui.domain.state import Changes, ElectionState, SeqGap
 from pilkades_tui.feed.backoff import Backoff
 from pilkades_tui.feed.frames import parse_feed_frame
-from pilkades_tui.feed.wire import USER_AGENT, HubAddress, describe_network_error
+from pilkades_tui.feed.wire import (
+    USER_AGENT,
+    HubAddress,
+    describe_network_error,
+    hub_addresses,
+)
 
 CLOSE_RESET = 4409  # the hub no longer keeps (or never had) our seq: take a snapshot
 CLOSE_TOO_SLOW = 4408  # we fell behind the hub's bounded queue: resume from our seq
@@ -135,7 +145,7 @@ class _Trouble(Exception):
 class FeedClient:
     def __init__(
         self,
-        hub_url: str,
+        hub_url: str | Sequence[str],
         token: str,
         *,
         on_changes: Callable[[Changes], None] | None = None,
@@ -146,7 +156,9 @@ class FeedClient:
         ping_timeout: float = 20.0,
         request_timeout: float = 30.0,
     ) -> None:
-        self._address = HubAddress(hub_url, token)
+        self._addresses = hub_addresses(hub_url, token)
+        self._current = 0
+        self._failed_in_a_row = 0  # hubs that failed since the feed was last live
         self.on_changes = on_changes
         self.on_status = on_status
         self._backoff = Backoff(backoff_initial, backoff_max)
@@ -164,8 +176,25 @@ class FeedClient:
         self._resuming = False
 
     @property
+    def _address(self) -> HubAddress:
+        return self._addresses[self._current]
+
+    @property
     def hub_url(self) -> str:
+        """The hub followed now (or tried next)."""
         return self._address.base_url
+
+    def _fail_over(self) -> bool:
+        """Move to the next hub; True to try it at once, False once every hub failed
+        in a row (then back off before going round again)."""
+        if len(self._addresses) < 2:
+            return False
+        self._current = (self._current + 1) % len(self._addresses)
+        self._failed_in_a_row += 1
+        if self._failed_in_a_row >= len(self._addresses):
+            self._failed_in_a_row = 0
+            return False
+        return True
 
     # ---- public ----------------------------------------------------------
 
@@ -262,6 +291,9 @@ class FeedClient:
                     return
                 if after is _Next.RESNAPSHOT:
                     need_snapshot = True
+                if after is _Next.BACK_OFF and self._fail_over():
+                    self._lost(None)
+                    continue
                 if after is not _Next.BACK_OFF and self._quick_retry_allowed():
                     self._lost(None)
                     continue
@@ -473,6 +505,7 @@ class FeedClient:
             state.mode = mode
         status.attempt = 0
         status.retry_at = None
+        self._failed_in_a_row = 0
         if self._resuming:
             status.resumes += 1
             self._resuming = False

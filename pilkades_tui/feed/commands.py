@@ -12,7 +12,7 @@ decisions reach the hub in the order they were taken.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +32,7 @@ from pilkades_tui.domain.models import (
 )
 from pilkades_tui.feed.outbox import Outbox, QueuedCommand
 from pilkades_tui.feed.results import CommandResult, Outcome
-from pilkades_tui.feed.wire import HubAddress, describe_network_error, quote_id
+from pilkades_tui.feed.wire import HubAddress, describe_network_error, hub_addresses, quote_id
 
 __all__ = ["CommandResult", "HubCommands", "Outcome"]
 
@@ -41,10 +41,19 @@ RETRY_LATER = frozenset({429, 500, 502, 503, 504})
 
 
 class HubCommands:
+    """`hub_url` may name several hubs of one shared log ("URL1,URL2"): a command that
+    cannot reach one is sent to the next with the same Idempotency-Key."""
+
     def __init__(
-        self, hub_url: str, token: str, outbox: Outbox | None = None, *, timeout: float = 5.0
+        self,
+        hub_url: str | Sequence[str],
+        token: str,
+        outbox: Outbox | None = None,
+        *,
+        timeout: float = 5.0,
     ) -> None:
-        self._address = HubAddress(hub_url, token)
+        self._addresses = hub_addresses(hub_url, token)
+        self._current = 0
         self.outbox = outbox
         self._http = httpx.AsyncClient(headers=self._address.headers, timeout=timeout)
 
@@ -255,14 +264,24 @@ class HubCommands:
             idempotency_key=key,
         )
 
+    @property
+    def _address(self) -> HubAddress:
+        return self._addresses[self._current]
+
     async def _send(self, method: str, path: str, body: dict[str, Any], key: str) -> CommandResult:
-        address = self._address
-        try:
-            response = await self._http.request(
-                method, address.http_url(path), json=body, headers={"Idempotency-Key": key}
-            )
-        except httpx.TransportError as error:
-            return _unreachable(key, describe_network_error(error, address))
+        unreachable = ""
+        for _ in self._addresses:
+            address = self._address
+            try:
+                response = await self._http.request(
+                    method, address.http_url(path), json=body, headers={"Idempotency-Key": key}
+                )
+                break
+            except httpx.TransportError as error:
+                unreachable = describe_network_error(error, address)
+                self._current = (self._current + 1) % len(self._addresses)
+        else:
+            return _unreachable(key, unreachable)
         code = response.status_code
         payload = _json_or_none(response)
         if code in RETRY_LATER:

@@ -3,6 +3,7 @@ and turning network failures into sentences for a duty officer (never with the t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
@@ -45,6 +46,16 @@ class HubAddress:
         if self._token:
             text = text.replace(self._token, "***")
         return text
+
+
+def hub_addresses(hub_url: str | Sequence[str], token: str) -> list[HubAddress]:
+    """One hub URL, several separated by commas ("URL1,URL2"), or a list of them: the
+    hubs of one shared log, tried in this order when one is lost."""
+    urls = hub_url.split(",") if isinstance(hub_url, str) else list(hub_url)
+    addresses = [HubAddress(url, token) for url in urls if url.strip()]
+    if not addresses:
+        raise ValueError("no hub URL given")
+    return addresses
 
 
 def quote_id(record_id: str) -> str:

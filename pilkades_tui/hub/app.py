@@ -27,12 +27,12 @@ from pilkades_tui.hub.core import HubCore
 from pilkades_tui.hub.handlers import install_error_handlers
 from pilkades_tui.hub.ratelimit import RateLimit, TokenBuckets
 from pilkades_tui.hub.shortcut import PositionShortcut
-from pilkades_tui.hub.tokens import TokenStore
+from pilkades_tui.hub.tokens import TokenBook
 
 
 def create_app(
     core: HubCore,
-    tokens: TokenStore,
+    tokens: TokenBook,
     *,
     rate_limit: RateLimit | None = None,
 ) -> FastAPI:

@@ -13,7 +13,7 @@ from starlette.requests import HTTPConnection
 
 from pilkades_tui.hub.errors import ApiError
 from pilkades_tui.hub.ratelimit import TokenBuckets
-from pilkades_tui.hub.tokens import TokenEntry, TokenStore
+from pilkades_tui.hub.tokens import TokenBook, TokenEntry
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -28,7 +28,7 @@ def _bearer(authorization: str | None) -> str | None:
 class Guard:
     """Who may do what: token lookup, role check, report rate."""
 
-    def __init__(self, tokens: TokenStore, buckets: TokenBuckets) -> None:
+    def __init__(self, tokens: TokenBook, buckets: TokenBuckets) -> None:
         self.tokens = tokens
         self.buckets = buckets
 

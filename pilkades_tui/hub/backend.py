@@ -2,16 +2,17 @@
 
 `EventBackend` is what the hub core needs: a durable append, reads by seq, the
 idempotency records, and delivery of committed events to feed subscribers. The
-`SqliteBackend` keeps the log in one SQLite file and fans out in process; a backend on
-Redis Streams (XADD to append, XREAD to deliver) can serve several hubs from one log
-without the core changing.
+`SqliteBackend` keeps the log in one SQLite file and fans out in process. A `shared`
+backend (`hub/postgres.py`) is one log for several hubs: the core then decides its
+commands inside the backend's commit, at the log's head, and follows the other hubs'
+commits (HubCore's shared path).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -47,6 +48,8 @@ class Subscriber:
 
 
 class EventBackend(Protocol):
+    shared: bool  # several hubs append to this log
+
     @property
     def head(self) -> int:
         """The newest durable seq."""
@@ -81,12 +84,63 @@ class EventBackend(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteBackend:
+Decider = Callable[
+    [list[LoggedEvent], dict[tuple[str, str], IdempotencyRecord]],
+    tuple[list[LoggedEvent], list[IdempotencyRecord]],
+]
+
+
+class SharedBackend(EventBackend, Protocol):
+    """A log several hubs append to (`shared` is True): what the core's shared path
+    calls, in the hub's event loop."""
+
+    async def commit_at_head(
+        self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
+    ) -> list[LoggedEvent]: ...
+
+    async def read_after(self, since: int, limit: int = ...) -> list[LoggedEvent]: ...
+
+    async def load_tail(self) -> tuple[tuple[int, str] | None, list[LoggedEvent]]: ...
+
+    async def follow(
+        self,
+        on_log: Callable[[], Awaitable[None]],
+        on_tokens: Callable[[], Awaitable[None]] | None = None,
+    ) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class LocalFanout:
+    """Delivery to this process's feed subscribers (every backend fans out locally:
+    a hub's feeds are its own connections)."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[Subscriber] = set()
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.add(subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+
+    def publish(self, events: list[LoggedEvent]) -> None:
+        for subscriber in self._subscribers:
+            subscriber.push(events)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+
+class SqliteBackend(LocalFanout):
     """The single-hub backend: SQLite WAL log, in-process fan-out."""
 
+    shared = False
+
     def __init__(self, data_dir: Path) -> None:
+        super().__init__()
         self.log = SqliteLog.in_data_dir(data_dir)
-        self._subscribers: set[Subscriber] = set()
 
     @property
     def head(self) -> int:
@@ -115,20 +169,6 @@ class SqliteBackend:
 
     def set_meta(self, name: str, value: str) -> None:
         self.log.set_meta(name, value)
-
-    def subscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.add(subscriber)
-
-    def unsubscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.discard(subscriber)
-
-    def publish(self, events: list[LoggedEvent]) -> None:
-        for subscriber in self._subscribers:
-            subscriber.push(events)
-
-    @property
-    def subscriber_count(self) -> int:
-        return len(self._subscribers)
 
     def close(self) -> None:
         self.log.close()

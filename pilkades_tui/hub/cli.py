@@ -18,10 +18,12 @@ from pilkades_tui.hub.server import (
     bind_socket,
     build_hub,
     is_loopback,
+    open_tokens,
     uvicorn_config,
     warn,
 )
-from pilkades_tui.hub.tokens import TokenError, TokenStore
+from pilkades_tui.hub.store import STORE_ENV, StoreArgumentError, safe_dsn, store_dsn
+from pilkades_tui.hub.tokens import TokenError
 from pilkades_tui.paths import default_data_dir, hub_log_file, tokens_file
 from pilkades_tui.scenario import ScenarioError
 from pilkades_tui.scenario.cli import EXIT_BAD_INPUT, print_problems
@@ -30,12 +32,17 @@ from pilkades_tui.settings_file import SettingsError, load_settings
 
 EXIT_FAILED = 1
 EXIT_DATA_FOLDER = 2  # the data folder cannot hold the log: full, read-only, refused
+EXIT_BAD_STORE = 2  # --store unusable: unreachable, not a DSN, newer schema, other scenario
 BURST_SECONDS = 3.0  # a token's burst is this many seconds of its sustained rate
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    data: Path | None = args.data
+    data: Path | None = getattr(args, "data", None)
     return data if data is not None else default_data_dir()
+
+
+def store_of(args: argparse.Namespace) -> str | None:
+    return store_dsn(getattr(args, "store", None))
 
 
 def run_hub(args: argparse.Namespace) -> int:
@@ -48,17 +55,25 @@ def run_hub(args: argparse.Namespace) -> int:
     settings_path: Path | None = getattr(args, "settings", None)
     rate: float = getattr(args, "report_rate", 100.0)
     try:
+        store = store_of(args)
+    except StoreArgumentError as error:
+        warn(str(error))
+        return EXIT_BAD_STORE
+    try:
         settings = load_settings(settings_path)
-        app, core = build_hub(
-            HubOptions(
-                data_dir=data_dir,
-                scenario=args.scenario,
-                seed=args.seed,
-                exercise=args.exercise,
-                settings=settings,
-                rate_limit=RateLimit(rate, rate * BURST_SECONDS),
-            )
+        options = HubOptions(
+            data_dir=data_dir,
+            scenario=args.scenario,
+            seed=args.seed,
+            exercise=args.exercise,
+            settings=settings,
+            rate_limit=RateLimit(rate, rate * BURST_SECONDS),
+            store=store,
         )
+        app, core = build_hub(options)
+        tokens = open_tokens(options)
+        has_tokens = bool(tokens.entries())
+        tokens.close()
     except FolderUnwritable as error:
         warn(str(error))
         return EXIT_DATA_FOLDER
@@ -67,7 +82,10 @@ def run_hub(args: argparse.Namespace) -> int:
         words = Words(getattr(args, "lang", "id"))
         print_problems(error.problems, words, heading=words("hub.refused"))
         return EXIT_BAD_INPUT
-    except (SettingsError, LogError, TokenError, OSError) as error:
+    except LogError as error:
+        warn(str(error))
+        return EXIT_BAD_STORE if store is not None else EXIT_FAILED
+    except (SettingsError, TokenError, OSError) as error:
         warn(str(error))
         return EXIT_FAILED
     try:
@@ -84,12 +102,10 @@ def run_hub(args: argparse.Namespace) -> int:
             "network in clear; give --tls-cert and --tls-key, or keep the hub on loopback "
             "behind an SSH tunnel or a TLS proxy."
         )
-    if not TokenStore(data_dir).entries():
-        warn(
-            "no tokens yet: issue one with "
-            f"`pilkades-tui token add NAME --role ROLE --data {data_dir}`"
-        )
-    warn(f"log {hub_log_file(data_dir)} at seq {core.durable}, mode {core.mode.value}")
+    if not has_tokens:
+        where = "--store DSN" if store is not None else f"--data {data_dir}"
+        warn(f"no tokens yet: issue one with `pilkades-tui token add NAME --role ROLE {where}`")
+    warn(f"log {options.store_label} at seq {core.durable}, mode {core.mode.value}")
     # The runner and scripts read this line for the port (port 0 picks a free one).
     print(f"pilkades-tui hub: listening on {scheme}://{host}:{port}", flush=True)
     server = uvicorn.Server(uvicorn_config(app, quiet=False, tls_cert=cert, tls_key=key))
@@ -108,18 +124,24 @@ def run_hub(args: argparse.Namespace) -> int:
 
 def run_token(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
-    store = TokenStore(data_dir)
+    try:
+        dsn = store_of(args)
+        store = open_tokens(HubOptions(data_dir=data_dir, store=dsn))
+    except (StoreArgumentError, LogError) as error:
+        print(f"pilkades-tui token: {error}", file=sys.stderr)
+        return EXIT_BAD_STORE
+    where = tokens_file(data_dir) if dsn is None else store.path
     try:
         if args.token_command == "add":
             token = store.add(args.name, args.role, wib_now())
-            print(f"token for {args.name} ({args.role}), stored hashed in {tokens_file(data_dir)}.")
+            print(f"token for {args.name} ({args.role}), stored hashed in {where}.")
             print("It is shown this once; hand it over now.")
             print(token)
             return 0
         if args.token_command == "list":
             entries = store.entries()
             if not entries:
-                print(f"no tokens in {tokens_file(data_dir)}")
+                print(f"no tokens in {where}")
             for entry in entries:
                 print(f"{entry.name}\t{entry.role}\t{entry.created_at}")
             return 0
@@ -132,5 +154,36 @@ def run_token(args: argparse.Namespace) -> int:
     except TokenError as error:
         print(f"pilkades-tui token: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except LogError as error:
+        print(f"pilkades-tui token: {error}", file=sys.stderr)
+        return EXIT_BAD_STORE
     print(f"pilkades-tui token: unknown action {args.token_command}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    """`pilkades-tui hub migrate --from-data DIR --store DSN`."""
+    try:
+        dsn = store_of(args)
+    except StoreArgumentError as error:
+        warn(str(error))
+        return EXIT_BAD_STORE
+    if dsn is None:
+        warn(f"migrate needs --store DSN (or {STORE_ENV}): the PostgreSQL store to fill")
+        return EXIT_BAD_STORE
+    source: Path = args.from_data
+    if not hub_log_file(source).is_file():
+        warn(f"no hub log to copy at {hub_log_file(source)}")
+        return EXIT_BAD_STORE
+    from pilkades_tui.hub.postgres import migrate_sqlite
+
+    try:
+        copied = migrate_sqlite(source, dsn)
+    except (LogError, TokenError) as error:
+        warn(str(error))
+        return EXIT_BAD_STORE
+    print(
+        f"copied {copied.events} events (head {copied.head}), {copied.answers} idempotency "
+        f"records and {copied.tokens} tokens from {hub_log_file(source)} to {safe_dsn(dsn)}"
+    )
+    return 0

@@ -6,21 +6,29 @@ the state at once (so the next command sees them) and queue for the writer; the
 writer commits everything queued in one durable transaction (group commit) in a
 worker thread, then publishes the committed events to the feeds and releases the
 answers. An answer, a snapshot and a feed event are therefore never ahead of the disk.
+
+On a shared backend (several hubs on one log, `hub/postgres.py`) the decision moves
+into the commit: the writer hands the queued commands to the backend's transaction,
+which holds the log's head, catches this hub up to it and lets the core decide there
+(`_commit_shared`). The other hubs' events arrive through `catch_up`. If the store is
+lost after a decision, the state may hold events that were never written: it is
+marked stale, commands answer 503, and it is rebuilt from the store once it returns.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from pilkades_tui.domain.commands import Decision, RuleViolation
 from pilkades_tui.domain.events import (
@@ -31,11 +39,13 @@ from pilkades_tui.domain.events import (
 from pilkades_tui.domain.models import HubMode, Phase, Position, Snapshot
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import ElectionState
-from pilkades_tui.hub.backend import EventBackend, Subscriber
+from pilkades_tui.hub.backend import EventBackend, SharedBackend, Subscriber
 from pilkades_tui.hub.log import (
     EXERCISE,
     INITIAL_PHASE,
+    HeadMoved,
     IdempotencyRecord,
+    LogError,
     LoggedEvent,
     parse_logged,
 )
@@ -65,6 +75,18 @@ class _Pending:
     events: list[LoggedEvent]
     answer: IdempotencyRecord | None
     done: asyncio.Future[None]
+
+
+@dataclass(slots=True)
+class _Command:
+    """A command waiting for a shared commit: decided only there, at the log's head."""
+
+    token_name: str
+    key: str | None
+    print_: str
+    decide: Decide
+    status: int
+    done: asyncio.Future[Answer]
 
 
 @dataclass(slots=True)
@@ -113,6 +135,11 @@ class HubCore:
         self._durable_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.initial_phase = self.state.phase
         self.failed: str | None = None
+        self.shared = bool(getattr(backend, "shared", False))
+        self._commands: list[_Command] = []
+        # Held while the state is changed for the shared log (a commit or a catch-up).
+        self._state_lock = asyncio.Lock()
+        self._stale: str | None = None  # why the state may hold events never written
 
     # ---- start -----------------------------------------------------------------
 
@@ -130,6 +157,10 @@ class HubCore:
                 now = self.clock()
                 initial = Phase(since=now, updated_at=now)
             self.backend.set_meta(INITIAL_PHASE, initial.model_dump_json())
+            # Another hub on a shared log may have set it first; its value wins.
+            stored = self.backend.get_meta(INITIAL_PHASE)
+            if stored is not None:
+                initial = Phase.model_validate_json(stored)
         self.initial_phase = initial
         if self.mode == HubMode.EXERCISE:
             # A log once used for a drill stays marked: a report must never pass a
@@ -140,7 +171,18 @@ class HubCore:
             self._seed(scenario)
 
     def rebuild(self, initial_phase: Phase) -> None:
-        checkpoint = self.backend.latest_checkpoint()
+        self._rebuild_from(self.backend.latest_checkpoint(), self.backend.iter_since, initial_phase)
+        head = self.backend.head
+        # A shared log may have grown since it was read; one hub's log may not.
+        if self.durable > head or (self.durable != head and not self.shared):
+            raise RuntimeError(f"log rebuilt to {self.durable}, head is {head}")
+
+    def _rebuild_from(
+        self,
+        checkpoint: tuple[int, str] | None,
+        events_after: Callable[[int], Iterable[LoggedEvent]],
+        initial_phase: Phase,
+    ) -> None:
         if checkpoint is not None:
             snapshot = Snapshot.model_validate_json(checkpoint[1])
             snapshot.mode = self.mode
@@ -150,7 +192,7 @@ class HubCore:
             state = ElectionState(initial_phase, self.mode)
         ring = self._ring
         ring.clear()
-        for logged in self.backend.iter_since(state.seq):
+        for logged in events_after(state.seq):
             event = parse_logged(logged)
             if event is None:
                 # A type this version does not know still holds its seq.
@@ -160,15 +202,18 @@ class HubCore:
             ring.append(logged)
         self.state = state
         self.durable = state.seq
-        if self.durable != self.backend.head:
-            raise RuntimeError(f"log rebuilt to {self.durable}, head is {self.backend.head}")
 
     def _seed(self, scenario: Scenario) -> None:
         now = self.clock()
         records: list[tuple[str, Any]] = [(TPS_UPDATED, tps) for tps in scenario.tps]
         records += [(OFFICER_UPDATED, officer) for officer in scenario.officers]
         events = self._to_events(records, now)
-        self.backend.append(events, [])
+        try:
+            self.backend.append(events, [])
+        except HeadMoved:
+            # Another hub on the shared log seeded it first: take its events instead.
+            self.rebuild(self.initial_phase)
+            return
         self.durable = events[-1].seq if events else self.durable
         self._ring.extend(events)
 
@@ -195,6 +240,8 @@ class HubCore:
         the first answer (or 422 for another body) and changes nothing."""
         if self.failed is not None:
             raise HubUnavailable(self.failed)
+        if self.shared:
+            return await self._submit_shared(token_name, key, print_, decide, status)
         if key is not None:
             repeat = await self._repeat(token_name, key, print_)
             if repeat is not None:
@@ -229,26 +276,206 @@ class HubCore:
         return answer
 
     async def _repeat(self, token_name: str, key: str, print_: str) -> Answer | None:
-        flying = self._in_flight.get((token_name, key))
+        flying = self._flying(token_name, key, print_)
         if flying is not None:
-            first_print, future = flying
-            if first_print != print_:
-                raise RuleViolation(
-                    "invalid",
-                    "this Idempotency-Key was used with another request",
-                    {"field": "Idempotency-Key"},
-                )
-            return await asyncio.shield(future)
+            return await asyncio.shield(flying)
         stored = self.backend.idempotency(token_name, key)
         if stored is None:
             return None
-        if stored.fingerprint != print_:
-            raise RuleViolation(
-                "invalid",
-                "this Idempotency-Key was used with another request",
-                {"field": "Idempotency-Key"},
-            )
-        return Answer(stored.status, stored.answer)
+        return _stored_answer(stored, print_)
+
+    def _flying(self, token_name: str, key: str, print_: str) -> asyncio.Future[Answer] | None:
+        """The answer-to-be of the same key still being written, if any."""
+        flying = self._in_flight.get((token_name, key))
+        if flying is None:
+            return None
+        first_print, future = flying
+        if first_print != print_:
+            raise _key_reused()
+        return future
+
+    # ---- commands on a shared log -------------------------------------------------
+
+    @property
+    def _shared_log(self) -> SharedBackend:
+        return cast(SharedBackend, self.backend)
+
+    async def _submit_shared(
+        self, token_name: str, key: str | None, print_: str, decide: Decide, status: int
+    ) -> Answer:
+        if key is not None:
+            flying = self._flying(token_name, key, print_)
+            if flying is not None:
+                return await asyncio.shield(flying)
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        if key is not None:
+            self._in_flight[(token_name, key)] = (print_, future)
+        self._commands.append(_Command(token_name, key, print_, decide, status, future))
+        if self._writer_task is None or self._writer_task.done():
+            self._writer_task = asyncio.create_task(self._write_shared())
+        try:
+            return await asyncio.shield(future)
+        finally:
+            if key is not None:
+                self._in_flight.pop((token_name, key), None)
+
+    async def _write_shared(self) -> None:
+        while self._commands:
+            while self._commands:
+                async with self._state_lock:
+                    await self._commit_shared()
+                if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
+                    await self._checkpoint()
+            # Notifications that came while writing were left to the commits; one read
+            # now picks up what another hub wrote after our last commit began. (Commands
+            # queued meanwhile are still this task's: it has not finished.)
+            with contextlib.suppress(LogError):
+                await self.catch_up()
+
+    async def on_notified(self) -> None:
+        """The listener's wake-up: another hub committed. While this hub is writing,
+        its next commit catches up anyway (and the writer reads once more when it
+        stops), so the read is left to it instead of queueing behind it."""
+        if self._writer_task is not None and not self._writer_task.done():
+            return
+        await self.catch_up()
+
+    async def _commit_shared(self) -> None:
+        if self._stale is not None:
+            try:
+                await self._recover()
+            except LogError as error:
+                batch, self._commands = self._commands, []
+                _fail_commands(batch, HubUnavailable(str(error)))
+                return
+        outcomes: list[tuple[_Command, Answer | Exception]] = []
+        decided = False
+        batch: list[_Command] = []
+
+        def take() -> list[tuple[str, str]]:
+            # Called with the head locked: what queued while waiting for it joins.
+            nonlocal batch
+            batch, self._commands = self._commands, []
+            return [(c.token_name, c.key) for c in batch if c.key is not None]
+
+        def decide_at_head(
+            behind: list[LoggedEvent], stored: dict[tuple[str, str], IdempotencyRecord]
+        ) -> tuple[list[LoggedEvent], list[IdempotencyRecord]]:
+            nonlocal decided
+            self._apply_durable(behind)
+            decided = True
+            now = self.clock()
+            written: list[LoggedEvent] = []
+            answers: list[IdempotencyRecord] = []
+            for command in batch:
+                if command.key is not None:
+                    record = stored.get((command.token_name, command.key))
+                    if record is not None:
+                        try:
+                            outcomes.append((command, _stored_answer(record, command.print_)))
+                        except RuleViolation as refusal:
+                            outcomes.append((command, refusal))
+                        continue
+                try:
+                    decision = command.decide(self.state, now, self.state.seq + 1)
+                except RuleViolation as refusal:
+                    outcomes.append((command, refusal))
+                    continue
+                events = self._to_events([(e.type, e.data) for e in decision.effects], now)
+                answer_record = decision.answer
+                if isinstance(answer_record, Position):
+                    answer_record = self.state.officers[answer_record.id]
+                body = answer_json(answer_record.model_dump(mode="json"), events[-1].seq)
+                answer = Answer(command.status, body)
+                if command.key is not None:
+                    answers.append(
+                        IdempotencyRecord(
+                            command.token_name,
+                            command.key,
+                            command.print_,
+                            command.status,
+                            body,
+                            events[-1].seq,
+                        )
+                    )
+                written.extend(events)
+                outcomes.append((command, answer))
+            return written, answers
+
+        try:
+            events = await self._shared_log.commit_at_head(self.durable, take, decide_at_head)
+        except Exception as error:
+            if not batch:  # lost before the head was locked: nothing taken yet
+                batch, self._commands = self._commands, []
+            sentence = str(error) if isinstance(error, LogError) else repr(error)
+            logger.error("shared log commit failed: %s", sentence)
+            if decided:
+                self._stale = sentence
+            self._release_waiters(error)
+            _fail_commands(batch, HubUnavailable(f"the event log could not be written: {sentence}"))
+            if decided:
+                with contextlib.suppress(LogError):
+                    await self._recover()
+            return
+        if events:
+            self.durable = events[-1].seq
+            self._ring.extend(events)
+            self.backend.publish(events)
+            self._release_waiters(None)
+        for command, outcome in outcomes:
+            if command.done.done():
+                continue
+            if isinstance(outcome, Answer):
+                command.done.set_result(outcome)
+            else:
+                command.done.set_exception(outcome)
+                command.done.exception()  # retrieved: a repeat may never wait on it
+
+    def _apply_durable(self, logged: list[LoggedEvent]) -> None:
+        """Events already in the shared log (another hub's): apply, keep, deliver."""
+        if not logged:
+            return
+        state = self.state
+        for item in logged:
+            event = parse_logged(item)
+            if event is None:
+                state.seq = item.seq
+            else:
+                state.apply(event)
+        self._ring.extend(logged)
+        self.durable = logged[-1].seq
+        self.backend.publish(logged)
+        self._release_waiters(None)
+
+    async def catch_up(self) -> None:
+        """Apply what the other hubs committed since our seq (the listener calls this
+        on every notification); rebuild a stale state once the store answers."""
+        if not self.shared:
+            return
+        async with self._state_lock:
+            if self._stale is not None:
+                await self._recover()
+                return
+            while True:
+                rows = await self._shared_log.read_after(self.durable)
+                if not rows:
+                    return
+                self._apply_durable(rows)
+
+    async def _recover(self) -> None:
+        """Rebuild from the store's checkpoint and tail after a failed commit, and
+        deliver to the feeds whatever was committed since their last event."""
+        checkpoint, tail = await self._shared_log.load_tail()
+        delivered = self.durable
+        self._rebuild_from(
+            checkpoint, lambda since: [e for e in tail if e.seq > since], self.initial_phase
+        )
+        self._stale = None
+        newer = [event for event in tail if event.seq > delivered]
+        if newer:
+            self.backend.publish(newer)
+        self._release_waiters(None)
+        logger.warning("state rebuilt from the shared log at seq %d", self.durable)
 
     async def _commit(self, events: list[LoggedEvent], answer: IdempotencyRecord | None) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -317,6 +544,8 @@ class HubCore:
         if self.state.seq == self.durable and self.durable > self._last_checkpoint:
             await self._checkpoint()
         self._executor.shutdown(wait=True)
+        if self.shared:
+            await self._shared_log.aclose()
         self.backend.close()
 
     # ---- reads -----------------------------------------------------------------
@@ -342,7 +571,15 @@ class HubCore:
         await future
 
     async def snapshot_json(self) -> str:
-        """The state after event N exactly, answered once N is durable."""
+        """The state after event N exactly, answered once N is durable. On a shared
+        log, N is the log's head: what another hub committed is in it."""
+        if self.shared:
+            try:
+                await self.catch_up()
+            except LogError as error:
+                if self._stale is not None:
+                    raise HubUnavailable(str(error)) from None
+                # The store is away but this state is all written: serve it.
         snapshot = self.state.snapshot()
         text = snapshot.model_dump_json()
         await self.wait_durable(snapshot.seq)
@@ -371,3 +608,24 @@ class HubCore:
 
     def read_log(self, since: int, upto: int, limit: int) -> list[LoggedEvent]:
         return self.backend.read(since, upto, limit)
+
+
+def _key_reused() -> RuleViolation:
+    return RuleViolation(
+        "invalid",
+        "this Idempotency-Key was used with another request",
+        {"field": "Idempotency-Key"},
+    )
+
+
+def _stored_answer(stored: IdempotencyRecord, print_: str) -> Answer:
+    if stored.fingerprint != print_:
+        raise _key_reused()
+    return Answer(stored.status, stored.answer)
+
+
+def _fail_commands(batch: list[_Command], error: Exception) -> None:
+    for command in batch:
+        if not command.done.done():
+            command.done.set_exception(error)
+            command.done.exception()  # retrieved: a repeat may never wait on it

@@ -93,6 +93,10 @@ def storage_failure(path: Path, error: sqlite3.Error | OSError) -> Exception:
     return LogError(f"the event log {path}: {error}")
 
 
+class HeadMoved(LogError):
+    """A shared log's head moved past the seq an append expected; nothing was written."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoggedEvent:
     """One event as stored: its seq, its type and its wire JSON (sent as is)."""
@@ -353,6 +357,38 @@ class EventLogReader:
         """A meta row's value (e.g. GEOGRAPHY), None when the log has none."""
         row = self._connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
+
+    def all_meta(self) -> dict[str, str]:
+        """Every meta row (the initial phase, the drill mark), for a migration."""
+        rows = self._connection.execute("SELECT name, value FROM meta").fetchall()
+        return {str(name): str(value) for name, value in rows}
+
+    def idempotency_records(self) -> Iterator[IdempotencyRecord]:
+        cursor = self._connection.execute(
+            "SELECT token_name, key, fingerprint, status, answer, seq FROM idempotency"
+        )
+        for name, key, print_, status, answer, seq in cursor:
+            yield IdempotencyRecord(name, key, print_, int(status), answer, int(seq))
+
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        row = self._connection.execute(
+            "SELECT seq, snapshot FROM checkpoints ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def iter_with_ts(self, batch: int = DEFAULT_BATCH) -> Iterator[LoggedEvent]:
+        """Every stored event with its timestamp column, in seq order."""
+        last = 0
+        while True:
+            rows = self._connection.execute(
+                "SELECT seq, type, ts, json FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for seq, kind, ts, text in rows:
+                yield LoggedEvent(int(seq), kind, text, ts)
+            last = int(rows[-1][0])
 
     def iter_raw(self, since: int = 0, batch: int = DEFAULT_BATCH) -> Iterator[LoggedEvent]:
         """Stored events with seq > since, `batch` rows fetched at a time."""

@@ -34,21 +34,32 @@ from pilkades_tui.hub.server import (
     HubOptions,
     bind_socket,
     build_hub,
+    open_tokens,
     quiet_logging,
     unhook_logging,
     uvicorn_config,
 )
-from pilkades_tui.hub.tokens import ROLES, TokenStore, token_hash
+from pilkades_tui.hub.tokens import ROLES, TokenBook, token_hash
 
 RUNNER_TOKEN_PREFIX = "runner-"
 HUB_LOG_NAME = "hub.log"
 START_TIMEOUT = 30.0
 
 
-def ensure_tokens(data_dir: Path, tokens: Mapping[str, str] | None = None) -> dict[str, str]:
+def ensure_tokens(
+    data_dir: Path, tokens: Mapping[str, str] | None = None, store_dsn: str | None = None
+) -> dict[str, str]:
     """One token per role, named `runner-<role>`. Given tokens are (re)registered if
-    the file lacks them; otherwise fresh ones replace earlier runner tokens."""
-    store = TokenStore(data_dir)
+    the file (or the PostgreSQL store) lacks them; otherwise fresh ones replace earlier
+    runner tokens. Several hubs on one store share the tokens: pass the first hub's."""
+    store = open_tokens(HubOptions(data_dir=data_dir, store=store_dsn))
+    try:
+        return _ensure_tokens(store, tokens)
+    finally:
+        store.close()
+
+
+def _ensure_tokens(store: TokenBook, tokens: Mapping[str, str] | None) -> dict[str, str]:
     known = {entry.sha256: entry for entry in store.entries()}
     issued: dict[str, str] = {}
     now = wib_now()
@@ -86,8 +97,10 @@ class HubServer:
         feed_queue_limit: int = DEFAULT_FEED_QUEUE,
         access_log: bool = True,
         clock: Callable[[], datetime] = wib_now,
+        store: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.store = store
         self.options = HubOptions(
             data_dir=self.data_dir,
             scenario=scenario,
@@ -97,6 +110,7 @@ class HubServer:
             rate_limit=RateLimit(report_rate, report_burst),
             feed_queue_limit=feed_queue_limit,
             clock=clock,
+            store=store,
         )
         self.host = host
         self._requested_port = port
@@ -127,7 +141,7 @@ class HubServer:
         if self._thread is not None:
             raise RuntimeError("this HubServer is already started")
         make_private_folder(self.data_dir)
-        self.tokens = ensure_tokens(self.data_dir, self._wanted_tokens)
+        self.tokens = ensure_tokens(self.data_dir, self._wanted_tokens, self.store)
         app, self.core = build_hub(self.options)
         sock = bind_socket(self.host, self._requested_port)
         self.port = sock.getsockname()[1]
@@ -191,8 +205,10 @@ class HubProcess:
         port: int = 0,
         tokens: Mapping[str, str] | None = None,
         extra_args: Sequence[str] = (),
+        store: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.store = store
         self.scenario = scenario
         self.seed = seed
         self.port = port
@@ -211,7 +227,8 @@ class HubProcess:
 
     def start(self, timeout: float = START_TIMEOUT) -> HubProcess:
         make_private_folder(self.data_dir)
-        self.tokens = ensure_tokens(self.data_dir, self._wanted_tokens)
+        self.tokens = ensure_tokens(self.data_dir, self._wanted_tokens, self.store)
+        store_args = ["--store", self.store] if self.store is not None else []
         command = [
             sys.executable,
             "-m",
@@ -227,6 +244,7 @@ class HubProcess:
             self.scenario,
             "--seed",
             str(self.seed),
+            *store_args,
             *self.extra_args,
         ]
         process_log = self.data_dir / "hub-process.log"

@@ -6,14 +6,19 @@ before the server starts, for tests, the demo and the subprocess runner alike.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
+import json
 import logging
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from fastapi import FastAPI
@@ -23,13 +28,16 @@ from pilkades_tui.domain.models import HubMode
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.files import folder_unwritable, make_private_file, make_private_folder
 from pilkades_tui.hub.app import create_app
-from pilkades_tui.hub.backend import SqliteBackend
+from pilkades_tui.hub.backend import EventBackend, SharedBackend, SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
 from pilkades_tui.hub.geography import ServedGeography, election_geography
+from pilkades_tui.hub.log import LogError
 from pilkades_tui.hub.ratelimit import RateLimit
-from pilkades_tui.hub.tokens import TokenStore
+from pilkades_tui.hub.store import safe_dsn
+from pilkades_tui.hub.tokens import TokenBook, TokenStore
 from pilkades_tui.paths import hub_log_file
 from pilkades_tui.scenario import load_scenario
+from pilkades_tui.scenario.pekalongan import Scenario
 
 # Ping every 10 s and wait 10 s for the pong: a silent peer is gone within 20 s (PROTOCOL.md).
 KEEPALIVE_SECONDS = 10.0
@@ -48,6 +56,70 @@ class HubOptions:
     # The hub's clock stamps every record; the demo passes the simulated day's clock so
     # hub, simulator and console agree on what time it is.
     clock: Callable[[], datetime] = wib_now
+    # A PostgreSQL DSN: the log and the tokens live there, shared with other hubs.
+    store: str | None = None
+
+    @property
+    def store_label(self) -> str:
+        """Where the log lives, for sentences (never a password)."""
+        if self.store is None:
+            return str(hub_log_file(self.data_dir))
+        return safe_dsn(self.store)
+
+
+SCENARIO_META = "scenario"  # meta row of a shared log: the digest of the seeding scenario
+
+
+def scenario_digest(scenario: Scenario | None) -> str:
+    """What a scenario seeds, without its timestamps (two hubs started minutes apart
+    on the same scenario and seed agree)."""
+    if scenario is None:
+        return "none"
+    records: list[dict[str, Any]] = []
+    for record in (*scenario.tps, *scenario.officers):
+        dumped = record.model_dump(mode="json")
+        records.append(
+            {name: value for name, value in dumped.items() if not _is_time(record, name)}
+        )
+    text = json.dumps(records, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _is_time(record: Any, name: str) -> bool:
+    return isinstance(getattr(record, name, None), datetime)
+
+
+def claim_scenario(backend: EventBackend, scenario: Scenario | None, options: HubOptions) -> None:
+    """On a shared log the first hub's scenario is the log's; a hub started with
+    another one refuses to start instead of serving (or reseeding) a day it was not
+    told about."""
+    digest = scenario_digest(scenario)
+    if backend.head == 0:
+        backend.set_meta(SCENARIO_META, digest)
+    stored = backend.get_meta(SCENARIO_META)
+    if stored is not None and stored != digest:
+        raise LogError(
+            f"the store {options.store_label} was seeded from another scenario than "
+            f"--scenario {options.scenario} --seed {options.seed}; it is never reseeded. "
+            "Start this hub with the same --scenario and --seed as the other hubs."
+        )
+
+
+def open_backend(options: HubOptions) -> EventBackend:
+    if options.store is not None:
+        from pilkades_tui.hub.postgres import PostgresBackend  # psycopg only when asked
+
+        return PostgresBackend(options.store)
+    return SqliteBackend(options.data_dir)
+
+
+def open_tokens(options: HubOptions) -> TokenBook:
+    """The token store: the store's table with --store, else the data folder's file."""
+    if options.store is not None:
+        from pilkades_tui.hub.postgres import PgTokenStore
+
+        return PgTokenStore(options.store)
+    return TokenStore(options.data_dir)
 
 
 def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
@@ -62,7 +134,7 @@ def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
     except OSError as error:
         raise folder_unwritable(options.data_dir, error) from None
     mode = HubMode.EXERCISE if options.exercise else HubMode.LIVE
-    backend = SqliteBackend(options.data_dir)
+    backend = open_backend(options)
     try:
         core = HubCore(
             backend,
@@ -72,18 +144,45 @@ def build_hub(options: HubOptions) -> tuple[FastAPI, HubCore]:
             feed_queue_limit=options.feed_queue_limit,
         )
         scenario = None
-        if backend.head == 0:
+        if backend.head == 0 or backend.shared:
             scenario = (
-                checked if fresh else load_scenario(options.scenario, options.clock(), options.seed)
+                checked
+                if checked is not None
+                else load_scenario(options.scenario, options.clock(), options.seed)
             )
+        if backend.shared:
+            claim_scenario(backend, scenario, options)
         geography = election_geography(backend, scenario)
         core.start(scenario)
+        tokens = open_tokens(options)
     except BaseException:
         backend.close()
         raise
-    app = create_app(core, TokenStore(options.data_dir), rate_limit=options.rate_limit)
+    app = create_app(core, tokens, rate_limit=options.rate_limit)
     app.state.geography = ServedGeography(geography)
+    if backend.shared:
+        follow_shared_log(app, core, tokens)
     return app, core
+
+
+def follow_shared_log(app: FastAPI, core: HubCore, tokens: Any) -> None:  # PgTokenStore
+    """While the app runs, listen for the other hubs' commits and token changes."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with inner(app) as state:
+            shared = cast(SharedBackend, core.backend)
+            follower = asyncio.create_task(shared.follow(core.on_notified, tokens.reload_async))
+            try:
+                yield state
+            finally:
+                follower.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await follower
+                tokens.close()
+
+    app.router.lifespan_context = lifespan
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from pilkades_tui.files import make_private_folder, write_atomically
 from pilkades_tui.paths import tokens_file
@@ -35,6 +36,24 @@ class TokenEntry:
 
     def may(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+class TokenBook(Protocol):
+    """Where a hub's tokens live: the data folder's file (`TokenStore`) or the shared
+    PostgreSQL store (`postgres.PgTokenStore`)."""
+
+    @property
+    def path(self) -> object: ...
+
+    def entries(self) -> list[TokenEntry]: ...
+
+    def lookup(self, token: str) -> TokenEntry | None: ...
+
+    def add(self, name: str, role: str, now: datetime, token: str | None = None) -> str: ...
+
+    def revoke(self, name: str) -> bool: ...
+
+    def close(self) -> None: ...
 
 
 def token_hash(token: str) -> str:
@@ -130,6 +149,9 @@ class TokenStore:
             return False
         self._write(kept)
         return True
+
+    def close(self) -> None:
+        """Nothing to release: the file is opened only while read or written."""
 
     def _write(self, entries: list[TokenEntry]) -> None:
         make_private_folder(self.path.parent)

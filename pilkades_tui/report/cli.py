@@ -15,14 +15,21 @@ from pathlib import Path
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import Snapshot
 from pilkades_tui.domain.state import ElectionState
-from pilkades_tui.hub.log import EventLogReader, LogError
+from pilkades_tui.hub.log import LogError
+from pilkades_tui.hub.store import StoreArgumentError, safe_dsn, store_dsn
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import Entry, LogbookError, fold, read_records
 from pilkades_tui.paths import default_data_dir, hub_log_file, logbook_file, outbox_file
 from pilkades_tui.report.document import Document, build_report
 from pilkades_tui.report.figures import DayFigures, ReportData, ReportError, TimeSpec, check_order
 from pilkades_tui.report.logbooks import read_logbooks
-from pilkades_tui.report.source import FileSource, ProgressBar, hub_geography, replay_hub
+from pilkades_tui.report.source import (
+    FileSource,
+    ProgressBar,
+    hub_geography,
+    open_log_reader,
+    replay_hub,
+)
 from pilkades_tui.report.writers import (
     to_csv_tables,
     to_html,
@@ -71,7 +78,7 @@ def collect(args: argparse.Namespace, data_dir: Path) -> ReportData:
             exercise = replay.exercise
             geography = hub_geography(args.hub, args.token)
         else:
-            source = FileSource(data_dir)
+            source = FileSource(data_dir, _store(args))
             try:
                 figures = DayFigures(source.initial_phase, start=start, end=end, settings=settings)
                 figures.feed_all(source.events(progress))
@@ -177,10 +184,20 @@ def current_state(args: argparse.Namespace, data_dir: Path) -> ElectionState:
             return ElectionState.from_snapshot(Snapshot.model_validate_json(answer.content))
         except ValueError as error:
             raise ReportError(f"the hub's snapshot is unreadable: {error}") from None
-    if not hub_log_file(data_dir).is_file():
+    store = _store(args)
+    if store is None and not hub_log_file(data_dir).is_file():
         raise ReportError(f"no hub log at {hub_log_file(data_dir)}")
     try:
-        with EventLogReader(data_dir) as reader:
+        with open_log_reader(data_dir, store) as reader:
             return reader.replay()
     except (LogError, sqlite3.Error) as error:
-        raise ReportError(f"cannot read the hub log in {data_dir}: {error}") from None
+        where = data_dir if store is None else safe_dsn(store)
+        raise ReportError(f"cannot read the hub log in {where}: {error}") from None
+
+
+def _store(args: argparse.Namespace) -> str | None:
+    """--store (or PILKADES_STORE): read the hubs' shared PostgreSQL log."""
+    try:
+        return store_dsn(getattr(args, "store", None))
+    except StoreArgumentError as error:
+        raise ReportError(str(error)) from None

@@ -71,14 +71,19 @@ class ProgressBar:
 
 
 class FileSource:
-    """The log of a data folder, read-only (safe beside a running hub)."""
+    """The log of a data folder, read-only (safe beside a running hub); or, given a
+    PostgreSQL DSN (`--store`), the log the hubs share there."""
 
-    def __init__(self, data_dir: Path) -> None:
-        path = hub_log_file(data_dir)
-        if not path.is_file():
+    def __init__(self, data_dir: Path, store: str | None = None) -> None:
+        path: Path | str = hub_log_file(data_dir)
+        if store is not None:
+            from pilkades_tui.hub.store import safe_dsn
+
+            path = safe_dsn(store)
+        elif not hub_log_file(data_dir).is_file():
             raise ReportError(f"no hub log at {path} (is --data the hub's data folder?)")
         try:
-            self._reader = EventLogReader(data_dir)
+            self._reader = open_log_reader(data_dir, store)
             self.head = self._reader.head()
             self.initial_phase: Phase | None = self._reader.initial_phase()
             self.exercise = self._reader.exercise()
@@ -108,10 +113,19 @@ class FileSource:
                     ) from None
                 if event is not None:
                     yield event
-        except sqlite3.Error as error:
+        except (sqlite3.Error, LogError) as error:
             raise ReportError(f"cannot read the hub log {self.path}: {error}") from None
         if progress is not None:
             progress(read, total)
+
+
+def open_log_reader(data_dir: Path, store: str | None) -> EventLogReader:
+    """The SQLite file's reader, or the shared store's (psycopg imported only then)."""
+    if store is None:
+        return EventLogReader(data_dir)
+    from pilkades_tui.hub.postgres import PgLogReader
+
+    return PgLogReader(store)
 
 
 def replay_hub(

@@ -219,3 +219,14 @@ def test_a_bad_value_in_the_file_is_named_even_when_an_option_overrides_it(
     config.write_text('[console]\ntoken = "t"\ndata = 7\n')
     with pytest.raises(ConfigError, match=r"\[console\]: data must be a folder path"):
         resolve(config_path=config, **(NOTHING_GIVEN | {"data": tmp_path}))
+
+
+def test_several_hubs_of_one_store_are_one_hub_option_each_url_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv(f"{ENV_PREFIX}TOKEN", "t")
+    both = "http://10.0.0.11:8765,http://10.0.0.12:8765"
+    assert console_config("--hub", both).hub == both
+    with pytest.raises(ConfigError):
+        console_config("--hub", "http://10.0.0.11:8765,ftp://10.0.0.12")

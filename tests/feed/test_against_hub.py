@@ -246,3 +246,16 @@ async def test_hub_killed_mid_feed_resumes_with_no_gap_or_duplicate(tmp_path: Pa
                 await asyncio.to_thread(second.kill)
     finally:
         await asyncio.to_thread(first.kill)
+
+
+async def test_a_dead_first_hub_is_passed_over_for_the_next_for_feed_and_commands(
+    hub: HubServer,
+) -> None:
+    dead = "http://127.0.0.1:9"  # discard port: nothing listens
+    async with Following(f"{dead},{hub.url}", hub.tokens["dispatcher"]) as client:
+        assert client.hub_url == hub.url
+        assert client.status.attempt == 0  # no back-off: the next hub was tried at once
+        async with HubCommands(f"{dead},{hub.url}", hub.tokens["admin"]) as commands:
+            result = await commands.notice("info", "apel pagi")
+        assert result.outcome is Outcome.ACCEPTED
+        await until(lambda: client.status.seq == result.seq)

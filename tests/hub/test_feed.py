@@ -225,8 +225,10 @@ def test_a_console_that_cannot_keep_up_is_closed_4408_without_slowing_others(
         # The healthy console reads all the time (unbounded client buffer).
         with feed(server, head, max_queue=None) as healthy:
             healthy.frame()
-            flood(server, threads=4, each=300)
-            last = head + 4 * 300
+            # Eight connections: on a shared store a commit carries what is in flight,
+            # so the flood ends well inside the stuck console's keepalive window.
+            flood(server, threads=8, each=150)
+            last = head + 8 * 150
             events = healthy.events_until(last, timeout=30)
             assert [e["seq"] for e in events] == list(range(head + 1, last + 1))
         # Once it reads again, the stuck console finds what was in flight, then 4408.

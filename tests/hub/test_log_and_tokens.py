@@ -11,10 +11,11 @@ import pytest
 
 from pilkades_tui.cli import main
 from pilkades_tui.domain.events import INCIDENT_UPDATED
-from pilkades_tui.hub.log import EventLogReader, SqliteLog
+from pilkades_tui.hub.log import EventLogReader, LogError, SqliteLog
 from pilkades_tui.paths import hub_log_file, tokens_file
 from tests.conftest import HubFactory
 from tests.hub.client import Hub, feed
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -58,10 +59,18 @@ def test_an_existing_log_is_never_reseeded(hub_factory: HubFactory, tmp_path: Pa
     first = hub_factory(data, seed=1)
     head = Hub(first).head()
     first.stop()
-    second = hub_factory(data, seed=99, tokens=first.tokens)
-    assert Hub(second).head() == head
+    if first.store is None:
+        second = hub_factory(data, seed=99, tokens=first.tokens)
+        assert Hub(second).head() == head
+        return
+    # A shared store serves other hubs' day: another scenario is refused, not ignored.
+    with pytest.raises(LogError, match="seeded from another scenario"):
+        hub_factory(data, seed=99, tokens=first.tokens)
+    again = hub_factory(data, seed=1, tokens=first.tokens)
+    assert Hub(again).head() == head
 
 
+@pytest.mark.sqlite_only
 def test_reader_streams_events_in_batches_while_the_hub_runs(hub_factory: HubFactory) -> None:
     server = hub_factory()
     admin = Hub(server)
@@ -85,21 +94,40 @@ def test_token_commands_store_only_hashes_and_apply_to_a_running_hub(
     hub_factory: HubFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = hub_factory(scenario="none")
-    data = str(server.data_dir)
-    assert main(["token", "add", "piket-1", "--role", "dispatcher", "--data", data]) == 0
+    where = ["--data", str(server.data_dir)] if server.store is None else ["--store", server.store]
+    assert main(["token", "add", "piket-1", "--role", "dispatcher", *where]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
-    stored = tokens_file(server.data_dir).read_text("utf-8")
+    if server.store is None:
+        stored = tokens_file(server.data_dir).read_text("utf-8")
+        assert tokens_file(server.data_dir).stat().st_mode & 0o077 == 0
+    else:
+        stored = stored_token_rows(server.store)
     assert token not in stored and "piket-1" in stored
-    assert tokens_file(server.data_dir).stat().st_mode & 0o077 == 0
     headers = {"Authorization": f"Bearer {token}"}
-    assert httpx.get(f"{server.url}/v1/snapshot", headers=headers).status_code == 200
+    wait_status(f"{server.url}/v1/snapshot", headers, 200)
 
-    assert main(["token", "list", "--data", data]) == 0
+    assert main(["token", "list", *where]) == 0
     listing = capsys.readouterr().out
     assert "piket-1\tdispatcher" in listing and token not in listing
-    assert main(["token", "add", "piket-1", "--role", "viewer", "--data", data]) == 1
+    assert main(["token", "add", "piket-1", "--role", "viewer", *where]) == 1
     capsys.readouterr()
 
-    assert main(["token", "revoke", "piket-1", "--data", data]) == 0
-    assert httpx.get(f"{server.url}/v1/snapshot", headers=headers).status_code == 401
-    assert main(["token", "revoke", "piket-1", "--data", data]) == 1
+    assert main(["token", "revoke", "piket-1", *where]) == 0
+    wait_status(f"{server.url}/v1/snapshot", headers, 401)
+    assert main(["token", "revoke", "piket-1", *where]) == 1
+
+
+def stored_token_rows(dsn: str) -> str:
+    import psycopg
+
+    with psycopg.connect(dsn) as connection:
+        return repr(connection.execute("SELECT * FROM pilkades_tokens").fetchall())
+
+
+def wait_status(url: str, headers: dict[str, str], status: int) -> None:
+    """A token change reaches a hub on a shared store by notification, soon after."""
+    wait_until(
+        lambda: httpx.get(url, headers=headers).status_code == status,
+        5.0,
+        what=f"{url} answering {status}",
+    )
