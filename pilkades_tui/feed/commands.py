@@ -40,12 +40,26 @@ __all__ = ["CommandResult", "HubCommands", "Outcome"]
 RETRY_LATER = frozenset({429, 500, 502, 503, 504})
 
 
+# The officer behind a command (docs/protocol.md); the hub records `token / operator`.
+OPERATOR_HEADER = "X-Pilkades-Operator"
+
+
 class HubCommands:
+    """`operator` is the officer at the desk now; the console changes it at a handover.
+    Each command carries the operator of the moment it was decided, a queued one too."""
+
     def __init__(
-        self, hub_url: str, token: str, outbox: Outbox | None = None, *, timeout: float = 5.0
+        self,
+        hub_url: str,
+        token: str,
+        outbox: Outbox | None = None,
+        *,
+        timeout: float = 5.0,
+        operator: str | None = None,
     ) -> None:
         self._address = HubAddress(hub_url, token)
         self.outbox = outbox
+        self.operator = operator
         self._http = httpx.AsyncClient(headers=self._address.headers, timeout=timeout)
 
     async def aclose(self) -> None:
@@ -174,7 +188,9 @@ class HubCommands:
     async def replay(self, command: QueuedCommand) -> CommandResult:
         """Send a queued command once more, same key and body; QUEUED if still out of reach.
         This is what `Outbox.run` calls."""
-        return await self._send(command.method, command.path, command.body, command.key)
+        return await self._send(
+            command.method, command.path, command.body, command.key, command.operator
+        )
 
     async def run_outbox(
         self, on_result: Callable[[str, CommandResult], None] | None = None, **backoff: float
@@ -194,6 +210,7 @@ class HubCommands:
         description: str,
     ) -> CommandResult:
         key = key or str(uuid.uuid4())
+        operator = self.operator  # who decided: a retry later must still name him
         given = {name: value for name, value in fields.items() if value is not None}
         try:
             model.model_validate(given)
@@ -211,11 +228,13 @@ class HubCommands:
             )
         outbox = self.outbox
         if outbox is not None and len(outbox):
-            return self._enqueue(method, path, given, key, description, None)
-        result = await self._send(method, path, given, key)
+            return self._enqueue(method, path, given, key, description, None, operator)
+        result = await self._send(method, path, given, key, operator)
         if result.outcome is Outcome.QUEUED:
             if outbox is not None:
-                return self._enqueue(method, path, given, key, description, result.message)
+                return self._enqueue(
+                    method, path, given, key, description, result.message, operator
+                )
             result.outcome = Outcome.REJECTED
             result.error = "unreachable"
         return result
@@ -228,6 +247,7 @@ class HubCommands:
         key: str,
         description: str,
         last_error: str | None,
+        operator: str | None,
     ) -> CommandResult:
         outbox = self.outbox
         assert outbox is not None
@@ -241,6 +261,7 @@ class HubCommands:
                 attempts=1 if last_error else 0,
                 last_error=last_error,
                 description=description,
+                operator=operator,
             )
         )
         message = last_error or "queued behind earlier commands waiting for the hub"
@@ -255,11 +276,17 @@ class HubCommands:
             idempotency_key=key,
         )
 
-    async def _send(self, method: str, path: str, body: dict[str, Any], key: str) -> CommandResult:
+    async def _send(
+        self, method: str, path: str, body: dict[str, Any], key: str, operator: str | None
+    ) -> CommandResult:
         address = self._address
+        headers: dict[str, str | bytes] = {"Idempotency-Key": key}
+        if operator:
+            # Bytes: httpx would refuse a str header that is not ASCII ("Ibu Ní Luh").
+            headers[OPERATOR_HEADER] = operator.encode("utf-8")
         try:
             response = await self._http.request(
-                method, address.http_url(path), json=body, headers={"Idempotency-Key": key}
+                method, address.http_url(path), json=body, headers=headers
             )
         except httpx.TransportError as error:
             return _unreachable(key, describe_network_error(error, address))
