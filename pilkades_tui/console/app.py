@@ -100,7 +100,7 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
         self.logbook = Logbook.open(logbook_file(data_dir))
         self.outbox = Outbox.open(outbox_file(data_dir), on_change=self._outbox_changed)
         self.commands = HubCommands(hub_url, token, self.outbox)
-        self.desk = Desk(self.commands, self.logbook, operator, drill=self._is_drill)
+        self.desk = Desk(self.commands, self.logbook, operator, drill=self._is_drill, clock=clock)
         self.offline_state = state
         self.feed = (
             None
