@@ -22,7 +22,7 @@ from pilkades_tui.console.screens.logbook_screen import LogbookScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
-from pilkades_tui.domain.models import ESCALATION_ORDER, Escalation, Incident
+from pilkades_tui.domain.models import ESCALATION_ORDER, Escalation, Incident, IncidentStatus
 from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
 from pilkades_tui.feed.results import CommandResult
@@ -122,6 +122,12 @@ class IncidentWorkflows:
         assert state is not None
         fields: dict[str, object] = {}
         if action == "acknowledge":
+            if incident.status is not IncidentStatus.NEW:
+                # Sending it would only earn a 409: say so in words instead.
+                status = self.catalogue.enum("status", incident.status)
+                message = text("notify.already_acknowledged", id=incident.id, status=status)
+                self.notify(message, severity="warning")
+                return
             if not await self.push_screen_wait(
                 ConfirmDialog(self.catalogue, text("dialog.ack", id=incident.id))
             ):
