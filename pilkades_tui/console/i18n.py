@@ -99,7 +99,25 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{incidents} open incidents",
     ),
     "summary.total": ("{shown} dari {total} baris", "{shown} of {total} rows"),
-    "empty.incidents": ("Tidak ada insiden terbuka.", "No open incidents."),
+    "empty.incidents": ("Tidak ada insiden terbuka saat ini.", "No open incidents right now."),
+    "empty.incidents_waiting": (
+        "Umpan hub berjalan: laporan baru dari lapangan muncul di sini begitu masuk, "
+        "paling mendesak di atas.",
+        "The hub's feed is running: new field reports appear here as they come in, "
+        "most urgent on top.",
+    ),
+    "empty.incidents_closed": (
+        "{count} insiden sudah ditutup — {command} untuk melihat riwayatnya.",
+        "{count} incidents already closed — {command} shows their timelines.",
+    ),
+    "empty.incidents_keys": (
+        "Sementara itu: {tps} TPS · {map} peta · {alerts} peringatan · {help} bantuan",
+        "Meanwhile: {tps} TPS · {map} map · {alerts} alerts · {help} help",
+    ),
+    "empty.filtered": (
+        "Tidak ada insiden yang cocok dengan saringan — {clear} menghapus saringan.",
+        "No incident matches the filter — {clear} lifts it.",
+    ),
     "empty.rows": ("Tidak ada baris yang cocok.", "No matching rows."),
     "minutes": ("{minutes}m", "{minutes}m"),
     "never": ("belum", "never"),

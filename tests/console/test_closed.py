@@ -102,3 +102,30 @@ async def test_k_on_an_acknowledged_incident_says_so_without_sending(
         await until(pilot, lambda: said in notifications(app))
         assert len(app.screen_stack) == 1  # no dialog, nothing sent, nothing logged
         assert len(app.logbook.entries()) == entries and app.current_state().seq == head
+
+
+async def test_an_empty_queue_says_what_runs_and_which_key_helps(
+    hub: HubServer, app_factory: AppFactory
+) -> None:
+    app = live_console(app_factory, hub.url, hub.tokens["dispatcher"], lang="en")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: EN.text("conn.live") in screen_text(app))
+        waiting = EN.text("empty.incidents_waiting")[:40]
+        await until(pilot, lambda: waiting in screen_text(app))
+        text = screen_text(app)
+        assert EN.text("empty.incidents") in text
+        keys = EN.text("empty.incidents_keys", tps="1", map="4", alerts="5", help="?")
+        assert keys in text
+        pane = app.query_one(IncidentPane)
+        assert pane.selected_key is None and pane.shown() == 0
+        # A closed incident is pointed to, not lost.
+        reporter = HubCommands(hub.url, hub.tokens["admin"])
+        async with reporter:
+            tps_id = sorted(app.current_state().tps)[0]
+            reported = await reporter.new_incident(
+                category="hoax", tps_id=tps_id, description="pesan berantai", reported_by="warga"
+            )
+            await until(pilot, lambda: pane.shown() == 1)
+            await reporter.incident_action(reported.record["id"], "cancel", note="hoaks")
+        closed = EN.text("empty.incidents_closed", count=1, command=":selesai")
+        await until(pilot, lambda: closed in screen_text(app))
