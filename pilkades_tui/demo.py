@@ -22,7 +22,11 @@ from pilkades_tui.settings_file import SettingsError, load_settings
 from pilkades_tui.sim.day import at_clock
 from pilkades_tui.sim.runner import SimClock, Simulator, SimulatorError
 
-DEMO_START = time(5, 45)  # a quarter of an hour before preparation starts
+# A newcomer should see the day at work within seconds, not wait 75 s at an empty
+# queue before dawn: the demo joins the morning when voting has begun (4 reports an
+# hour, the rush ahead) and the desk it takes over already has reports waiting.
+DEMO_START = time(7, 40)
+OPENING_REPORTS = 4
 
 
 @dataclass
@@ -33,6 +37,7 @@ class SimulatorThread:
     token: str
     clock: SimClock
     seed: int
+    opening_reports: int = OPENING_REPORTS
     errors: list[str] = field(default_factory=list)
     _loop: asyncio.AbstractEventLoop | None = None
     _stop: asyncio.Event | None = None
@@ -50,7 +55,12 @@ class SimulatorThread:
             self._stop = asyncio.Event()
             self._ready.set()
             simulator = Simulator(
-                self.hub_url, self.token, seed=self.seed, clock=self.clock, speed=self.clock.speed
+                self.hub_url,
+                self.token,
+                seed=self.seed,
+                clock=self.clock,
+                speed=self.clock.speed,
+                opening_reports=self.opening_reports,
             )
             try:
                 await simulator.run(self._stop)

@@ -31,6 +31,7 @@ from pilkades_tui.console.live import FRAME_INTERVAL_S, LiveFeed
 from pilkades_tui.console.palette import ConsoleCommands
 from pilkades_tui.console.prompt import CommandLine
 from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
+from pilkades_tui.console.screens.closed_screen import ClosedIncidentsScreen
 from pilkades_tui.console.screens.help import HelpScreen
 from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
 from pilkades_tui.console.screens.logbook_screen import LogbookScreen
@@ -101,7 +102,7 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
         self.logbook = Logbook.open(logbook_file(data_dir))
         self.outbox = Outbox.open(outbox_file(data_dir), on_change=self._outbox_changed)
         self.commands = HubCommands(hub_url, token, self.outbox)
-        self.desk = Desk(self.commands, self.logbook, operator, drill=self._is_drill)
+        self.desk = Desk(self.commands, self.logbook, operator, drill=self._is_drill, clock=clock)
         self.offline_state = state
         self.feed = (
             None
@@ -248,6 +249,30 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
     def action_outbox(self) -> None:
         self.push_screen(OutboxScreen(self.catalogue, self.outbox))
 
+    def action_closed(self, filter_text: str = "") -> None:
+        """`:closed [text]`: the incidents no longer open; enter shows one's timeline."""
+        self.push_screen(
+            ClosedIncidentsScreen(
+                self.catalogue,
+                self.current_state,
+                self.show_incident,
+                self.facts,
+                self.clock,
+                self._is_drill,
+                filter_text,
+            )
+        )
+
+    def show_incident(self, incident_id: str) -> None:
+        """The incident's record and timeline, over whatever screen is showing."""
+        state = self.current_state()
+        if state is not None and incident_id in state.incidents:
+            self.push_screen(
+                IncidentDetailScreen(
+                    self.catalogue, state, incident_id, self.facts, self.clock, self._is_drill
+                )
+            )
+
     def action_detail(self) -> None:
         if self.active_pane() == "alerts" and len(self.screen_stack) == 1:
             self.go_to_alert_subject()
@@ -255,13 +280,8 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
         if self.active_pane() != "incidents" or isinstance(self.screen, IncidentDetailScreen):
             return
         incident = self.selected_incident()
-        state = self.current_state()
-        if incident is not None and state is not None:
-            self.push_screen(
-                IncidentDetailScreen(
-                    self.catalogue, state, incident.id, self.facts, self.clock, self._is_drill
-                )
-            )
+        if incident is not None:
+            self.show_incident(incident.id)
 
     def go_to_alert_subject(self) -> None:
         """`enter` on an alert: the incident in the queue, the TPS, or the cluster on the map."""

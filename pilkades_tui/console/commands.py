@@ -50,6 +50,10 @@ def no_argument(app: PilkadesApp, argument: str) -> None:
     return None
 
 
+def optional_text(app: PilkadesApp, argument: str) -> str:
+    return argument
+
+
 def required_text(app: PilkadesApp, argument: str) -> str:
     if not argument:
         raise CommandError("")
@@ -249,6 +253,11 @@ COMMANDS = CommandTable(
             "handover", "usage.handover", "cmdhelp.handover",
             lambda app, name: app.hand_over(str(name)), required_text,
             aliases=("serahterima",), takes_argument=True,
+        ),
+        ConsoleCommand(
+            "closed", "usage.closed", "cmdhelp.closed",
+            lambda app, text: app.action_closed(str(text)), optional_text,
+            aliases=("selesai", "ditutup"),
         ),
         ConsoleCommand("checkpoints", "usage.checkpoints", "cmdhelp.checkpoints",
                        lambda app, _: app.action_checkpoints(), aliases=("tahapan",)),

@@ -3,13 +3,19 @@
 The logbook entry is written before the command leaves, with the command's
 Idempotency-Key, so a decision is on record even if the console dies mid-send, and
 an outcome that arrives later (from the outbox) finds its entry again.
+
+Every entry is stamped with the console's one clock (the app's `clock`), the same
+clock that stamps the shift and judges timers: in a demo or a drill on simulated
+time, a decision taken "now" falls inside the shift shown "now".
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
+from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import Incident
 from pilkades_tui.feed.commands import HubCommands
 from pilkades_tui.feed.results import CommandResult, Outcome
@@ -23,11 +29,17 @@ class Desk:
         logbook: Logbook,
         operator: str,
         drill: Callable[[], bool] = lambda: False,
+        clock: Callable[[], datetime] = wib_now,
     ) -> None:
         self.commands = commands
         self.logbook = logbook
-        self.operator = operator
         self.drill = drill
+        self.clock = clock
+        self.operator = operator
+        commands.operator = operator
+        # When this console began to keep the desk: its decisions count for the shift
+        # even before the first handover it writes.
+        self.started_at = clock()
         # Queued decisions by Idempotency-Key, so the outbox's later answer is logged.
         self._by_key: dict[str, int] = {}
         self._queued: set[str] = set()
@@ -57,6 +69,7 @@ class Desk:
             officer_ids=list(officer_ids),
             note=note,
             drill=self.drill(),
+            at=self.clock(),
             details={
                 "key": key,
                 "expected_version": incident.version,
@@ -84,15 +97,19 @@ class Desk:
         if number is None:
             return
         if result.outcome is Outcome.ACCEPTED:
-            self.logbook.record_outcome(number, Outcome.ACCEPTED, hub_seq=result.seq)
+            self.logbook.record_outcome(
+                number, Outcome.ACCEPTED, hub_seq=result.seq, at=self.clock()
+            )
         elif result.outcome is Outcome.QUEUED:
             if key not in self._queued:
-                self.logbook.record_outcome(number, Outcome.QUEUED, why=result.message)
+                self.logbook.record_outcome(
+                    number, Outcome.QUEUED, why=result.message, at=self.clock()
+                )
                 self._queued.add(key)
             return  # still waiting: keep the key for the outbox's answer
         else:
             why = f"{result.error}: {result.message}" if result.error else result.message
-            self.logbook.record_outcome(number, Outcome.REJECTED, why=why)
+            self.logbook.record_outcome(number, Outcome.REJECTED, why=why, at=self.clock())
         del self._by_key[key]
         self._queued.discard(key)
 
@@ -103,12 +120,31 @@ class Desk:
             note=note,
             subject=subject,
             drill=self.drill(),
+            at=self.clock(),
         )
 
     def handover(self, to_operator: str, note: str = "") -> int:
-        return self.logbook.append_handover(
-            operator=self.operator, to_operator=to_operator, note=note, drill=self.drill()
+        """Record the handover under the outgoing officer, then give the desk to the
+        incoming one: his name goes on every later entry and command."""
+        number = self.logbook.append_handover(
+            operator=self.operator,
+            to_operator=to_operator,
+            note=note,
+            drill=self.drill(),
+            at=self.clock(),
         )
+        self.operator = to_operator
+        self.commands.operator = to_operator
+        return number
+
+    def shift_start(self, scheduled: datetime) -> datetime:
+        """Where this shift began: the last handover in the logbook, or else the earlier
+        of the scheduled shift change and this console's start (a console opened before
+        07:00 keeps the decisions taken before the change)."""
+        handovers = [e.at for e in self.logbook.entries() if e.kind is Kind.HANDOVER]
+        if handovers:
+            return max(handovers)
+        return min(scheduled, self.started_at)
 
     def shift_entries(self) -> list:
         """This shift's decisions: everything since the last handover."""

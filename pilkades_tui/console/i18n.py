@@ -99,7 +99,25 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{incidents} open incidents",
     ),
     "summary.total": ("{shown} dari {total} baris", "{shown} of {total} rows"),
-    "empty.incidents": ("Tidak ada insiden terbuka.", "No open incidents."),
+    "empty.incidents": ("Tidak ada insiden terbuka saat ini.", "No open incidents right now."),
+    "empty.incidents_waiting": (
+        "Umpan hub berjalan: laporan baru dari lapangan muncul di sini begitu masuk, "
+        "paling mendesak di atas.",
+        "The hub's feed is running: new field reports appear here as they come in, "
+        "most urgent on top.",
+    ),
+    "empty.incidents_closed": (
+        "{count} insiden sudah ditutup — {command} untuk melihat riwayatnya.",
+        "{count} incidents already closed — {command} shows their timelines.",
+    ),
+    "empty.incidents_keys": (
+        "Sementara itu: {tps} TPS · {map} peta · {alerts} peringatan · {help} bantuan",
+        "Meanwhile: {tps} TPS · {map} map · {alerts} alerts · {help} help",
+    ),
+    "empty.filtered": (
+        "Tidak ada insiden yang cocok dengan saringan — {clear} menghapus saringan.",
+        "No incident matches the filter — {clear} lifts it.",
+    ),
     "empty.rows": ("Tidak ada baris yang cocok.", "No matching rows."),
     "minutes": ("{minutes}m", "{minutes}m"),
     "never": ("belum", "never"),
@@ -306,6 +324,28 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "detail.recommended": ("Unit terdekat yang siaga", "Nearest available units"),
     "detail.assigned": ("Unit ditugaskan", "Assigned units"),
     "detail.gone": ("Insiden ini tidak ada lagi", "This incident no longer exists"),
+    # closed incidents (`:closed`, `:selesai`)
+    "closed.title": (
+        "Insiden ditutup — {shown} dari {total} (selesai, dibatalkan, tidak benar)",
+        "Closed incidents — {shown} of {total} (resolved, cancelled, invalid)",
+    ),
+    "closed.placeholder": (
+        "saring: id, kategori, desa, kecamatan, petugas… (enter: ke daftar)",
+        "filter: id, category, village, kecamatan, officer… (enter: to the list)",
+    ),
+    "help.closed": ("Insiden ditutup (:closed)", "Closed incidents (:closed)"),
+    "closed.none": ("Belum ada insiden yang ditutup.", "No incident has been closed yet."),
+    "col.closed_as": ("Ditutup", "Closed as"),
+    "col.closed_at": ("Jam", "At"),
+    "usage.closed": (":closed [SARINGAN]", ":closed [FILTER]"),
+    "cmdhelp.closed": (
+        "insiden yang sudah ditutup, dengan riwayatnya",
+        "closed incidents, with their timelines",
+    ),
+    "notify.already_acknowledged": (
+        "{id} sudah diterima (status: {status}) — tidak perlu diterima lagi",
+        "{id} is already acknowledged (status: {status}) — nothing to acknowledge",
+    ),
     # logbook and outbox screens
     "logbook.title": ("Buku piket — keputusan shift ini", "Logbook — this shift's decisions"),
     "logbook.empty": ("Belum ada keputusan tercatat.", "No decisions logged yet."),

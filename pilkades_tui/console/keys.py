@@ -148,3 +148,12 @@ def hint_line(bindings: Iterable[Binding], text: Callable[[str], str]) -> str:
     return " · ".join(
         f"{keys}: {text(description)}" for keys, description in key_entries(bindings, plain_display)
     )
+
+
+# `:closed`: type to filter, enter for the timeline. The filter field has the focus
+# first; enter there moves to the list, so one more enter opens the incident.
+CLOSED_BINDINGS: list[Binding] = [
+    Binding("enter", "open_selected", "key.detail"),
+    Binding("slash", "focus_filter", "key.filter", key_display="/"),
+    Binding("escape", "back", "key.back", key_display="esc"),
+]

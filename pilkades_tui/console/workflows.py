@@ -22,13 +22,13 @@ from pilkades_tui.console.screens.logbook_screen import LogbookScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
-from pilkades_tui.domain.models import ESCALATION_ORDER, Escalation, Incident
+from pilkades_tui.domain.models import ESCALATION_ORDER, Escalation, Incident, IncidentStatus
 from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
 from pilkades_tui.feed.results import CommandResult, Outcome
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import LOG_CATEGORIES
-from pilkades_tui.report.handover import build_handover, handover_summary
+from pilkades_tui.report.handover import build_handover, handover_summary, shift_start_of
 from pilkades_tui.report.writers import to_markdown
 
 if TYPE_CHECKING:
@@ -40,20 +40,32 @@ class IncidentWorkflows:
 
     @work(exclusive=True, group="decision")
     async def hand_over(self: PilkadesApp, to_operator: str) -> None:
-        """Show what is handed over (as `report --handover` prints it), then record it."""
+        """Show what is handed over (as `report --handover` prints it), then record it
+        and give the desk to the incoming officer (header, logbook, commands)."""
         state = self.current_state()
         if state is not None:
+            now = self.clock()
+            entries = self.logbook.entries()
+            start = self.desk.shift_start(shift_start_of(entries, now, self.settings))
             summary = handover_summary(
-                state, self.logbook.entries(), self.outbox.items(), self.clock()
+                state,
+                entries,
+                self.outbox.items(),
+                now,
+                shift_start=start,
+                settings=self.settings,
             )
             markdown = to_markdown(build_handover(summary, Catalogue(self.catalogue.lang)))
             if not await self.push_screen_wait(
                 HandoverScreen(self.catalogue, markdown, to_operator)
             ):
                 return
+        outgoing = self.desk.operator
         number = self.desk.handover(to_operator)
+        self.facts.operator = to_operator
+        self._tick()
         text = self.catalogue.text
-        self.notify(text("notify.handover", from_=self.desk.operator, to=to_operator))
+        self.notify(text("notify.handover", from_=outgoing, to=to_operator))
         self.notify(text("notify.logged", number=number))
 
     @work(exclusive=True, group="quit")
@@ -109,6 +121,12 @@ class IncidentWorkflows:
         assert state is not None
         fields: dict[str, object] = {}
         if action == "acknowledge":
+            if incident.status is not IncidentStatus.NEW:
+                # Sending it would only earn a 409: say so in words instead.
+                status = self.catalogue.enum("status", incident.status)
+                message = text("notify.already_acknowledged", id=incident.id, status=status)
+                self.notify(message, severity="warning")
+                return
             if not await self.push_screen_wait(
                 ConfirmDialog(self.catalogue, text("dialog.ack", id=incident.id))
             ):

@@ -40,9 +40,15 @@ __all__ = ["CommandResult", "HubCommands", "Outcome"]
 RETRY_LATER = frozenset({429, 500, 502, 503, 504})
 
 
+# The officer behind a command (docs/protocol.md); the hub records `token / operator`.
+OPERATOR_HEADER = "X-Pilkades-Operator"
+
+
 class HubCommands:
     """`hub_url` may name several hubs of one shared log ("URL1,URL2"): a command that
-    cannot reach one is sent to the next with the same Idempotency-Key."""
+    cannot reach one is sent to the next with the same Idempotency-Key. `operator` is the
+    officer at the desk now; the console changes it at a handover. Each command carries
+    the operator of the moment it was decided, a queued one too."""
 
     def __init__(
         self,
@@ -51,10 +57,12 @@ class HubCommands:
         outbox: Outbox | None = None,
         *,
         timeout: float = 5.0,
+        operator: str | None = None,
     ) -> None:
         self._addresses = hub_addresses(hub_url, token)
         self._current = 0
         self.outbox = outbox
+        self.operator = operator
         self._http = httpx.AsyncClient(headers=self._address.headers, timeout=timeout)
 
     async def aclose(self) -> None:
@@ -183,7 +191,9 @@ class HubCommands:
     async def replay(self, command: QueuedCommand) -> CommandResult:
         """Send a queued command once more, same key and body; QUEUED if still out of reach.
         This is what `Outbox.run` calls."""
-        return await self._send(command.method, command.path, command.body, command.key)
+        return await self._send(
+            command.method, command.path, command.body, command.key, command.operator
+        )
 
     async def run_outbox(
         self, on_result: Callable[[str, CommandResult], None] | None = None, **backoff: float
@@ -203,6 +213,7 @@ class HubCommands:
         description: str,
     ) -> CommandResult:
         key = key or str(uuid.uuid4())
+        operator = self.operator  # who decided: a retry later must still name him
         given = {name: value for name, value in fields.items() if value is not None}
         try:
             model.model_validate(given)
@@ -220,11 +231,13 @@ class HubCommands:
             )
         outbox = self.outbox
         if outbox is not None and len(outbox):
-            return self._enqueue(method, path, given, key, description, None)
-        result = await self._send(method, path, given, key)
+            return self._enqueue(method, path, given, key, description, None, operator)
+        result = await self._send(method, path, given, key, operator)
         if result.outcome is Outcome.QUEUED:
             if outbox is not None:
-                return self._enqueue(method, path, given, key, description, result.message)
+                return self._enqueue(
+                    method, path, given, key, description, result.message, operator
+                )
             result.outcome = Outcome.REJECTED
             result.error = "unreachable"
         return result
@@ -237,6 +250,7 @@ class HubCommands:
         key: str,
         description: str,
         last_error: str | None,
+        operator: str | None,
     ) -> CommandResult:
         outbox = self.outbox
         assert outbox is not None
@@ -250,6 +264,7 @@ class HubCommands:
                 attempts=1 if last_error else 0,
                 last_error=last_error,
                 description=description,
+                operator=operator,
             )
         )
         message = last_error or "queued behind earlier commands waiting for the hub"
@@ -268,13 +283,19 @@ class HubCommands:
     def _address(self) -> HubAddress:
         return self._addresses[self._current]
 
-    async def _send(self, method: str, path: str, body: dict[str, Any], key: str) -> CommandResult:
+    async def _send(
+        self, method: str, path: str, body: dict[str, Any], key: str, operator: str | None
+    ) -> CommandResult:
+        headers: dict[str, str | bytes] = {"Idempotency-Key": key}
+        if operator:
+            # Bytes: httpx would refuse a str header that is not ASCII ("Ibu Ní Luh").
+            headers[OPERATOR_HEADER] = operator.encode("utf-8")
         unreachable = ""
         for _ in self._addresses:
             address = self._address
             try:
                 response = await self._http.request(
-                    method, address.http_url(path), json=body, headers={"Idempotency-Key": key}
+                    method, address.http_url(path), json=body, headers=headers
                 )
                 break
             except httpx.TransportError as error:

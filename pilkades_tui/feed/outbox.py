@@ -48,6 +48,9 @@ class QueuedCommand:
     attempts: int = 0
     last_error: str | None = None
     description: str = ""  # for a person: "assign KJN-001 to INC-7"
+    # The officer who decided (X-Pilkades-Operator), not whoever is at the desk when it
+    # finally goes out; None in files written before the header existed.
+    operator: str | None = None
 
     @classmethod
     def from_json(cls, raw: object, where: str) -> QueuedCommand:
@@ -70,6 +73,9 @@ class QueuedCommand:
         last_error = raw.get("last_error")
         if last_error is not None and not isinstance(last_error, str):
             raise OutboxError(f"{where}.last_error: not a string")
+        operator = raw.get("operator")
+        if operator is not None and not isinstance(operator, str):
+            raise OutboxError(f"{where}.operator: not a string")
         return cls(
             key=raw["key"],
             method=raw["method"],
@@ -79,6 +85,7 @@ class QueuedCommand:
             attempts=raw["attempts"],
             last_error=last_error,
             description=raw["description"],
+            operator=operator,
         )
 
 

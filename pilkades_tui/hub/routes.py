@@ -31,6 +31,7 @@ from pilkades_tui.domain.models import (
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.hub.auth import REPORTER, Admin, Dispatcher, Reporter, Viewer
 from pilkades_tui.hub.core import Answer, HubCore, fingerprint
+from pilkades_tui.hub.operator import Operator, recorded_by
 from pilkades_tui.hub.tokens import TokenEntry
 
 # Declared once, for the routes and for the positions shortcut (`hub/shortcut.py`).
@@ -105,12 +106,17 @@ async def snapshot(request: Request, token: Viewer) -> Response:
 
 @router.post("/v1/incidents", status_code=201)
 async def new_incident(
-    body: NewIncident, request: Request, token: Reporter, key: IdempotencyKey = None
+    body: NewIncident,
+    request: Request,
+    token: Reporter,
+    operator: Operator,
+    key: IdempotencyKey = None,
 ) -> Response:
     core = core_of(request)
+    by = recorded_by(token.name, operator)
 
     def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-        return commands.new_incident(state, body, token.name, now, core.settings.priority)
+        return commands.new_incident(state, body, by, now, core.settings.priority)
 
     return await run(request, token, key, body, decide, 201)
 
@@ -121,10 +127,13 @@ async def incident_action(
     body: IncidentActionBody,
     request: Request,
     token: Dispatcher,
+    operator: Operator,
     key: IdempotencyKey = None,
 ) -> Response:
+    by = recorded_by(token.name, operator)
+
     def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-        return commands.incident_action(state, incident_id, body, token.name, now)
+        return commands.incident_action(state, incident_id, body, by, now)
 
     return await run(request, token, key, body, decide)
 
@@ -135,10 +144,13 @@ async def tps_status(
     body: TpsStatusBody,
     request: Request,
     token: Reporter,
+    operator: Operator,
     key: IdempotencyKey = None,
 ) -> Response:
+    by = recorded_by(token.name, operator)
+
     def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-        return commands.tps_status(state, tps_id, body, token.name, now)
+        return commands.tps_status(state, tps_id, body, by, now)
 
     return await run(request, token, key, body, decide)
 
@@ -149,10 +161,13 @@ async def officer_status(
     body: OfficerStatusBody,
     request: Request,
     token: Reporter,
+    operator: Operator,
     key: IdempotencyKey = None,
 ) -> Response:
+    by = recorded_by(token.name, operator)
+
     def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-        return commands.officer_status(state, officer_id, body, token.name, now)
+        return commands.officer_status(state, officer_id, body, by, now)
 
     return await run(request, token, key, body, decide)
 
@@ -201,9 +216,15 @@ async def set_phase(
 
 @router.post("/v1/notices", status_code=201)
 async def notice(
-    body: NoticeBody, request: Request, token: Admin, key: IdempotencyKey = None
+    body: NoticeBody,
+    request: Request,
+    token: Admin,
+    operator: Operator,
+    key: IdempotencyKey = None,
 ) -> Response:
+    by = recorded_by(token.name, operator)
+
     def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
-        return commands.notice(body, token.name, commands.notice_id_for(seq))
+        return commands.notice(body, by, commands.notice_id_for(seq))
 
     return await run(request, token, key, body, decide, 201)

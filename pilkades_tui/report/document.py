@@ -135,6 +135,7 @@ def open_incidents_table(name: str, words: Catalogue, incidents: Sequence[Incide
             words("col.reported"),
             words("col.escalation"),
             words("report.col.units"),
+            words("col.last_by"),
         ],
         [
             [
@@ -147,6 +148,7 @@ def open_incidents_table(name: str, words: Catalogue, incidents: Sequence[Incide
                 i.reported_at,
                 words.enum("escalation", i.escalation),
                 " ".join(i.officer_ids),
+                i.last_by,
             ]
             for i in incidents
         ],
@@ -385,6 +387,16 @@ def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> 
         )
     )
     sections.append(units)
+
+    desk = Section(words("section.desk_actions"), [words("desk_actions.note")])
+    desk.tables.append(
+        Table(
+            "desk_actions",
+            [words("col.by"), words("col.action"), words("col.count")],
+            [[row.by, words.enum("action", row.action), row.count] for row in data.desk_actions],
+        )
+    )
+    sections.append(desk)
 
     decisions = Section(words("section.decisions"))
     for book in data.logbooks:

@@ -33,6 +33,7 @@ from pilkades_tui.domain.models import (
     CLOSED_STATUSES,
     HealthProtocol,
     Incident,
+    IncidentAction,
     IncidentStatus,
     Officer,
     OfficerStatus,
@@ -128,6 +129,8 @@ class IncidentTrack:
     closed_at: datetime | None = None
     lat: float = 0.0
     lon: float = 0.0
+    timeline_seen: int = 0  # timeline entries already counted
+    last_by: str = ""  # who acted last (token / officer)
 
 
 @dataclass(slots=True)
@@ -181,6 +184,19 @@ class IncidentRow:
     reported_at: datetime
     escalation: str
     officer_ids: tuple[str, ...]
+    last_by: str = ""  # the timeline's last `by`: the desk and officer who acted last
+
+
+# What the desk decides (the timeline's actions that are not field reports): the
+# "who did what" table counts these per `by`.
+DESK_ACTIONS = frozenset(action.value for action in IncidentAction)
+
+
+@dataclass(frozen=True, slots=True)
+class DeskActionRow:
+    by: str  # "piket-1 / Iptu Budi", or a token's name alone from older clients
+    action: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +281,8 @@ class ReportData:
     village_risk: dict[str, str] = field(default_factory=dict)  # village code -> risk class
     incident_marks: list[IncidentMark] = field(default_factory=list)
     geography: Geography | None = None  # the election's places, for the map
+    # Who did what at the desk, from the hub's timelines (X-Pilkades-Operator).
+    desk_actions: list[DeskActionRow] = field(default_factory=list)
 
     @property
     def broken_logbooks(self) -> list[LogbookSummary]:
@@ -350,6 +368,7 @@ class DayFigures:
         self.tps: dict[str, TpsTrack] = {}
         self.units: dict[str, UnitTrack] = {}
         self.phase_changes: list[tuple[str, datetime]] = []
+        self.desk_actions: Counter[tuple[str, str]] = Counter()
         if initial_phase is not None:
             self.phase_changes.append((initial_phase.phase.value, initial_phase.since))
 
@@ -445,6 +464,7 @@ class DayFigures:
                 track.closed_at = changed_at
         else:
             track.closed_at = None
+        self._timeline(track, incident)
         ids = tuple(incident.officer_ids)
         if ids != track.officer_ids:
             for officer_id in ids:
@@ -454,6 +474,18 @@ class DayFigures:
                     if unit is not None and self._in_period(changed_at):
                         unit.assignments += 1
             track.officer_ids = ids
+
+    def _timeline(self, track: IncidentTrack, incident: Incident) -> None:
+        """Count the desk's new timeline entries (each record carries the whole
+        timeline; only the ones not seen before are new)."""
+        timeline = incident.timeline
+        for step in timeline[track.timeline_seen :]:
+            action = step.action.split(":", 1)[0]
+            if action in DESK_ACTIONS and self._in_period(step.at):
+                self.desk_actions[(step.by, action)] += 1
+        track.timeline_seen = max(track.timeline_seen, len(timeline))
+        if timeline:
+            track.last_by = timeline[-1].by
 
     def _tps(self, tps: Tps, ts: datetime) -> None:
         track = self.tps.get(tps.id)
@@ -586,6 +618,10 @@ class DayFigures:
                 )
                 for book in logbooks
             ],
+            desk_actions=[
+                DeskActionRow(by, action, count)
+                for (by, action), count in sorted(self.desk_actions.items())
+            ],
         )
 
     def _phases(
@@ -619,6 +655,7 @@ class DayFigures:
                 t.reported_at,
                 t.escalation,
                 t.officer_ids,
+                t.last_by,
             )
             for t in counted
             if t.status not in closed

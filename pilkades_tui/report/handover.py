@@ -104,6 +104,7 @@ def handover_summary(
             i.reported_at,
             i.escalation.value,
             tuple(i.officer_ids),
+            i.timeline[-1].by if i.timeline else "",
         )
         for i in state.open_incidents()
     ]

@@ -44,6 +44,12 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "section.units": ("Beban kerja satuan", "Units' workload"),
     "section.decisions": ("Keputusan di logbook", "Decisions in the logbooks"),
+    "section.desk_actions": ("Siapa melakukan apa di meja piket", "Who did what at the desk"),
+    "desk_actions.note": (
+        "Tindakan pada insiden menurut riwayat di hub: meja (token) / perwira piket.",
+        "Actions on incidents as the hub's timelines record them: desk (token) / officer.",
+    ),
+    "col.last_by": ("Terakhir oleh", "Last by"),
     "section.units_out": ("Satuan yang sedang bertugas di luar", "Units out"),
     "section.outbox": ("Perintah yang masih antre", "Queued commands"),
     "section.shift": ("Keputusan shift ini", "This shift's decisions"),

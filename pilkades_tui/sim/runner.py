@@ -148,8 +148,12 @@ class Simulator:
         until: ElectionPhase | None = None,
         on_log: Callable[[str], None] | None = None,
         clock: SimClock | None = None,
+        opening_reports: int = 0,
     ) -> None:
         self.hub_url = hub_url.rstrip("/")
+        # Reports sent at once when the day starts: a day joined mid-morning already
+        # has incidents waiting, as a desk taken over at 07:40 would.
+        self.opening_reports = opening_reports
         self.until = until
         self.token = token
         self.rng = random.Random(seed)
@@ -236,6 +240,7 @@ class Simulator:
                 self.clock = SimClock(self.clock.start, self.clock.speed)
             self._plan()
             self.on_log(f"simulated day starts at {self.clock.now():%H:%M} WIB")
+            self._report_opening()
             while not stop.is_set():
                 if self.refusal is not None:
                     raise SimulatorError(self.refusal)
@@ -435,7 +440,14 @@ class Simulator:
             return
         # Before 06:00 phase_at is None: the dawn of the "serangan fajar" reports.
         phase = phase_at(now)
-        count = incidents_due(self.rng, phase, elapsed)
+        self._send_reports(incidents_due(self.rng, phase, elapsed), phase, state)
+
+    def _report_opening(self) -> None:
+        state = self.state
+        if self.opening_reports > 0 and state is not None:
+            self._send_reports(self.opening_reports, phase_at(self.clock.now()), state)
+
+    def _send_reports(self, count: int, phase: ElectionPhase | None, state: ElectionState) -> None:
         if not count:
             return
         # A village's Bhabinkamtibmas (callsign like KJN-B03) reports for all its TPS.

@@ -3,9 +3,11 @@ and keeps the hub log and the logbook where --data says."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -31,6 +33,50 @@ def wait_for_screen(session: str, needle: str, timeout: float) -> str:
     return wait_until(showing, timeout, what=what, seen=lambda: capture(session), interval=0.3)
 
 
+OPEN_COUNTS = re.compile(r"Open P1:(\d+) P2:(\d+) P3:(\d+) P4:(\d+)")
+
+
+def open_incidents(screen: str) -> int:
+    """The header's count of open incidents (0 until the header shows)."""
+    found = OPEN_COUNTS.search(screen)
+    return sum(int(count) for count in found.groups()) if found else 0
+
+
+def wait_for_incidents(session: str, timeout: float) -> str:
+    def showing() -> str:
+        screen = capture(session)
+        return screen if open_incidents(screen) else ""
+
+    return wait_until(
+        showing, timeout, what="an open incident", seen=lambda: capture(session), interval=0.2
+    )
+
+
+@pytest.mark.timeout(120)
+def test_at_default_speed_a_newcomer_sees_incidents_within_10_seconds(tmp_path: Path) -> None:
+    """The demo as a newcomer starts it (no options): from the moment the command runs,
+    incidents are in the queue within 10 s, and the empty queue before them said what
+    was going on."""
+    session = f"demo-{uuid.uuid4().hex[:8]}"
+    command = (
+        f"TERM=xterm-256color {sys.executable} -m pilkades_tui demo --data {tmp_path / 'demo'} "
+        "--lang en"
+    )
+    started = time.monotonic()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "40", command],
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    try:
+        screen = wait_for_incidents(session, 10)
+        took = time.monotonic() - started
+        assert took <= 10, took
+        assert "Incidents" in screen and "● live" in screen
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
 @pytest.mark.timeout(120)
 def test_demo_comes_up_live_and_quits_cleanly(tmp_path: Path) -> None:
     session = f"demo-{uuid.uuid4().hex[:8]}"
@@ -49,7 +95,7 @@ def test_demo_comes_up_live_and_quits_cleanly(tmp_path: Path) -> None:
         screen = wait_for_screen(session, "● live", 60)
         assert "Incidents" in screen and "Duty: Perwira" in screen
         # An incident arrives from the simulated field within a minute of demo time.
-        wait_for_screen(session, " new ", 60)
+        wait_for_incidents(session, 60)
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
         wait_until(done.exists, 30, what="the demo's exit status", interval=0.2)
         assert done.read_text().strip() == "0"

@@ -259,3 +259,42 @@ async def test_a_dead_first_hub_is_passed_over_for_the_next_for_feed_and_command
             result = await commands.notice("info", "apel pagi")
         assert result.outcome is Outcome.ACCEPTED
         await until(lambda: client.status.seq == result.seq)
+
+
+async def test_a_queued_command_names_the_officer_who_decided_not_the_next_one(
+    hub_factory: HubFactory, tmp_path: Path
+) -> None:
+    data = tmp_path / "hub"
+    first = await start_hub(hub_factory, data)
+    dispatcher = first.tokens["dispatcher"]
+    snapshot = await fresh_snapshot(first.url, first.tokens["viewer"])
+    async with HubCommands(first.url, dispatcher) as direct:
+        incident = await report(direct, snapshot, "intimidasi saksi")
+    await asyncio.to_thread(first.stop)
+
+    box_path = outbox_file(tmp_path / "console")
+    outbox = Outbox.open(box_path)
+    async with HubCommands(first.url, dispatcher, outbox, timeout=2.0, operator="Iptu Budi") as cmd:
+        queued = await cmd.incident_action(incident["id"], "acknowledge")
+        assert queued.outcome is Outcome.QUEUED
+        # Serah terima while the hub is down: the next officer takes the desk.
+        cmd.operator = "Ipda Sari"
+        assert [c.operator for c in Outbox.open(box_path).items()] == ["Iptu Budi"]
+        second = await start_hub(hub_factory, data, port=first.port, tokens=first.tokens)
+        results: dict[str, Any] = {}
+        runner = asyncio.create_task(
+            cmd.run_outbox(lambda key, r: results.update({key: r}), backoff_initial=0.05)
+        )
+        try:
+            await until(lambda: len(results) == 1)
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+        noted = await cmd.incident_action(incident["id"], "note", note="diserahkan")
+        assert noted.outcome is Outcome.ACCEPTED
+    after = await fresh_snapshot(second.url, second.tokens["viewer"])
+    final = next(i for i in after.incidents if i.id == incident["id"])
+    assert [(e.action, e.by) for e in final.timeline[1:]] == [
+        ("acknowledge", "runner-dispatcher / Iptu Budi"),
+        ("note", "runner-dispatcher / Ipda Sari"),
+    ]

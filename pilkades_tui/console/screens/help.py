@@ -27,6 +27,7 @@ def help_sections() -> list[HelpSection]:
     # Imported here: the screens and widgets import this module's neighbours.
     from pilkades_tui.console.app import PilkadesApp
     from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
+    from pilkades_tui.console.screens.closed_screen import ClosedIncidentsScreen
     from pilkades_tui.console.screens.dialogs import (
         AssignDialog,
         ChoiceDialog,
@@ -51,6 +52,7 @@ def help_sections() -> list[HelpSection]:
         ("help.lists", bindings(VirtualTable)),
         ("help.queue", bindings(IncidentPane)),
         ("help.detail", bindings(IncidentDetailScreen)),
+        ("help.closed", bindings(ClosedIncidentsScreen)),
         ("help.alerts", bindings(AlertsPane)),
         ("help.map", bindings(MapPane)),
         ("help.dialogs", bindings(ConfirmDialog, HandoverScreen, AssignDialog)),

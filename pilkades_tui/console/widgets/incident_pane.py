@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pilkades_tui.console.keys import QUEUE_BINDINGS
+from pilkades_tui.console.keys import GLOBAL_BINDINGS, QUEUE_BINDINGS, key_of
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import Incident, IncidentStatus, Verification
@@ -41,6 +41,9 @@ def clock_text(seconds: float, hour_mark: str) -> str:
 PINNED_PREFIX = "\x00pinned:"
 
 
+EMPTY_PREFIX = "\x00empty:"  # the empty queue's lines (never a record id)
+
+
 class IncidentPane(Pane):
     BINDINGS = QUEUE_BINDINGS
     title_key = "pane.incidents"
@@ -68,7 +71,33 @@ class IncidentPane(Pane):
         return len(self.state.open_incidents()) if self.state else 0
 
     def shown(self) -> int:
-        return len(self.source_rows) - len(self.pinned)
+        return (
+            len([key for key in self.source_rows.keys if key in self.state.incidents])
+            if self.state
+            else 0
+        )
+
+    def empty_lines(self) -> list[str]:
+        """What an empty queue says: what is going on, and which key helps meanwhile
+        (the keys as bound, so the words cannot name a key that does something else)."""
+        assert self.state is not None
+        text = self.catalogue.text
+        if self.total():
+            return [text("empty.filtered", clear=":clear")]
+        lines = [text("empty.incidents"), text("empty.incidents_waiting")]
+        closed = len(self.state.incidents) - self.total()
+        if closed:
+            lines.append(text("empty.incidents_closed", count=closed, command=":selesai"))
+        lines.append(
+            text(
+                "empty.incidents_keys",
+                tps=key_of("show_pane('tps')", GLOBAL_BINDINGS),
+                map=key_of("show_pane('map')", GLOBAL_BINDINGS),
+                alerts=key_of("show_pane('alerts')", GLOBAL_BINDINGS),
+                help=key_of("help", GLOBAL_BINDINGS),
+            )
+        )
+        return lines
 
     def matching(self) -> list[Incident]:
         assert self.state is not None
@@ -94,6 +123,8 @@ class IncidentPane(Pane):
         incidents = self.matching()
         incidents.sort(key=lambda i: (i.priority, i.verification == Verification.UNVERIFIED))
         pinned = [f"{PINNED_PREFIX}{index}" for index in range(len(self.pinned))]
+        if not incidents:
+            return pinned + [f"{EMPTY_PREFIX}{line}" for line in self.empty_lines()]
         return pinned + [incident.id for incident in incidents]
 
     def order_changed(self, changes: Changes) -> bool:
@@ -114,6 +145,8 @@ class IncidentPane(Pane):
             index = int(key.removeprefix(PINNED_PREFIX))
             line = self.pinned[index] if index < len(self.pinned) else ""
             return Row("", [line], "alarm")
+        if key.startswith(EMPTY_PREFIX):
+            return Row("", [key.removeprefix(EMPTY_PREFIX)], "muted")
         incident = self.state.incidents[key]
         now = self.clock()
         enum = self.catalogue.enum
