@@ -223,6 +223,11 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
             [[words.value("category", c), n] for c, n in data.by_category],
         ),
         Table(
+            "incidents_by_channel",
+            [words("col.channel"), words("col.count")],
+            [[words.value("channel", c), n] for c, n in data.by_channel],
+        ),
+        Table(
             "incidents_by_district",
             [words("col.district"), words("col.count")],
             [[d, n] for d, n in data.by_district],
