@@ -544,6 +544,9 @@ def create_app(
         await websocket.accept()
         await FeedConnection(websocket, core, since).run()
 
+    from pilkades_tui.hub.field import field_router  # here: hub.field imports this module
+
+    app.include_router(field_router(core))
     return app
 
 
