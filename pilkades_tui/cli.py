@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="stop once the kabupaten reaches this phase (default: play the whole day)",
     )
+    simulate.add_argument(
+        "--field-page",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share (0-1) of the Bhabinkamtibmas' reports sent from the field page (/lapor)",
+    )
     simulate.set_defaults(run="pilkades_tui.sim.cli:run_simulate")
 
     report = commands.add_parser("report", help="Anev report and shift handover")
