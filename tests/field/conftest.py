@@ -5,32 +5,14 @@ never used: the Debian binary is launched by path."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 740}
+from tests.field.browser import PHONE, launch
+
 # Somewhere in Kajen, Kabupaten Pekalongan: what the phone's GPS reports.
 GPS_FIX = {"latitude": -7.0245, "longitude": 109.5891, "accuracy": 12}
-
-
-def launch(playwright_chromium) -> Browser:  # noqa: ANN001 - playwright's BrowserType
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run does)")
-    return playwright_chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
 
 
 @pytest.fixture(scope="module")
