@@ -51,6 +51,21 @@ def test_the_page_needs_no_token_and_allows_nothing_from_elsewhere(hub: HubServe
     assert httpx.get(f"{hub.url}/v1/field/places").status_code == 401
 
 
+def test_every_screen_fits_a_360_px_phone(hub: HubServer, page: Page) -> None:
+    open_page(page, hub.url)
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate("window.innerWidth") == 360 and page.evaluate(fits)
+    sign_in(page, hub.tokens["reporter"])
+    wait_home(page)
+    assert page.evaluate(fits)
+    for form in ("tps", "inc", "pos"):
+        page.click(f"[data-open={form}]")
+        assert page.is_visible(f"#{form}") and page.evaluate(fits), form
+        button = page.locator(f"#{form} button[type=submit]").bounding_box()
+        assert button is not None and button["height"] >= 56  # a thumb, in the sun
+        page.click(f"#{form} [data-home]")
+
+
 def test_sign_in_says_why_a_token_is_refused(hub: HubServer, page: Page) -> None:
     open_page(page, hub.url)
     sign_in(page, "pkt_not-a-real-token")
