@@ -51,14 +51,17 @@ PAGE_WORDS = {
 ASSETS_FOLDER = "field_page"
 PAGE_FILE = "index.html"  # one file: markup, style and script in one round trip
 INLINE_BLOCK = re.compile(rb"<(script|style)>(.*?)</\1>", re.DOTALL)
+WORKER_FILE = "sw.js"  # keeps a copy of the page on the phone, for opening it offline
 BASE_POLICY = (
-    "default-src 'none'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
+    "default-src 'none'; connect-src 'self'; img-src 'self' data:; worker-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A static file as served: body, gzipped body, ETag and headers."""
+
     body: bytes
     gzipped: bytes
     etag: str
@@ -85,6 +88,20 @@ def load_page() -> Page:
         "Cache-Control": "no-cache",
         "ETag": etag,
         "Vary": "Accept-Encoding",
+    }
+    return Page(body, gzip.compress(body, 9, mtime=0), etag, headers)
+
+
+def load_worker() -> Page:
+    body = (resources.files("pilkades_tui.hub") / ASSETS_FOLDER / WORKER_FILE).read_bytes()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "Content-Security-Policy": "default-src 'none'; connect-src 'self'",
+        "X-Content-Type-Options": "nosniff",
+        # Its path is /lapor/sw.js; this lets it keep the page /lapor itself.
+        "Service-Worker-Allowed": PAGE_PATH,
+        "Cache-Control": "no-cache",
+        "ETag": etag,
     }
     return Page(body, gzip.compress(body, 9, mtime=0), etag, headers)
 
@@ -118,18 +135,23 @@ def field_router(core: HubCore) -> APIRouter:
     page_file = load_page()
     words = page_words()
 
+    worker_file = load_worker()
+
+    def serve(request: Request, served: Page, media_type: str) -> Response:
+        if request.headers.get("if-none-match") == served.etag:
+            return Response(status_code=304, headers=served.headers)
+        if accepts_gzip(request):
+            headers = {**served.headers, "Content-Encoding": "gzip"}
+            return Response(served.gzipped, media_type=media_type, headers=headers)
+        return Response(served.body, media_type=media_type, headers=served.headers)
+
     @router.get(PAGE_PATH, include_in_schema=False)
     async def page(request: Request) -> Response:
-        if request.headers.get("if-none-match") == page_file.etag:
-            return Response(status_code=304, headers=page_file.headers)
-        if accepts_gzip(request):
-            headers = {**page_file.headers, "Content-Encoding": "gzip"}
-            return Response(
-                page_file.gzipped, media_type="text/html; charset=utf-8", headers=headers
-            )
-        return Response(
-            page_file.body, media_type="text/html; charset=utf-8", headers=page_file.headers
-        )
+        return serve(request, page_file, "text/html; charset=utf-8")
+
+    @router.get(f"{PAGE_PATH}/{WORKER_FILE}", include_in_schema=False)
+    async def worker(request: Request) -> Response:
+        return serve(request, worker_file, "text/javascript; charset=utf-8")
 
     @router.get("/v1/field/me")
     async def me(request: Request, token: FieldReader) -> Response:

@@ -247,10 +247,19 @@ def test_a_stopped_hub_gets_the_queued_reports_once_it_is_back(tmp_path: Path, p
     port, tokens = first_run.port, first_run.tokens
     open_page(page, first_run.url, tokens["reporter"])
     wait_home(page)
+    # The page's service worker has kept a copy of it on the phone.
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") == "activated"
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     admin = Hub(first_run, "admin")
     tps_id = admin.first_tps()["id"]
     admin.close()
     first_run.stop()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{first_run.url}/lapor", timeout=2)  # nothing answers any more
+    # Opened again without the hub: the copy on the phone, signed in, lists intact.
+    page.reload()
+    wait_home(page)
+    assert "Lapor Lapangan" in page.title()
     descriptions = [f"hub mati {n} {uuid.uuid4()}" for n in (1, 2)]
     for description in descriptions:
         report_incident(page, tps=("", tps_id), category="crowd", description=description)
