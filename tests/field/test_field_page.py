@@ -119,6 +119,7 @@ def test_each_report_reaches_the_hub(hub: HubServer, page: Page) -> None:
     incidents = {i["description"]: i for i in admin.snapshot()["incidents"]}
     at_tps, at_gps = incidents["Massa di TPS"], incidents["Bentrok di jalan desa"]
     assert at_tps["tps_id"] == tps["id"] and at_tps["channel"] == "field_page"
+    assert at_tps["reported_by"] == "runner-reporter"  # no unit chosen yet: the token's name
     assert (at_gps["lat"], at_gps["lon"], at_gps["tps_id"]) == (
         GPS_FIX["latitude"],
         GPS_FIX["longitude"],
@@ -139,6 +140,12 @@ def test_each_report_reaches_the_hub(hub: HubServer, page: Page) -> None:
     officer = admin.officer(officer_id)
     assert officer["status"] == "escorting"
     assert (officer["lat"], officer["lon"]) == (GPS_FIX["latitude"], GPS_FIX["longitude"])
+    # The unit is remembered: the next report names him as the page says it will.
+    report_incident(page, tps=("", tps["id"]), category="other", description="Sesudah posisi")
+    wait_accepted(page, 6)
+    expected = f"{officer_id} {officer['rank']} {officer['name']}"
+    incidents = {i["description"]: i for i in admin.snapshot()["incidents"]}
+    assert incidents["Sesudah posisi"]["reported_by"] == expected
     admin.close()
 
 
