@@ -7,7 +7,7 @@ events in two shapes:
 - `single`: one event per text frame, the shape of a feed with no batching;
 - `batched`: JSON arrays of `--batch` events per frame, the way the hub batches under
   load (`/v1/feed` frames may hold an array; see PROTOCOL.md). The default, 500, is
-  the hub's own cap per frame (`hub.app.FRAME_MAX_EVENTS`), which it reaches when
+  the hub's own cap per frame (`hub.feed.FRAME_MAX_EVENTS`), which it reaches when
   replaying a backlog or when events pile up faster than a console reads them.
 
 The events are realistic for an election day: 90% `officer.position` (a fix from one

@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--token", default=None)
     report.add_argument("--handover", action="store_true")
     report.add_argument("--lang", choices=("id", "en"), default="id")
+    report.add_argument(
+        "--settings", type=Path, default=None, help="rule settings file (TOML), as the hub's"
+    )
     report.set_defaults(run="pilkades_tui.report.cli:run_report")
 
     logbook = commands.add_parser("logbook", help="show, verify or export a console logbook")

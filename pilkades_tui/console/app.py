@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual import events, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.css.stylesheet import StylesheetParseError
 from textual.widgets import ContentSwitcher, Input, Static
@@ -24,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from pilkades_tui import heap
 from pilkades_tui.console.desk import Desk
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import GLOBAL_BINDINGS, key_entries, plain_display
 from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
 from pilkades_tui.console.screens.dialogs import (
     AssignDialog,
@@ -41,8 +41,8 @@ from pilkades_tui.console.themes import DEFAULT_THEME, load_themes
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
-from pilkades_tui.console.widgets.keybar import MAP_KEYS, QUEUE_KEYS, KeyBar
-from pilkades_tui.console.widgets.map_pane import MapPane
+from pilkades_tui.console.widgets.keybar import KeyBar
+from pilkades_tui.console.widgets.map_pane import LABEL_KEYS, MapPane
 from pilkades_tui.console.widgets.officer_pane import OfficerPane
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
@@ -75,42 +75,13 @@ PANES = ("tps", "incidents", "officers", "map", "alerts")
 NOTIFY_PRIORITIES = (1, 2)
 # From this many TPS the rules engine is first built in a thread (~1.4 s at 50k TPS).
 LARGE_STATE_TPS = 5_000
-MAP_LABELS = (
-    "title", "low", "medium", "high", "incident", "unit", "moving", "on_scene",
-    "recommended", "selected", "zoom", "keys",
-)  # fmt: skip
 
 
 class PilkadesApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "pilkades-tui"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        Binding("1", "show_pane('tps')", show=False),
-        Binding("2", "show_pane('incidents')", show=False),
-        Binding("3", "show_pane('officers')", show=False),
-        Binding("4", "show_pane('map')", show=False),
-        Binding("5", "show_pane('alerts')", show=False),
-        # Priority: the screen would otherwise take tab to move focus, not to switch panes.
-        Binding("tab", "next_pane", show=False, priority=True),
-        Binding("slash", "prompt('filter')", show=False),
-        Binding("colon", "prompt('command')", show=False),
-        Binding("question_mark", "help", show=False),
-        Binding("q", "quit_console", show=False),
-        # Textual's own ctrl+q would quit without asking about queued commands.
-        Binding("ctrl+q", "quit_console", show=False, priority=True),
-        Binding("l", "log_decision", show=False),
-        Binding("L", "logbook", show=False),
-        Binding("o", "outbox", show=False),
-        Binding("enter", "detail", show=False),
-        Binding("k", "incident('acknowledge')", show=False),
-        Binding("a", "incident('assign')", show=False),
-        Binding("e", "incident('escalate')", show=False),
-        Binding("v", "incident('verify')", show=False),
-        Binding("r", "incident('resolve')", show=False),
-        Binding("c", "incident('cancel')", show=False),
-        Binding("n", "incident('note')", show=False),
-    ]
+    BINDINGS = GLOBAL_BINDINGS
 
     def __init__(
         self,
@@ -157,6 +128,7 @@ class PilkadesApp(App[None]):
         self.theme_problems: list[str] = []
         self.prompt_kind = "command"
         # The election rules (staffing, checkpoints, timers, spread) judge the state.
+        self.settings = settings
         self.engine = pekalongan_engine(settings)
         # A province's first evaluation takes over a second: it is built on a copy in a
         # thread while changes wait here, so the UI never freezes for it.
@@ -176,10 +148,10 @@ class PilkadesApp(App[None]):
         with Vertical(id="body"):
             yield Static("", id="notice")
             with ContentSwitcher(initial="incidents", id="panes"):
-                yield TpsPane(self.catalogue, self.clock, id="tps")
-                yield IncidentPane(self.catalogue, self.clock, id="incidents")
-                yield OfficerPane(self.catalogue, self.clock, id="officers")
-                yield AlertsPane(self.catalogue, self.clock, id="alerts")
+                yield TpsPane(self.catalogue, self.clock, self.settings, id="tps")
+                yield IncidentPane(self.catalogue, self.clock, self.settings, id="incidents")
+                yield OfficerPane(self.catalogue, self.clock, self.settings, id="officers")
+                yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
                 yield MapPane(
                     self.map_labels(), charset="braille" if self.braille else "blocks", id="map"
                 )
@@ -490,8 +462,7 @@ class PilkadesApp(App[None]):
             self._sync_map_selection()
         if isinstance(widget, AlertsPane):
             widget.set_alerts(self.alerts)
-        context = {"incidents": QUEUE_KEYS, "map": MAP_KEYS, "alerts": QUEUE_KEYS[:3]}.get(name, ())
-        self.query_one(KeyBar).show_keys(context)
+        self.query_one(KeyBar).show_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over a dialog, tab moves between its fields instead of switching panes.
@@ -648,7 +619,14 @@ class PilkadesApp(App[None]):
             self.notify(text("cmd.unknown", command=command), severity="error")
 
     def map_labels(self) -> dict[str, str]:
-        return {label: self.catalogue.text(f"maplabel.{label}") for label in MAP_LABELS}
+        text = self.catalogue.text
+        labels = {label: text(f"maplabel.{label}") for label in LABEL_KEYS if label != "keys"}
+        # The map's own keys, from its bindings (the workflow keys are on the key bar).
+        own = [b for b in MapPane.BINDINGS if b.show]
+        labels["keys"] = " · ".join(
+            f"{keys} {text(description)}" for keys, description in key_entries(own, plain_display)
+        )
+        return labels
 
     @work(exclusive=True, group="decision")
     async def hand_over(self, to_operator: str) -> None:
@@ -673,7 +651,7 @@ class PilkadesApp(App[None]):
         self.query_one(MapPane).set_labels(self.map_labels())
         for pane in self.query(Pane):
             pane.relabel()
-        self.query_one(KeyBar).show_keys(self.query_one(KeyBar).context)
+        self.query_one(KeyBar).show_keys()
         self.query_one(DrillBanner).update(self.catalogue.text("header.drill"))
         self._update_notice()
         self._tick()

@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The hub at {url} knows this token but its role may not read the feed (HTTP 403). "
         "Ask the hub operator for a viewer token.",
     ),
+    "unit.hour_mark": ("j", "h"),
     # columns
     "col.tps": ("TPS", "TPS"),
     "col.village": ("Desa", "Village"),
@@ -135,18 +136,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.pan": ("geser peta", "pan"),
     "key.back": ("kembali", "back"),
     "key.verify": ("verifikasi", "verify"),
+    "key.goto": ("ke yang diperingatkan", "go to what it is about"),
+    "key.palette": ("cari perintah", "search commands"),
+    "key.move": ("baris naik/turun", "row up/down"),
+    "key.page": ("halaman naik/turun", "page up/down"),
+    "key.ends": ("baris pertama/terakhir", "first/last row"),
+    "key.yes": ("ya", "yes"),
+    "key.dismiss": ("batal", "cancel"),
+    "key.select_unit": ("pilih/lepas unit", "select/unselect unit"),
+    "key.send_units": ("kirim", "send"),
+    "key.drop": ("hapus perintah terpilih", "drop the selected command"),
+    "help.lists": (
+        "Daftar (TPS, insiden, personel, peringatan)",
+        "Lists (TPS, incidents, officers, alerts)",
+    ),
+    "help.detail": ("Rincian insiden", "Incident detail"),
+    "help.alerts": ("Peringatan", "Alerts"),
+    "help.dialogs": ("Pertanyaan dan pengiriman unit", "Questions and assigning units"),
+    "help.screens": (
+        "Isian, pilihan, antrean dan buku piket",
+        "Forms, choices, outbox and logbook",
+    ),
+    "help.checkpoints": ("Tahapan dan bantuan ini", "Checkpoints and this help"),
     # help
     "help.title": ("Bantuan — tombol", "Help — keys"),
     "help.global": ("Di mana saja", "Anywhere"),
-    "help.queue": ("Antrean insiden dan rincian", "Incident queue and detail"),
+    "help.queue": ("Antrean insiden", "Incident queue"),
     "help.map": ("Peta", "Map"),
     "help.commands": ("Perintah (:)", "Commands (:)"),
-    "help.command_list": (
-        ":theme NAMA · :lang id|en · :kecamatan NAMA · :risk low|medium|high · "
-        ":phase TAHAP · :clear · :handover NAMA · :checkpoints · :logbook · :outbox",
-        ":theme NAME · :lang id|en · :kecamatan NAME · :risk low|medium|high · "
-        ":phase PHASE · :clear · :handover NAME · :checkpoints · :logbook · :outbox",
-    ),
     # command line and filters
     "prompt.command": ("perintah", "command"),
     "prompt.filter": ("saring", "filter"),
@@ -224,14 +241,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Handover recorded: {from_} → {to}",
     ),
     # dialogs
-    "dialog.confirm": ("Ya (y)", "Yes (y)"),
-    "dialog.cancel": ("Batal (esc)", "Cancel (esc)"),
     "dialog.ack": ("Terima insiden {id}?", "Acknowledge incident {id}?"),
     "dialog.assign": ("Kirim unit ke {id}", "Assign units to {id}"),
-    "dialog.assign_hint": (
-        "spasi: pilih/lepas · enter: kirim · esc: batal",
-        "space: select/unselect · enter: send · esc: cancel",
-    ),
     "dialog.escalate": ("Eskalasi {id} ke:", "Escalate {id} to:"),
     "dialog.resolve": ("Selesaikan {id} — catatan singkat:", "Resolve {id} — short note:"),
     "dialog.cancel_report": (
@@ -273,7 +284,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "outbox.title": ("Antrean perintah ke hub", "Commands queued for the hub"),
     "outbox.empty": ("Antrean kosong.", "The outbox is empty."),
-    "outbox.hint": ("d: hapus perintah terpilih · esc: kembali", "d: drop selected · esc: back"),
     "outcome.accepted": ("diterima", "accepted"),
     "outcome.rejected": ("ditolak", "rejected"),
     "outcome.queued": ("antre", "queued"),
@@ -295,10 +305,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "maplabel.recommended": ("disarankan", "recommended"),
     "maplabel.selected": ("terpilih", "selected"),
     "maplabel.zoom": ("zoom {zoom}×", "zoom {zoom}×"),
-    "maplabel.keys": (
-        "+/- zoom · panah geser · 0 awal · f tengahkan · p pos TPS",
-        "+/- zoom · arrows pan · 0 reset · f centre · p posts",
-    ),
     # alerts (message keys from domain/rules; params as the rules give them)
     "col.severity": ("Tingkat", "Level"),
     "col.alert": ("Peringatan", "Alert"),

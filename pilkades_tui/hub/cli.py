@@ -12,8 +12,8 @@ import segno
 import uvicorn
 
 from pilkades_tui.domain.clock import wib_now
-from pilkades_tui.hub.app import RateLimit
 from pilkades_tui.hub.log import LogError
+from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.server import (
     HubOptions,
     bind_socket,

@@ -29,14 +29,13 @@ from fastapi.responses import Response
 
 from pilkades_tui.domain.events import NOTICE
 from pilkades_tui.domain.models import Category, HealthProtocol, OfficerStatus, TpsPhase
-from pilkades_tui.hub.app import _role
-from pilkades_tui.hub.core import HubCore
+from pilkades_tui.hub.auth import Viewer, _role
+from pilkades_tui.hub.routes import core_of
 from pilkades_tui.hub.tokens import TokenEntry
 from pilkades_tui.words import DOMAIN_WORDS
 
 # Reads are not reports: the report rate limit stays for commands.
 FieldReader = Annotated[TokenEntry, Depends(_role("reporter"))]
-NoticeReader = Annotated[TokenEntry, Depends(_role("viewer"))]
 
 PAGE_PATH = "/lapor"
 NOTICES_MAX = 50
@@ -130,84 +129,87 @@ def page_words() -> dict[str, dict[str, str]]:
     }
 
 
-def field_router(core: HubCore) -> APIRouter:
-    router = APIRouter()
-    page_file = load_page()
-    words = page_words()
+router = APIRouter()
+PAGE = load_page()
+WORKER = load_worker()
+WORDS = page_words()
 
-    worker_file = load_worker()
 
-    def serve(request: Request, served: Page, media_type: str) -> Response:
-        if request.headers.get("if-none-match") == served.etag:
-            return Response(status_code=304, headers=served.headers)
-        if accepts_gzip(request):
-            headers = {**served.headers, "Content-Encoding": "gzip"}
-            return Response(served.gzipped, media_type=media_type, headers=headers)
-        return Response(served.body, media_type=media_type, headers=served.headers)
+def serve(request: Request, served: Page, media_type: str) -> Response:
+    if request.headers.get("if-none-match") == served.etag:
+        return Response(status_code=304, headers=served.headers)
+    if accepts_gzip(request):
+        headers = {**served.headers, "Content-Encoding": "gzip"}
+        return Response(served.gzipped, media_type=media_type, headers=headers)
+    return Response(served.body, media_type=media_type, headers=served.headers)
 
-    @router.get(PAGE_PATH, include_in_schema=False)
-    async def page(request: Request) -> Response:
-        return serve(request, page_file, "text/html; charset=utf-8")
 
-    @router.get(f"{PAGE_PATH}/{WORKER_FILE}", include_in_schema=False)
-    async def worker(request: Request) -> Response:
-        return serve(request, worker_file, "text/javascript; charset=utf-8")
+@router.get(PAGE_PATH, include_in_schema=False)
+async def page(request: Request) -> Response:
+    return serve(request, PAGE, "text/html; charset=utf-8")
 
-    @router.get("/v1/field/me")
-    async def me(request: Request, token: FieldReader) -> Response:
-        """Who this token is: the page's sign-in. Its officer is the unit whose callsign
-        is the token's name, when there is one (the page then needs no unit picker)."""
-        officer = core.state.officers.get(token.name)
-        return json_answer(
-            request,
-            {
-                "name": token.name,
-                "role": token.role,
-                "officer_id": officer.id if officer is not None else None,
-            },
-        )
 
-    @router.get("/v1/field/places")
-    async def places(request: Request, token: FieldReader) -> Response:
-        """The TPS and units to pick from, lighter than the snapshot, and the words."""
-        state = core.state
-        await core.wait_durable(state.seq)
-        tps = [
-            {
-                "id": record.id,
-                "name": record.name,
-                "village": record.village,
-                "district": record.district,
-                "phase": record.phase.value,
-                "voters": record.voters,
-                "ballots_cast": record.ballots_cast,
-            }
-            for record in sorted(state.tps.values(), key=lambda record: record.id)
-        ]
-        officers = [
-            {
-                "id": officer.id,
-                "name": officer.name,
-                "rank": officer.rank,
-                "status": officer.status.value,
-            }
-            for officer in sorted(state.officers.values(), key=lambda officer: officer.id)
-        ]
-        return json_answer(
-            request, {"seq": state.seq, "tps": tps, "officers": officers, "words": words}
-        )
+@router.get(f"{PAGE_PATH}/{WORKER_FILE}", include_in_schema=False)
+async def worker(request: Request) -> Response:
+    return serve(request, WORKER, "text/javascript; charset=utf-8")
 
-    @router.get("/v1/notices")
-    async def notices(
-        request: Request,
-        token: NoticeReader,
-        limit: Annotated[int, Query(ge=1, le=NOTICES_MAX)] = 10,
-    ) -> Response:
-        """The hub's latest notices, newest first, with the time the hub accepted each."""
-        latest = []
-        for logged in core.latest_of_type(NOTICE, limit):
-            event = json.loads(logged.json)
-            latest.append({**event["data"], "at": event["ts"], "seq": event["seq"]})
-        return json_answer(request, {"notices": latest})
 
-    return router
+@router.get("/v1/field/me")
+async def me(request: Request, token: FieldReader) -> Response:
+    """Who this token is: the page's sign-in. Its officer is the unit whose callsign
+    is the token's name, when there is one (the page then needs no unit picker)."""
+    officer = core_of(request).state.officers.get(token.name)
+    return json_answer(
+        request,
+        {
+            "name": token.name,
+            "role": token.role,
+            "officer_id": officer.id if officer is not None else None,
+        },
+    )
+
+
+@router.get("/v1/field/places")
+async def places(request: Request, token: FieldReader) -> Response:
+    """The TPS and units to pick from, lighter than the snapshot, and the words."""
+    core = core_of(request)
+    state = core.state
+    await core.wait_durable(state.seq)
+    tps = [
+        {
+            "id": record.id,
+            "name": record.name,
+            "village": record.village,
+            "district": record.district,
+            "phase": record.phase.value,
+            "voters": record.voters,
+            "ballots_cast": record.ballots_cast,
+        }
+        for record in sorted(state.tps.values(), key=lambda record: record.id)
+    ]
+    officers = [
+        {
+            "id": officer.id,
+            "name": officer.name,
+            "rank": officer.rank,
+            "status": officer.status.value,
+        }
+        for officer in sorted(state.officers.values(), key=lambda officer: officer.id)
+    ]
+    return json_answer(
+        request, {"seq": state.seq, "tps": tps, "officers": officers, "words": WORDS}
+    )
+
+
+@router.get("/v1/notices")
+async def notices(
+    request: Request,
+    token: Viewer,
+    limit: Annotated[int, Query(ge=1, le=NOTICES_MAX)] = 10,
+) -> Response:
+    """The hub's latest notices, newest first, with the time the hub accepted each."""
+    latest = []
+    for logged in core_of(request).latest_of_type(NOTICE, limit):
+        event = json.loads(logged.json)
+        latest.append({**event["data"], "at": event["ts"], "seq": event["seq"]})
+    return json_answer(request, {"notices": latest})

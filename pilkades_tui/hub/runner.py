@@ -27,8 +27,8 @@ import uvicorn
 
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
-from pilkades_tui.hub.app import RateLimit
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
+from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.server import (
     HubOptions,
     bind_socket,

@@ -21,9 +21,10 @@ from fastapi import FastAPI
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import HubMode
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
-from pilkades_tui.hub.app import RateLimit, create_app
+from pilkades_tui.hub.app import create_app
 from pilkades_tui.hub.backend import SqliteBackend
 from pilkades_tui.hub.core import DEFAULT_FEED_QUEUE, HubCore
+from pilkades_tui.hub.ratelimit import RateLimit
 from pilkades_tui.hub.tokens import TokenStore
 from pilkades_tui.scenario import load_scenario
 

@@ -30,6 +30,7 @@ from pilkades_tui.report.writers import (
     write_file,
     write_folder,
 )
+from pilkades_tui.settings_file import SettingsError, load_settings
 
 EXIT_BAD_INPUT = 1
 EXIT_BROKEN_CHAIN = 3
@@ -54,12 +55,16 @@ def collect(args: argparse.Namespace, data_dir: Path) -> ReportData:
     the hub's events through the figures."""
     start, end = _specs(args)
     logbooks = read_logbooks(list(args.logbook))
+    try:
+        settings = load_settings(getattr(args, "settings", None))
+    except SettingsError as error:
+        raise ReportError(str(error)) from error
     progress = ProgressBar("log")
     try:
         if args.hub:
             if not args.token:
                 raise ReportError("--hub needs --token (a viewer token is enough)")
-            figures = DayFigures(start=start, end=end)
+            figures = DayFigures(start=start, end=end, settings=settings)
             replay = replay_hub(args.hub, args.token, figures.feed, progress)
             if replay.phase is not None:
                 figures.assume_phase(replay.phase)
@@ -67,7 +72,7 @@ def collect(args: argparse.Namespace, data_dir: Path) -> ReportData:
         else:
             source = FileSource(data_dir)
             try:
-                figures = DayFigures(source.initial_phase, start=start, end=end)
+                figures = DayFigures(source.initial_phase, start=start, end=end, settings=settings)
                 figures.feed_all(source.events(progress))
                 exercise = source.exercise
             finally:

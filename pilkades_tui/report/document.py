@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.report.figures import (
-    STALE_AFTER,
     Decision,
     IncidentRow,
     ReportData,
@@ -319,7 +318,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
 
     tps = Section(
         words("section.tps"),
-        [words("stale.note", minutes=int(STALE_AFTER.total_seconds() // 60))],
+        [words("stale.note", minutes=int(data.tps_stale_after.total_seconds() // 60))],
     )
     tps.tables.append(
         Table(

@@ -45,7 +45,6 @@ from pilkades_tui.domain.rules.timers import next_shift_change
 
 # A TPS open for voting or counting should report at least this often; a longer
 # silence is listed (the console flags a quiet TPS the same way on the day).
-STALE_AFTER = timedelta(minutes=60)
 REPORTING_PHASES = frozenset({TpsPhase.VOTING, TpsPhase.COUNTING, TpsPhase.RECAP})
 UNITS_OUT = frozenset(
     {
@@ -257,6 +256,8 @@ class ReportData:
     tps_flagged: list[TpsRow]
     units: list[UnitRow]
     units_out: list[UnitRow]
+    # The silence after which a TPS is listed: the rule settings' tps_stale_minutes.
+    tps_stale_after: timedelta = timedelta(minutes=30)
     logbooks: list[LogbookSummary] = field(default_factory=list)
     drill: bool = False  # a drill's log or logbooks: not a real day
 
@@ -573,6 +574,7 @@ class DayFigures:
             breaches=self._breaches(counted, end),
             by_risk=self._by_risk(counted),
             tps_flagged=self._tps_flagged(end),
+            tps_stale_after=self.tps_stale_after,
             units=self._units(end),
             units_out=[row for row in self._units(end) if row.status in UNITS_OUT],
             logbooks=[
@@ -710,15 +712,20 @@ class DayFigures:
             )
         return rows
 
+    @property
+    def tps_stale_after(self) -> timedelta:
+        return timedelta(minutes=self.settings.reporting.tps_stale_minutes)
+
     def _tps_flagged(self, end: datetime) -> list[TpsRow]:
+        stale_after = self.tps_stale_after
         rows: list[TpsRow] = []
         for track in self.tps.values():
             silent: timedelta | None = None
             if track.phase in REPORTING_PHASES and track.last_report_at is not None:
                 quiet = self._clipped_gap(track.last_report_at, end)
-                if quiet > STALE_AFTER:
+                if quiet > stale_after:
                     silent = quiet
-            if track.violations or track.longest_gap > STALE_AFTER or silent is not None:
+            if track.violations or track.longest_gap > stale_after or silent is not None:
                 rows.append(
                     TpsRow(
                         track.id,

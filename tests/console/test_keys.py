@@ -7,11 +7,12 @@ from textual.widgets import ContentSwitcher, Input
 
 from pilkades_tui.console.app import PilkadesApp
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import GLOBAL_BINDINGS, QUEUE_BINDINGS
 from pilkades_tui.console.screens.help import HelpScreen
-from pilkades_tui.console.widgets.keybar import GLOBAL_KEYS, QUEUE_KEYS
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
 from tests.console.conftest import AppFactory
+from tests.console.live import until
 from tests.console.screen import screen_text
 
 pytestmark = pytest.mark.timeout(60)
@@ -166,8 +167,9 @@ async def test_footer_shows_the_keys(app_factory: AppFactory) -> None:
     async with app.run_test(size=(320, 30)) as pilot:
         await pilot.press("2")
         footer = screen_text(app).splitlines()[-1]
-        for key, label in (*QUEUE_KEYS, *GLOBAL_KEYS):
-            assert ID.text(label) in footer, key
+        for binding in (*QUEUE_BINDINGS, *GLOBAL_BINDINGS):
+            if binding.show:
+                assert ID.text(binding.description) in footer, binding.key
 
 
 async def test_question_mark_lists_every_key(app_factory: AppFactory) -> None:
@@ -177,8 +179,8 @@ async def test_question_mark_lists_every_key(app_factory: AppFactory) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for _, label in (*GLOBAL_KEYS, *QUEUE_KEYS):
-            assert EN.text(label) in text, label
+        for binding in (*GLOBAL_BINDINGS, *QUEUE_BINDINGS):
+            assert EN.text(binding.description) in text, binding.key
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -264,3 +266,61 @@ async def test_at_80_columns_header_and_footer_keep_what_matters(
         assert f"{words.text('header.outbox')} 0" in text
         assert words.text("key.help") in text and words.text("key.quit") in text
         assert words.text("key.ack") in text  # the queue's own keys, on the line above
+
+
+def _console_classes_with_bindings() -> list[type]:
+    """Every widget, screen and the app under pilkades_tui.console that binds keys."""
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import pilkades_tui.console as console_package
+
+    for module in pkgutil.walk_packages(console_package.__path__, "pilkades_tui.console."):
+        importlib.import_module(module.name)
+    found: list[type] = []
+    pending = list(DOMNode.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("pilkades_tui.console") and "BINDINGS" in vars(cls):
+            found.append(cls)
+    return found
+
+
+def test_every_bound_key_is_described_and_in_the_help() -> None:
+    """A key cannot be bound and undocumented: every binding of every console class has
+    a catalogue description, and the help lists it under a section."""
+    from textual.binding import Binding
+
+    from pilkades_tui.console.screens.help import help_sections
+
+    classes = _console_classes_with_bindings()
+    assert len(classes) >= 12, classes
+    in_help = {
+        (binding.key, binding.action)
+        for _, bindings in help_sections()
+        for binding in Binding.make_bindings(bindings)
+    }
+    for cls in classes:
+        for binding in Binding.make_bindings(cls.BINDINGS):
+            assert binding.description in ID.known_keys(), (cls.__name__, binding)
+            assert (binding.key, binding.action) in in_help, (cls.__name__, binding.key)
+
+
+async def test_help_screen_shows_every_section_and_command(app_factory: AppFactory) -> None:
+    from textual.binding import Binding
+
+    from pilkades_tui.console.keys import key_entries, plain_display
+    from pilkades_tui.console.screens.help import help_sections
+
+    app = app_factory(lang="en")
+    async with app.run_test(size=(120, 200)) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        for title, bindings in help_sections():
+            assert EN.text(title) in text, title
+            for keys, description in key_entries(Binding.make_bindings(bindings), plain_display):
+                assert EN.text(description) in text, (keys, description)

@@ -3,6 +3,8 @@ tones of the queue, stale TPS reports, the per-kecamatan summary line, the offic
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from pilkades_tui.console.i18n import Catalogue
@@ -13,6 +15,7 @@ from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.console.widgets.virtual_table import Row
 from tests.console.conftest import AppFactory
 from tests.console.screen import screen_text
+from tests.console.world import fixed_clock, fixed_state
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -34,15 +37,68 @@ async def test_queue_orders_by_priority_and_times_the_acknowledgement(
         queue = rows(app.query_one(IncidentPane))
         # Priority first, then the oldest report: the P3 of 20 minutes before the P3 of one.
         assert list(queue) == ["INC-0001", "INC-0002", "INC-0004", "INC-0003"]
-        # Unacknowledged for 6, 3 and 1 minutes: alarm past 5, warning past 2.
+        # Unacknowledged for 6, 3 and 1 minutes: the P1 alarms past 5 minutes; the P2 and
+        # P3 are inside their priority's warning (5 and 15 minutes in the rule settings).
         assert queue["INC-0001"].tone == "alarm"
-        assert queue["INC-0002"].tone == "warn"
+        assert queue["INC-0002"].tone not in ("warn", "alarm")
         assert queue["INC-0003"].tone not in ("warn", "alarm")
         assert queue["INC-0004"].tone not in ("warn", "alarm")  # dispatched: no ack clock
         text = screen_text(app)
         assert ID.enum("category", "clash") in text
         assert ID.enum("status", "dispatched") in text
         assert app.current_state().incidents["INC-0004"].officer_ids[0] in text
+
+
+async def test_queue_colours_follow_the_rules_timers_of_each_priority(
+    app_factory: AppFactory,
+) -> None:
+    """A P4 left new for 6 minutes is not red while the rules stay silent (P4: 30/60), a
+    P2 at 7 minutes warns (5/10); and settings that change the stages change the queue."""
+    from pilkades_tui.domain.rules import settings_from_overrides
+
+    state = fixed_state()
+    new_at = fixed_clock() - timedelta(minutes=6)
+    p4 = state.incidents["INC-0003"].model_copy(update={"priority": 4, "reported_at": new_at})
+    p2 = state.incidents["INC-0002"].model_copy(
+        update={"reported_at": fixed_clock() - timedelta(minutes=7)}
+    )
+    state.incidents["INC-0003"], state.incidents["INC-0002"] = p4, p2
+    app = app_factory(state=state)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("2")
+        queue = rows(app.query_one(IncidentPane))
+        assert queue["INC-0003"].tone == "normal"
+        assert queue["INC-0002"].tone == "warn"
+    strict = settings_from_overrides(
+        {"timers": {"p4": {"unacknowledged": {"warning": 2, "alarm": 4}}}}
+    )
+    app = app_factory(state=state, settings=strict)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("2")
+        assert rows(app.query_one(IncidentPane))["INC-0003"].tone == "alarm"
+
+
+async def test_tps_pane_stale_threshold_is_the_rule_settings(app_factory: AppFactory) -> None:
+    """The TPS pane calls a report stale after the rules' tps_stale_minutes, the number
+    the Anev report lists silent TPS by."""
+    from pilkades_tui.domain.rules import settings_from_overrides
+
+    state = fixed_state()
+    quiet = [
+        tps
+        for tps in state.tps.values()
+        if tps.phase == "voting" and tps.last_report_at is not None
+        and 20 * 60 <= (fixed_clock() - tps.last_report_at).total_seconds() < 30 * 60
+        and tps.health_protocol == "ok" and tps.risk != "high"
+    ]  # fmt: skip
+    assert quiet
+    for minutes, tone in ((30, "normal"), (15, "warn")):
+        settings = settings_from_overrides({"reporting": {"tps_stale_minutes": minutes}})
+        app = app_factory(state=state, settings=settings)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.press("1")
+            listed = rows(app.query_one(TpsPane))
+            assert {listed[tps.id].tone for tps in quiet} == {tone}
 
 
 async def test_tps_pane_marks_stale_reports_and_sums_each_kecamatan(

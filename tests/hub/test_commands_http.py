@@ -274,6 +274,23 @@ def test_framework_errors_have_the_contract_shape(hub: HubServer, admin: Hub) ->
     error_shape(stranger, 401)  # a stranger learns nothing about the body
 
 
+DEEP = b"[" * 1000 + b"]" * 1000  # 2 KB that json.loads cannot take apart (RecursionError)
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json", "text/plain"])
+@pytest.mark.parametrize("path", ["/v1/incidents", "/v1/officers/KJN-001/position"])
+def test_a_body_nested_too_deep_is_400_and_a_stranger_learns_nothing(
+    hub: HubServer, admin: Hub, content_type: str | None, path: str
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    refused = admin.http.post(path, content=DEEP, headers=headers)
+    error_shape(refused, 400, "bad_request")
+    for authorization in ({}, {"Authorization": "Bearer nope"}):
+        stranger = httpx.post(f"{hub.url}{path}", content=DEEP, headers=headers | authorization)
+        error_shape(stranger, 401, "unauthorized")
+    assert admin.snapshot()  # the hub is still serving
+
+
 def test_bodies_over_64_kib_are_413_even_chunked(admin: Hub) -> None:
     big = b'{"text": "' + b"x" * (64 * 1024) + b'"}'
     error_shape(admin.http.post("/v1/notices", content=big), 413, "payload_too_large")

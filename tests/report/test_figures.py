@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from pilkades_tui.domain.rules import DEFAULT_SETTINGS, settings_from_overrides
 from pilkades_tui.report.figures import (
     Breach,
     DayFigures,
@@ -18,6 +19,15 @@ from tests.report.report_day import INITIAL, at, morning
 
 def minutes(value: float) -> timedelta:
     return timedelta(minutes=value)
+
+
+def test_silent_tps_are_listed_by_the_rules_stale_threshold() -> None:
+    """The report lists a TPS silent past tps_stale_minutes, the number the console's TPS
+    pane colours by (30 minutes by default): T1 and T2 have been quiet for 55 and 60."""
+    data = DayFigures(INITIAL).feed_all(morning().events).result()
+    assert data.tps_stale_after == minutes(DEFAULT_SETTINGS.reporting.tps_stale_minutes)
+    silent = {t.id: t.silent_at_end for t in data.tps_flagged}
+    assert silent["T1"] == minutes(55) and silent["T2"] == minutes(60)
 
 
 def test_counts_phases_and_hours() -> None:
@@ -59,7 +69,8 @@ def test_sla_breaches_use_the_rules_targets() -> None:
 
 
 def test_risk_classes_tps_and_units() -> None:
-    data = DayFigures(INITIAL).feed_all(morning().events).result()
+    hourly = settings_from_overrides({"reporting": {"tps_stale_minutes": 60}})
+    data = DayFigures(INITIAL, settings=hourly).feed_all(morning().events).result()
     risk = {r.risk: (r.tps, r.incidents, r.per_100_tps) for r in data.by_risk}
     # C has no TPS: its village (Bojong, medium) stands in.
     assert risk == {"high": (1, 1, 100.0), "medium": (1, 1, 100.0), "low": (2, 1, 50.0)}
@@ -69,6 +80,7 @@ def test_risk_classes_tps_and_units() -> None:
         "T1": (0, minutes(65), None),
         "T3": (0, minutes(120), None),
     }
+    assert data.tps_stale_after == minutes(60)
     units = {u.id: (u.assignments, u.on_scene) for u in data.units}
     assert units == {"U1": (1, minutes(30)), "U2": (0, timedelta(0))}
     assert data.units_out == []

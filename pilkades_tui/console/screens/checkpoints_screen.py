@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import CHECKPOINT_BINDINGS
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.rules import StageState, StageSummary
 
@@ -23,7 +23,7 @@ class CheckpointsScreen(ModalScreen[None]):
     CheckpointsScreen > VerticalScroll { width: 110; max-width: 100%; height: auto;
         max-height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,q", "app.pop_screen", show=False)]
+    BINDINGS = CHECKPOINT_BINDINGS
 
     def __init__(self, catalogue: Catalogue, stages: list[StageSummary]) -> None:
         super().__init__()

@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import (
+    ASSIGN_BINDINGS,
+    CANCEL_BINDINGS,
+    CONFIRM_BINDINGS,
+    hint_line,
+)
 from pilkades_tui.domain.recommend import Recommendation
 
 DIALOG_CSS = """
@@ -29,10 +34,7 @@ DIALOG_CSS = """
 
 class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", show=False),
-        Binding("n,escape", "answer(False)", show=False),
-    ]
+    BINDINGS = CONFIRM_BINDINGS
 
     def __init__(self, catalogue: Catalogue, message: str) -> None:
         super().__init__()
@@ -43,7 +45,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical():
             yield Label(self.message, classes="title")
             yield Label(
-                f"{self.catalogue.text('dialog.confirm')} · {self.catalogue.text('dialog.cancel')}",
+                hint_line(CONFIRM_BINDINGS, self.catalogue.text),
                 classes="hint",
             )
 
@@ -53,7 +55,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
 class TextDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="TextDialog")
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    BINDINGS = CANCEL_BINDINGS
 
     def __init__(self, catalogue: Catalogue, title: str, *, required: bool = True) -> None:
         super().__init__()
@@ -66,7 +68,7 @@ class TextDialog(ModalScreen[str | None]):
             yield Label(self.title_text, classes="title")
             yield Input(id="text")
             yield Label("", classes="error", id="error")
-            yield Label(self.catalogue.text("dialog.cancel"), classes="hint")
+            yield Label(hint_line(CANCEL_BINDINGS, self.catalogue.text), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -84,7 +86,7 @@ class TextDialog(ModalScreen[str | None]):
 
 class ChoiceDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog")
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    BINDINGS = CANCEL_BINDINGS
 
     def __init__(self, title: str, options: Sequence[tuple[str, str]]) -> None:
         super().__init__()
@@ -112,11 +114,7 @@ class AssignDialog(ModalScreen[list[str] | None]):
     """Available units nearest first; the top one preselected, space selects more."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="AssignDialog")
-    BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("space", "toggle", show=False),
-        Binding("enter", "confirm", show=False, priority=True),
-    ]
+    BINDINGS = ASSIGN_BINDINGS
 
     def __init__(
         self,
@@ -150,7 +148,7 @@ class AssignDialog(ModalScreen[list[str] | None]):
             yield OptionList(
                 *(Option(self.line(rec), id=rec.officer.id) for rec in self.recommendations)
             )
-            yield Label(self.catalogue.text("dialog.assign_hint"), classes="hint")
+            yield Label(hint_line(ASSIGN_BINDINGS, self.catalogue.text), classes="hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
@@ -183,7 +181,7 @@ class LogDialog(ModalScreen[tuple[str, str] | None]):
     """A free decision: pick a category, then write what was decided."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="LogDialog")
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    BINDINGS = CANCEL_BINDINGS
 
     def __init__(self, catalogue: Catalogue, categories: Sequence[str]) -> None:
         super().__init__()

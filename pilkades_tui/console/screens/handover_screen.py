@@ -5,12 +5,12 @@ records the handover in the logbook, `esc` goes back without recording."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import HANDOVER_BINDINGS
 
 
 class HandoverScreen(ModalScreen[bool]):
@@ -19,10 +19,7 @@ class HandoverScreen(ModalScreen[bool]):
     HandoverScreen > VerticalScroll { width: 110; max-width: 100%; height: 90%;
         border: thick $accent; background: $surface; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("y", "answer(True)", show=False),
-        Binding("escape,n", "answer(False)", show=False),
-    ]
+    BINDINGS = HANDOVER_BINDINGS
 
     def __init__(self, catalogue: Catalogue, summary_markdown: str, to_operator: str) -> None:
         super().__init__()

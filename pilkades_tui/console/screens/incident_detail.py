@@ -8,14 +8,14 @@ from datetime import datetime
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import DETAIL_BINDINGS
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
-from pilkades_tui.console.widgets.keybar import QUEUE_KEYS, KeyBar
+from pilkades_tui.console.widgets.keybar import KeyBar
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.state import ElectionState
 
@@ -27,7 +27,7 @@ class IncidentDetailScreen(Screen[None]):
     DEFAULT_CSS = """
     IncidentDetailScreen VerticalScroll { padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", show=False)]
+    BINDINGS = DETAIL_BINDINGS
 
     def __init__(
         self,
@@ -55,7 +55,7 @@ class IncidentDetailScreen(Screen[None]):
         yield bar
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show_keys((*QUEUE_KEYS[1:], ("esc", "key.back")))
+        self.query_one(KeyBar).show_keys()
         self.redraw()
         self.update_header()
         self.set_interval(1.0, self.update_header)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from pilkades_tui.console.desk import Desk
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import LOGBOOK_BINDINGS
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.logbook import Kind
 
 
 class LogbookScreen(Screen[None]):
-    BINDINGS = [Binding("escape,L", "app.pop_screen", show=False)]
+    BINDINGS = LOGBOOK_BINDINGS
 
     def __init__(self, catalogue: Catalogue, desk: Desk) -> None:
         super().__init__()

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.console.keys import OUTBOX_BINDINGS, hint_line
 from pilkades_tui.feed.outbox import Outbox
 
 
 class OutboxScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape,o", "app.pop_screen", show=False),
-        Binding("d", "drop", show=False),
-    ]
+    BINDINGS = OUTBOX_BINDINGS
 
     def __init__(self, catalogue: Catalogue, outbox: Outbox) -> None:
         super().__init__()
@@ -28,7 +25,7 @@ class OutboxScreen(Screen[None]):
         with Vertical():
             yield Label(self.catalogue.text("outbox.title"), classes="title")
             yield OptionList(id="queued")
-            yield Label(self.catalogue.text("outbox.hint"))
+            yield Label(hint_line(OUTBOX_BINDINGS, self.catalogue.text))
 
     def on_mount(self) -> None:
         self.reload()

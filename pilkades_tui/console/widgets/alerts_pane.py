@@ -9,22 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pilkades_tui.console.keys import ALERT_BINDINGS, key_of
 from pilkades_tui.console.widgets.pane import Pane, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.rules import Action, Alert, Severity
 from pilkades_tui.domain.state import Changes
 
+# What each proposed action is done with: the binding's action (its key comes from the
+# pane's bindings) and the words for what the key does here.
 ACTION_KEYS: dict[Action, tuple[str, str]] = {
-    Action.ACKNOWLEDGE: ("k", "key.ack"),
-    Action.ESCALATE: ("e", "key.escalate"),
-    Action.CONTACT_UNIT: ("enter", "key.detail"),
-    Action.REINFORCE_TPS: ("enter", "key.tps"),
-    Action.SHOW_CHECKPOINTS: ("enter", "key.tps"),
-    Action.SHOW_CLUSTER: ("enter", "key.map"),
+    Action.ACKNOWLEDGE: ("app.incident('acknowledge')", "key.ack"),
+    Action.ESCALATE: ("app.incident('escalate')", "key.escalate"),
+    Action.CONTACT_UNIT: ("app.detail", "key.detail"),
+    Action.REINFORCE_TPS: ("app.detail", "key.tps"),
+    Action.SHOW_CHECKPOINTS: ("app.detail", "key.tps"),
+    Action.SHOW_CLUSTER: ("app.detail", "key.map"),
 }
 
 
 class AlertsPane(Pane):
+    BINDINGS = ALERT_BINDINGS
     title_key = "pane.alerts"
     column_spec = (
         Column("col.severity", 7),
@@ -71,8 +75,8 @@ class AlertsPane(Pane):
         age = minutes_since(alert.raised_at, self.clock()) or 0
         hint = ""
         if alert.action is not None:
-            button, label = ACTION_KEYS[alert.action]
-            hint = f"{button}: {self.catalogue.text(label)}"
+            action, label = ACTION_KEYS[alert.action]
+            hint = f"{key_of(action, self.BINDINGS)}: {self.catalogue.text(label)}"
             target = alert.action_params.get("to")
             if target:
                 hint += f" → {self.catalogue.enum('escalation', target)}"

@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pilkades_tui.console.keys import QUEUE_BINDINGS
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import Incident, IncidentStatus, Verification
+from pilkades_tui.domain.rules import TimerKind
+from pilkades_tui.domain.rules.settings import TimerSettings
 from pilkades_tui.domain.state import Changes
 
-# Unacknowledged for this long warns, then alarms (minutes).
-ACK_WARN_MIN = 2
-ACK_ALARM_MIN = 5
 
-
-def sla_tone(incident: Incident, now: datetime) -> str:
+def sla_tone(incident: Incident, now: datetime, timers: TimerSettings) -> str:
+    """The queue's colour for a new incident: the warning and alarm of its priority's
+    unacknowledged timer, the same stages the alerts fire at."""
     if incident.status != IncidentStatus.NEW:
         return "normal"
+    stages = timers.for_priority(incident.priority).stages(TimerKind.UNACKNOWLEDGED)
+    if stages is None:
+        return "normal"
     waited = (now - incident.reported_at).total_seconds() / 60
-    if waited >= ACK_ALARM_MIN:
+    if waited >= stages.alarm:
         return "alarm"
-    if waited >= ACK_WARN_MIN:
+    if waited >= stages.warning:
         return "warn"
     return "normal"
 
 
-def clock_text(seconds: float) -> str:
+def clock_text(seconds: float, hour_mark: str) -> str:
+    """mm:ss under an hour, then hours and minutes (`1j05`, `1h05`): the hour mark is
+    the officer's language's."""
     seconds = max(0, int(seconds))
     if seconds >= 3600:
-        return f"{seconds // 3600}j{seconds % 3600 // 60:02d}"
+        return f"{seconds // 3600}{hour_mark}{seconds % 3600 // 60:02d}"
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
@@ -36,6 +42,7 @@ PINNED_PREFIX = "\x00pinned:"
 
 
 class IncidentPane(Pane):
+    BINDINGS = QUEUE_BINDINGS
     title_key = "pane.incidents"
     column_spec = (
         Column("col.priority", 2),
@@ -121,7 +128,7 @@ class IncidentPane(Pane):
         place = incident.village or incident.tps_id or ""
         if incident.district:
             place = f"{place}, {incident.district}" if place else incident.district
-        tone = sla_tone(incident, now)
+        tone = sla_tone(incident, now, self.settings.timers)
         if tone == "normal" and incident.priority == 1:
             tone = "highlight"
         escalation = (
@@ -131,7 +138,7 @@ class IncidentPane(Pane):
             key,
             [
                 str(incident.priority),
-                clock_text((now - since).total_seconds()),
+                clock_text((now - since).total_seconds(), self.catalogue.text("unit.hour_mark")),
                 category,
                 place,
                 enum("status", incident.status) + escalation,

@@ -1,39 +1,18 @@
-"""The bottom line: the keys that work here, in the officer's language."""
+"""The bottom line: the keys that work here, in the officer's language.
+
+Built from the screen's active bindings (console/keys.py declares them), so the line
+always names what the keys do now: the focused pane's keys first, then the app's.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
 from textual.widgets import Static
 
 from pilkades_tui.console.i18n import Catalogue
-
-# Help and quit first: on a narrow terminal the end of the line is cut off.
-GLOBAL_KEYS = (
-    ("?", "key.help"),
-    ("q", "key.quit"),
-    ("1", "key.tps"),
-    ("2", "key.incidents"),
-    ("3", "key.officers"),
-    ("4", "key.map"),
-    ("5", "key.alerts"),
-    ("tab", "key.next"),
-    ("/", "key.filter"),
-    (":", "key.command"),
-    ("l", "key.log"),
-)
-QUEUE_KEYS = (
-    ("enter", "key.detail"),
-    ("k", "key.ack"),
-    ("a", "key.assign"),
-    ("e", "key.escalate"),
-    ("v", "key.verify"),
-    ("r", "key.resolve"),
-    ("c", "key.cancel"),
-    ("n", "key.note"),
-)
-MAP_KEYS = (("+/-", "key.zoom"), ("←↑↓→", "key.pan"))
+from pilkades_tui.console.keys import key_entries, plain_display
 
 
 class KeyBar(Static):
@@ -45,26 +24,47 @@ class KeyBar(Static):
     def __init__(self, catalogue: Catalogue, **kwargs) -> None:
         super().__init__(**kwargs)
         self.catalogue = catalogue
-        self.context: Sequence[tuple[str, str]] = ()
 
-    def show_keys(self, context: Sequence[tuple[str, str]]) -> None:
-        """The keys of this pane, then those that work everywhere: on one line where it
-        fits, else on two (this pane's keys above)."""
-        self.context = context
+    def on_mount(self) -> None:
+        self.watch(self.screen, "focused", self._focus_moved, init=False)
+        self.show_keys()
+
+    def _focus_moved(self, _focused: object) -> None:
+        self.show_keys()
+
+    def show_keys(self) -> None:
+        """The keys of what has focus, then those that work everywhere: on one line
+        where it fits, else on two (this pane's keys above)."""
         self.update(self._line())
 
-    def _keys(self, keys: Sequence[tuple[str, str]]) -> Text:
+    def _bar_bindings(self) -> tuple[list[Binding], list[Binding]]:
+        here: list[Binding] = []
+        everywhere: list[Binding] = []
+        for active in self.screen.active_bindings.values():
+            if not active.binding.show or not active.enabled:
+                continue
+            (everywhere if isinstance(active.node, App) else here).append(active.binding)
+        # Priority bindings come first in Textual's map; the bar keeps declaration order.
+        declared = {
+            (binding.key, binding.action): index
+            for index, binding in enumerate(Binding.make_bindings(self.app.BINDINGS))
+        }
+        everywhere.sort(key=lambda binding: declared.get((binding.key, binding.action), 0))
+        return here, everywhere
+
+    def _keys(self, bindings: list[Binding]) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
-        for key, label in keys:
-            line.append(f" {key} ", style="bold reverse")
-            line.append(f" {self.catalogue.text(label)} ")
+        for keys, description in key_entries(bindings, plain_display):
+            line.append(f" {keys} ", style="bold reverse")
+            line.append(f" {self.catalogue.text(description)} ")
         return line
 
     def _line(self) -> Text:
-        everywhere = self._keys(GLOBAL_KEYS)
-        if not self.context:
+        here_bindings, everywhere_bindings = self._bar_bindings()
+        everywhere = self._keys(everywhere_bindings)
+        if not here_bindings:
             return everywhere
-        here = self._keys(self.context)
+        here = self._keys(here_bindings)
         width = self.size.width or self.app.size.width
         if here.cell_len + everywhere.cell_len <= width:
             return here + everywhere

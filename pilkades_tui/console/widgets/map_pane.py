@@ -19,7 +19,6 @@ from math import inf
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -35,6 +34,7 @@ from pilkades_tui.console.canvas import (
     risk_swatch,
     runs,
 )
+from pilkades_tui.console.keys import MAP_BINDINGS
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import Incident, Officer, OfficerStatus, Risk
 from pilkades_tui.domain.recommend import TIE_KM
@@ -137,19 +137,7 @@ class MapPane(Widget, can_focus=True):
     MapPane > .map--selected { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--legend { color: $foreground-muted; }
     """
-    # Only keys the console leaves free: its workflow keys (k, l, c, o, a, e, v, r, n) act on
-    # the selected incident from the map too, so the map must not shadow them.
-    BINDINGS: list[BindingType] = [
-        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False),
-        Binding("minus,underscore", "zoom(-1)", "Zoom out", show=False),
-        Binding("left", "pan(-1, 0)", "Pan west", show=False),
-        Binding("right", "pan(1, 0)", "Pan east", show=False),
-        Binding("up", "pan(0, -1)", "Pan north", show=False),
-        Binding("down", "pan(0, 1)", "Pan south", show=False),
-        Binding("0", "reset_view", "Whole kabupaten", show=False),
-        Binding("f", "centre_selected", "Centre on incident", show=False),
-        Binding("p", "toggle_posts", "Units at posts", show=False),
-    ]
+    BINDINGS = MAP_BINDINGS
 
     charset: reactive[str] = reactive("braille")
     """`braille` (2x4 dots a cell) or `blocks` (CP437 half blocks, for the Linux console)."""

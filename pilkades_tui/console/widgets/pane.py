@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.virtual_table import Column, Row, VirtualTable
+from pilkades_tui.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.domain.state import Changes, ElectionState
 
 
@@ -65,11 +66,19 @@ class Pane(VirtualTable):
     title_key = ""
     column_spec: Sequence[Column] = ()
 
-    def __init__(self, catalogue: Catalogue, clock: Callable[[], datetime], **kwargs) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        clock: Callable[[], datetime],
+        settings: RuleSettings = DEFAULT_SETTINGS,
+        **kwargs,
+    ) -> None:
         self.source_rows = ListSource(build=self.build_row)
         super().__init__(self.column_spec, self.source_rows, **kwargs)
         self.catalogue = catalogue
         self.clock = clock
+        # The rules' thresholds: a pane colours by the same numbers the alerts use.
+        self.settings = settings
         self.state: ElectionState | None = None
         self.filters = Filters()
         self.stale_note = ""

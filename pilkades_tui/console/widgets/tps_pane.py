@@ -11,8 +11,6 @@ from pilkades_tui.domain.rules import DistrictStaffing, TpsStaffing
 from pilkades_tui.domain.rules.staffing import format_officers
 from pilkades_tui.domain.state import Changes
 
-# A TPS that has not reported for this long during the day stands out.
-STALE_REPORT_MIN = 30
 SUMMARY_PREFIX = "\x00district:"
 
 
@@ -146,7 +144,8 @@ class TpsPane(Pane):
         if tps.phase == TpsPhase.CLOSED:
             return "muted"
         age = minutes_since(tps.last_report_at, self.clock())
-        if tps.phase != TpsPhase.SETUP and (age is None or age >= STALE_REPORT_MIN):
+        stale_after = self.settings.reporting.tps_stale_minutes
+        if tps.phase != TpsPhase.SETUP and (age is None or age >= stale_after):
             return "warn"
         if tps.health_protocol == HealthProtocol.WARNING:
             return "warn"

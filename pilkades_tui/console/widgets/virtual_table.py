@@ -13,11 +13,12 @@ from typing import Protocol
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from pilkades_tui.console.keys import LIST_BINDINGS
 
 # Row tones, each a component class the theme colours.
 TONES = ("normal", "muted", "warn", "alarm", "good", "summary", "highlight")
@@ -70,14 +71,7 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .vtable--highlight { color: $text-accent; text-style: bold; }
     """
 
-    BINDINGS = [
-        Binding("up", "cursor(-1)", show=False),
-        Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home", "jump(0)", show=False),
-        Binding("end", "jump(-1)", show=False),
-    ]
+    BINDINGS = LIST_BINDINGS
 
     class Selected(Message):
         """The cursor moved onto a row (attributes down, messages up)."""

@@ -218,6 +218,16 @@ class TimerSettings(Settings):
         return (self.p1, self.p2, self.p3, self.p4)[priority - 1]
 
 
+# ---- TPS reports -------------------------------------------------------------------
+
+
+class ReportingSettings(Settings):
+    """How often a TPS is expected to report while the day runs: a TPS silent for longer
+    stands out in the console's TPS pane and is listed in the Anev report."""
+
+    tps_stale_minutes: PositiveMinutes = 30
+
+
 # ---- spread ----------------------------------------------------------------------
 
 
@@ -246,6 +256,7 @@ class RuleSettings(Settings):
     targets: TargetSettings = TargetSettings()
     timers: TimerSettings = TimerSettings()
     spread: SpreadSettings = SpreadSettings()
+    reporting: ReportingSettings = ReportingSettings()
 
 
 DEFAULT_SETTINGS = RuleSettings()
