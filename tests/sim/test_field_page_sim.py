@@ -20,7 +20,7 @@ def start_at(clock: time) -> datetime:
 
 
 @pytest.mark.timeout(60)
-async def test_bhabin_reports_come_from_the_field_page_as_the_page_writes_them(hub: HubServer) -> None:
+async def test_bhabin_reports_come_from_the_field_page_as_it_writes_them(hub: HubServer) -> None:
     simulator = Simulator(
         hub.url, hub.tokens["admin"], speed=1200, seed=5, start=start_at(time(7, 0)),
         field_share=1.0,
