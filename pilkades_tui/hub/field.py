@@ -174,7 +174,7 @@ async def places(request: Request, token: FieldReader) -> Response:
     """The TPS and units to pick from, lighter than the snapshot, and the words."""
     core = core_of(request)
     state = core.state
-    await core.wait_durable(state.seq)
+    seq = state.seq  # read at once, between two commands; answered once seq is durable
     tps = [
         {
             "id": record.id,
@@ -196,9 +196,8 @@ async def places(request: Request, token: FieldReader) -> Response:
         }
         for officer in sorted(state.officers.values(), key=lambda officer: officer.id)
     ]
-    return json_answer(
-        request, {"seq": state.seq, "tps": tps, "officers": officers, "words": WORDS}
-    )
+    await core.wait_durable(seq)
+    return json_answer(request, {"seq": seq, "tps": tps, "officers": officers, "words": WORDS})
 
 
 @router.get("/v1/notices")
