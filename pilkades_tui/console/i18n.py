@@ -293,6 +293,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # detail screen
     "detail.title": ("Insiden {id}", "Incident {id}"),
     "detail.reported": ("Dilaporkan {at} oleh {by}", "Reported {at} by {by}"),
+    "detail.channel": ("lewat {channel}", "via {channel}"),
     "detail.timeline": ("Riwayat", "Timeline"),
     "detail.recommended": ("Unit terdekat yang siaga", "Nearest available units"),
     "detail.assigned": ("Unit ditugaskan", "Assigned units"),

@@ -4,7 +4,8 @@
 - `ratelimit`: the report rate per token;
 - `bodylimit`: 413 for bodies over the limit;
 - `errors` and `handlers`: the contract's error shape for every refusal;
-- `routes`: health, snapshot and the commands; `feed`: the WebSocket feed.
+- `routes`: health, snapshot and the commands; `feed`: the WebSocket feed;
+- `field`: the field page `/lapor` for officers' phones and the reads it needs.
 
 A new group of routes is an `APIRouter` in a module of its own, included below.
 """
@@ -17,7 +18,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from pilkades_tui import __version__
-from pilkades_tui.hub import feed, routes
+from pilkades_tui.hub import feed, field, routes
 from pilkades_tui.hub.auth import Guard
 from pilkades_tui.hub.bodylimit import BodyLimit
 from pilkades_tui.hub.core import HubCore
@@ -56,4 +57,5 @@ def create_app(
 
     app.include_router(routes.router)
     app.include_router(feed.router)
+    app.include_router(field.router)
     return app
