@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pilkades_tui.console.i18n import Catalogue
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.domain.models import Channel
 from tests.console.conftest import AppFactory
 from tests.console.screen import screen_text
