@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 class IncidentWorkflows:
     """Mixed into the app: every decision an officer takes from the keyboard."""
 
+    # The call forms' places, with the number of TPS they were built from.
+    _intake_places: tuple[int, list[Place]] | None = None
+
     @work(exclusive=True, group="decision")
     async def hand_over(self: PilkadesApp, to_operator: str) -> None:
         """Show what is handed over (as `report --handover` prints it), then record it."""
@@ -232,7 +235,7 @@ class IncidentWorkflows:
         state = self.current_state()
         if state is None:
             return []
-        cached = getattr(self, "_intake_places", None)
+        cached = self._intake_places
         if cached is not None and cached[0] == len(state.tps):
             return cached[1]
         centres = [VillageCentre(v.name, v.district, v.lat, v.lon) for v in villages()]
@@ -263,7 +266,9 @@ class IncidentWorkflows:
         if isinstance(answer, NoteToIncident):
             state = self.current_state()
             incident = state.incidents.get(answer.incident_id) if state else None
-            if incident is None:
+            if incident is None or not incident.is_open:
+                # Closed while the officer was still on the phone: nothing to add it to.
+                self.notify(text("notify.closed"), severity="warning")
                 return
             number, result = await self.desk.act(incident, "note", note=answer.note)
             self.notify(text("notify.logged", number=number), timeout=3)

@@ -13,7 +13,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select
-from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
 from pilkades_tui.console.keys import INTAKE_BINDINGS, PLACE_INPUT_BINDINGS, hint_line
@@ -183,7 +182,7 @@ class IntakeForm(ModalScreen[object]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # An open drop-down takes enter to pick its option.
-        return not (action == "send" and isinstance(self.focused, SelectOverlay))
+        return not (action == "send" and any(select.expanded for select in self.query(Select)))
 
     def hint(self) -> Label:
         return Label(hint_line(INTAKE_BINDINGS, self.catalogue.text), classes="hint")
