@@ -186,9 +186,6 @@ class Viewport:
     def zoomed(self, zoom: float) -> Viewport:
         return Viewport(self.cols, self.rows, self.bounds, zoom, self.center)
 
-    def resized(self, cols: int, rows: int) -> Viewport:
-        return Viewport(cols, rows, self.bounds, self.zoom, self.center)
-
     def centred_on(self, lon: float, lat: float) -> Viewport:
         """Focus on a point, kept inside `bounds` so the map cannot be lost off-screen."""
         bounds = self.bounds

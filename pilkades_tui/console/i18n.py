@@ -1,20 +1,14 @@
-"""Every word the console shows, in Bahasa Indonesia (default) and English.
+"""Every word the console shows, in Bahasa Indonesia (default) and English: one part of
+the project's catalogue (pilkades_tui/i18n.py).
 
 Domain words stay as the officers say them in both languages (TPS, Polsek, Polres,
-Bhabinkamtibmas, Dalmas). `Catalogue.text(key, **params)` formats with str.format.
+Bhabinkamtibmas, Dalmas).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from pilkades_tui.words import DOMAIN_WORDS
-
-LANGUAGES = ("id", "en")
-
 # key: (Bahasa Indonesia, English)
-MESSAGES: dict[str, tuple[str, str]] = {
-    **DOMAIN_WORDS,
+CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # panes and header
     "pane.tps": ("TPS", "TPS"),
     "pane.incidents": ("Insiden", "Incidents"),
@@ -183,6 +177,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.district_unknown": ("Kecamatan tidak dikenal: {name}", "Unknown kecamatan: {name}"),
     "cmd.filter_set": ("Saringan: {text}", "Filter: {text}"),
     "cmd.cleared": ("Saringan dihapus", "Filters cleared"),
+    "cmd.bad_value": ("Nilai tidak dikenal: {value}", "Unknown value: {value}"),
+    # the command table (console/commands.py): how each is typed, and what it does
+    "usage.theme": (":theme NAMA", ":theme NAME"),
+    "usage.lang": (":lang id|en", ":lang id|en"),
+    "usage.kecamatan": (":kecamatan NAMA", ":kecamatan NAME"),
+    "usage.risk": (":risk aman|rawan|sangat rawan", ":risk low|medium|high"),
+    "usage.phase": (":phase TAHAP", ":phase PHASE"),
+    "usage.clear": (":clear", ":clear"),
+    "usage.handover": (":handover NAMA", ":handover NAME"),
+    "usage.checkpoints": (":checkpoints", ":checkpoints"),
+    "usage.logbook": (":logbook", ":logbook"),
+    "usage.outbox": (":outbox", ":outbox"),
+    "usage.help": (":help", ":help"),
+    "usage.quit": (":quit", ":quit"),
+    "cmdhelp.theme": ("ganti tema warna", "switch the colour theme"),
+    "cmdhelp.lang": ("ganti bahasa", "switch the language"),
+    "cmdhelp.kecamatan": (
+        "saring semua panel ke satu kecamatan",
+        "narrow every pane to one kecamatan",
+    ),
+    "cmdhelp.risk": ("saring menurut kerawanan", "filter by risk class"),
+    "cmdhelp.phase": ("saring TPS menurut tahap", "filter TPS by phase"),
+    "cmdhelp.clear": ("hapus semua saringan", "clear every filter"),
+    "cmdhelp.handover": ("serah terima piket ke NAMA", "hand the shift over to NAME"),
+    "cmdhelp.checkpoints": ("tahapan seluruh kabupaten", "checkpoints across the kabupaten"),
+    "cmdhelp.logbook": ("buka buku piket", "open the logbook"),
+    "cmdhelp.outbox": ("perintah yang masih antre", "commands waiting for the hub"),
+    "cmdhelp.help": ("bantuan: tombol dan perintah", "help: keys and commands"),
+    "cmdhelp.quit": ("keluar dari konsol", "quit the console"),
     "theme.bad_variables": (
         "sebuah nilai di bawah [variables] bukan warna atau gaya yang sah",
         "a value under [variables] is not a valid colour or style",
@@ -365,36 +388,3 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.cancel": ("Batalkan", "Cancel"),
     "action.note": ("Catatan", "Note"),
 }
-
-
-KNOWN_KEYS = frozenset(MESSAGES)
-
-
-class Catalogue:
-    def __init__(self, lang: str = "id") -> None:
-        self.lang = "id"
-        self.set_language(lang)
-
-    def set_language(self, lang: str) -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
-        self.lang = lang
-
-    def text(self, key: str, **params: object) -> str:
-        pair = MESSAGES[key]
-        template = pair[0] if self.lang == "id" else pair[1]
-        return template.format(**params) if params else template
-
-    def known_keys(self) -> frozenset[str]:
-        return KNOWN_KEYS
-
-    def enum(self, prefix: str, value: object) -> str:
-        """The word for an enum value, e.g. enum('risk', Risk.HIGH) → 'sangat rawan'."""
-        raw = getattr(value, "value", value)
-        key = f"{prefix}.{raw}"
-        return self.text(key) if key in MESSAGES else str(raw)
-
-
-def missing_keys(messages: Mapping[str, tuple[str, str]] = MESSAGES) -> list[str]:
-    """Keys whose text is empty in either language."""
-    return [key for key, pair in messages.items() if len(pair) != 2 or not all(pair)]

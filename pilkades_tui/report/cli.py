@@ -16,11 +16,11 @@ from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import Snapshot
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.hub.log import EventLogReader, LogError
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import Entry, LogbookError, fold, read_records
 from pilkades_tui.paths import default_data_dir, hub_log_file, logbook_file, outbox_file
 from pilkades_tui.report.document import Document, build_report
 from pilkades_tui.report.figures import DayFigures, ReportData, ReportError, TimeSpec, check_order
-from pilkades_tui.report.i18n import Words
 from pilkades_tui.report.logbooks import read_logbooks
 from pilkades_tui.report.source import FileSource, ProgressBar, replay_hub
 from pilkades_tui.report.writers import (
@@ -99,7 +99,7 @@ def render(document: Document, fmt: str, out: Path | None) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     data_dir: Path = args.data or default_data_dir()
-    words = Words(args.lang)
+    words = Catalogue(args.lang)
     try:
         if args.handover:
             return _run_handover(args, data_dir, words)
@@ -124,7 +124,7 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_handover(args: argparse.Namespace, data_dir: Path, words: Words) -> int:
+def _run_handover(args: argparse.Namespace, data_dir: Path, words: Catalogue) -> int:
     from pilkades_tui.report.handover import build_handover, handover_summary, read_outbox
 
     now = wib_now()

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pilkades_tui.domain.clock import to_wib
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.report.figures import (
     Decision,
     IncidentRow,
     ReportData,
     ResponseRow,
 )
-from pilkades_tui.report.i18n import Words
 
 
 class Share(float):
@@ -58,7 +58,7 @@ class Document:
     facts: list[tuple[str, str]]  # (label, value) under the title
     alerts: list[str]  # shown first and loudly: broken logbook chains
     sections: list[Section]
-    words: Words
+    words: Catalogue
     alert_title: str = ""  # heading over the alerts; a broken chain's when empty
 
 
@@ -66,7 +66,7 @@ def when(value: datetime | None) -> str:
     return "" if value is None else f"{to_wib(value):%Y-%m-%d %H:%M}"
 
 
-def decisions_table(name: str, words: Words, books: list[tuple[str, Decision]]) -> Table:
+def decisions_table(name: str, words: Catalogue, books: list[tuple[str, Decision]]) -> Table:
     return Table(
         name,
         [
@@ -74,10 +74,10 @@ def decisions_table(name: str, words: Words, books: list[tuple[str, Decision]]) 
             words("col.n_entry"),
             words("col.at"),
             words("col.operator"),
-            words("col.kind"),
+            words("report.col.kind"),
             words("col.action"),
             words("col.subject"),
-            words("col.units"),
+            words("report.col.units"),
             words("col.note"),
             words("col.outcome"),
             words("col.hub_seq"),
@@ -103,46 +103,46 @@ def decisions_table(name: str, words: Words, books: list[tuple[str, Decision]]) 
     )
 
 
-def _response_table(name: str, words: Words, rows: list[ResponseRow], group: str) -> Table:
+def _response_table(name: str, words: Catalogue, rows: list[ResponseRow], group: str) -> Table:
     return Table(
         name,
         [
             words(group),
-            words("col.stage"),
+            words("report.col.stage"),
             words("col.n"),
             words("col.p50"),
             words("col.p90"),
             words("col.max"),
         ],
-        [[r.group, words.value("stage", r.stage), r.count, r.p50, r.p90, r.max] for r in rows],
+        [[r.group, words.enum("stage", r.stage), r.count, r.p50, r.p90, r.max] for r in rows],
     )
 
 
-def open_incidents_table(name: str, words: Words, incidents: Sequence[IncidentRow]) -> Table:
+def open_incidents_table(name: str, words: Catalogue, incidents: Sequence[IncidentRow]) -> Table:
     """Open incidents, as the report and the shift handover both list them."""
     return Table(
         name,
         [
             words("col.id"),
-            words("col.priority"),
-            words("col.category"),
+            words("report.col.priority"),
+            words("report.col.category"),
             words("col.district"),
             words("col.village"),
             words("col.status"),
             words("col.reported"),
             words("col.escalation"),
-            words("col.units"),
+            words("report.col.units"),
         ],
         [
             [
                 i.id,
                 f"P{i.priority}",
-                words.value("category", i.category),
+                words.enum("category", i.category),
                 i.district,
                 i.village,
-                words.value("status", i.status),
+                words.enum("status", i.status),
                 i.reported_at,
-                words.value("escalation", i.escalation),
+                words.enum("escalation", i.escalation),
                 " ".join(i.officer_ids),
             ]
             for i in incidents
@@ -150,7 +150,7 @@ def open_incidents_table(name: str, words: Words, incidents: Sequence[IncidentRo
     )
 
 
-def build_report(data: ReportData, words: Words, generated_at: datetime) -> Document:
+def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> Document:
     alerts = [
         words(
             "broken.line",
@@ -164,7 +164,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
     facts = [
         (words("period"), f"{when(data.start)} – {when(data.end)} {words('wib')}"),
         (words("events"), f"{data.events:,}"),
-        (words("final_phase"), words.value("phase", data.final_phase)),
+        (words("final_phase"), words.enum("phase", data.final_phase)),
         (words("generated"), f"{when(generated_at)} {words('wib')}"),
     ]
     if data.drill:
@@ -183,7 +183,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
                 words("col.incidents"),
             ],
             [
-                [words.value("phase", p.phase), p.start, p.end, p.end - p.start, p.incidents]
+                [words.enum("phase", p.phase), p.start, p.end, p.end - p.start, p.incidents]
                 for p in data.phases
             ],
         )
@@ -211,20 +211,20 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
     breakdown.paragraphs.append(words("total", count=data.total_incidents))
     breakdown.charts.append(
         Chart(
-            words("col.category"),
-            [(words.value("category", c), float(n)) for c, n in data.by_category],
+            words("report.col.category"),
+            [(words.enum("category", c), float(n)) for c, n in data.by_category],
         )
     )
     breakdown.tables += [
         Table(
             "incidents_by_category",
-            [words("col.category"), words("col.count")],
-            [[words.value("category", c), n] for c, n in data.by_category],
+            [words("report.col.category"), words("col.count")],
+            [[words.enum("category", c), n] for c, n in data.by_category],
         ),
         Table(
             "incidents_by_channel",
-            [words("col.channel"), words("col.count")],
-            [[words.value("channel", c), n] for c, n in data.by_channel],
+            [words("report.col.channel"), words("col.count")],
+            [[words.enum("channel", c), n] for c, n in data.by_channel],
         ),
         Table(
             "incidents_by_district",
@@ -233,13 +233,13 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
         ),
         Table(
             "incidents_by_priority",
-            [words("col.priority"), words("col.count")],
+            [words("report.col.priority"), words("col.count")],
             [[f"P{p}", n] for p, n in data.by_priority],
         ),
         Table(
             "incidents_by_verification",
             [words("col.verification"), words("col.count")],
-            [[words.value("verification", v), n] for v, n in data.by_verification],
+            [[words.enum("verification", v), n] for v, n in data.by_verification],
         ),
     ]
     sections.append(breakdown)
@@ -250,7 +250,9 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
 
     response = Section(words("section.response"), [words("response.note")])
     response.tables += [
-        _response_table("response_by_priority", words, data.response_by_priority, "col.priority"),
+        _response_table(
+            "response_by_priority", words, data.response_by_priority, "report.col.priority"
+        ),
         _response_table("response_by_district", words, data.response_by_district, "col.district"),
     ]
     response.subtitles = {
@@ -265,9 +267,9 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
             "sla_breaches",
             [
                 words("col.id"),
-                words("col.priority"),
+                words("report.col.priority"),
                 words("col.district"),
-                words("col.kind"),
+                words("report.col.kind"),
                 words("col.limit"),
                 words("col.took"),
                 words("col.open"),
@@ -277,7 +279,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
                     b.incident_id,
                     f"P{b.priority}",
                     b.district,
-                    words.value("breach", b.kind),
+                    words.enum("breach", b.kind),
                     b.limit,
                     b.took,
                     b.still_open,
@@ -295,21 +297,21 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
     risk.charts.append(
         Chart(
             words("col.per_100"),
-            [(words.value("risk", r.risk), r.per_100_tps) for r in data.by_risk if r.tps],
+            [(words.enum("risk", r.risk), r.per_100_tps) for r in data.by_risk if r.tps],
         )
     )
     risk.tables.append(
         Table(
             "incidents_by_risk",
             [
-                words("col.risk"),
+                words("report.col.risk"),
                 words("col.tps"),
                 words("col.incidents"),
                 words("col.per_100"),
                 words("col.share"),
             ],
             [
-                [words.value("risk", r.risk), r.tps, r.incidents, r.per_100_tps, Share(r.share)]
+                [words.enum("risk", r.risk), r.tps, r.incidents, r.per_100_tps, Share(r.share)]
                 for r in data.by_risk
             ],
         )
@@ -328,7 +330,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
                 words("col.name"),
                 words("col.village"),
                 words("col.district"),
-                words("col.risk"),
+                words("report.col.risk"),
                 words("col.violations"),
                 words("col.first_violation"),
                 words("col.longest_gap"),
@@ -340,7 +342,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
                     t.name,
                     t.village,
                     t.district,
-                    words.value("risk", t.risk),
+                    words.enum("risk", t.risk),
                     t.violations,
                     t.first_violation_at,
                     t.longest_gap,
@@ -359,7 +361,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
             [
                 words("col.id"),
                 words("col.name"),
-                words("col.unit"),
+                words("report.col.unit"),
                 words("col.assignments"),
                 words("col.on_scene"),
                 words("col.status"),
@@ -371,7 +373,7 @@ def build_report(data: ReportData, words: Words, generated_at: datetime) -> Docu
                     u.unit,
                     u.assignments,
                     u.on_scene,
-                    words.value("ostatus", u.status),
+                    words.enum("ostatus", u.status),
                 ]
                 for u in data.units
                 if u.assignments or u.on_scene

@@ -18,6 +18,7 @@ from pilkades_tui.domain.clock import WIB, to_wib
 from pilkades_tui.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.feed.outbox import OutboxError, QueuedCommand
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import Entry, Kind
 from pilkades_tui.report.document import (
     Document,
@@ -28,7 +29,6 @@ from pilkades_tui.report.document import (
     when,
 )
 from pilkades_tui.report.figures import UNITS_OUT, Decision, IncidentRow
-from pilkades_tui.report.i18n import Words
 from pilkades_tui.report.logbooks import decision_of
 
 
@@ -163,11 +163,11 @@ def read_outbox(path: Path) -> tuple[list[QueuedCommand], str | None]:
     return commands, None
 
 
-def build_handover(handover: Handover, words: Words) -> Document:
+def build_handover(handover: Handover, words: Catalogue) -> Document:
     facts = [
         (words("shift.start"), f"{when(handover.shift_start)} {words('wib')}"),
         (words("handover.at"), f"{when(handover.at)} {words('wib')}"),
-        (words("col.phase"), words.value("phase", handover.phase)),
+        (words("col.phase"), words.enum("phase", handover.phase)),
     ]
     incidents = Section(words("section.open"))
     incidents.tables.append(open_incidents_table("open_incidents", words, handover.open_incidents))
@@ -178,13 +178,13 @@ def build_handover(handover: Handover, words: Words) -> Document:
             [
                 words("col.id"),
                 words("col.name"),
-                words("col.unit"),
+                words("report.col.unit"),
                 words("col.status"),
                 words("col.from"),
-                words("col.incident"),
+                words("report.col.incident"),
             ],
             [
-                [u.id, u.name, u.unit, words.value("ostatus", u.status), u.since, u.incident_id]
+                [u.id, u.name, u.unit, words.enum("ostatus", u.status), u.since, u.incident_id]
                 for u in handover.units_out
             ],
         )

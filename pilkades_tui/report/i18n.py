@@ -1,13 +1,12 @@
-"""The report's words, Bahasa Indonesia first and English second (one small catalogue)."""
+"""The report's words, Bahasa Indonesia first and English second: one part of the
+project's catalogue (pilkades_tui/i18n.py). Its column headings that say more than the
+console's narrow columns (`Prioritas` where the queue says `P`) are `report.col.*`."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from pilkades_tui.words import DOMAIN_WORDS
-
-CATALOGUE: dict[str, tuple[str, str]] = {
-    **DOMAIN_WORDS,
+REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "title": ("Laporan Anev Pengamanan Pilkades", "Anev report: Pilkades security"),
     "handover.title": ("Serah terima piket", "Shift handover"),
     "handover.problems": ("PERHATIAN", "ATTENTION"),
@@ -48,29 +47,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.duration": ("Lama", "Duration"),
     "col.incidents": ("Kejadian", "Incidents"),
     "col.hour": ("Jam", "Hour"),
-    "col.category": ("Jenis", "Category"),
-    "col.channel": ("Saluran laporan", "Reporting channel"),
+    "report.col.category": ("Jenis", "Category"),
+    "report.col.channel": ("Saluran laporan", "Reporting channel"),
     "channel.unknown": ("tidak tercatat", "not recorded"),
     "col.district": ("Kecamatan", "Kecamatan"),
     "col.village": ("Desa", "Village"),
-    "col.priority": ("Prioritas", "Priority"),
+    "report.col.priority": ("Prioritas", "Priority"),
     "col.count": ("Jumlah", "Count"),
     "col.id": ("ID", "ID"),
     "col.status": ("Status", "Status"),
     "col.reported": ("Dilaporkan", "Reported"),
     "col.escalation": ("Eskalasi", "Escalation"),
-    "col.units": ("Satuan", "Units"),
+    "report.col.units": ("Satuan", "Units"),
     "col.group": ("Kelompok", "Group"),
-    "col.stage": ("Tahap tanggap", "Stage"),
+    "report.col.stage": ("Tahap tanggap", "Stage"),
     "col.n": ("n", "n"),
     "col.p50": ("p50", "p50"),
     "col.p90": ("p90", "p90"),
     "col.max": ("maks", "max"),
-    "col.kind": ("Jenis batas", "Limit"),
+    "report.col.kind": ("Jenis batas", "Limit"),
     "col.limit": ("Batas", "Limit"),
     "col.took": ("Waktu", "Took"),
     "col.open": ("Masih terbuka", "Still open"),
-    "col.risk": ("Kerawanan", "Risk class"),
+    "report.col.risk": ("Kerawanan", "Risk class"),
     "col.tps": ("TPS", "TPS"),
     "col.per_100": ("Kejadian per 100 TPS", "Incidents per 100 TPS"),
     "col.share": ("Porsi", "Share"),
@@ -79,10 +78,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.first_violation": ("Pelanggaran pertama", "First violation"),
     "col.longest_gap": ("Jeda laporan terlama", "Longest silence"),
     "col.silent_end": ("Diam di akhir periode", "Silent at the end"),
-    "col.unit": ("Kesatuan", "Unit"),
+    "report.col.unit": ("Kesatuan", "Unit"),
     "col.assignments": ("Penugasan", "Assignments"),
     "col.on_scene": ("Waktu di lokasi", "Time on scene"),
-    "col.incident": ("Kejadian", "Incident"),
+    "report.col.incident": ("Kejadian", "Incident"),
     "col.logbook": ("Logbook", "Logbook"),
     "col.n_entry": ("No.", "No."),
     "col.at": ("Waktu", "At"),
@@ -134,29 +133,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "breach.on_scene": ("target tiba di lokasi", "on-scene target"),
     "risk.unknown": ("tidak diketahui", "unknown"),
 }
-
-LANGUAGES = ("id", "en")
-
-
-class Words:
-    """Look words up in one language; an unknown key shows itself, so a gap is seen."""
-
-    def __init__(self, lang: str = "id") -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"language {lang!r}: one of {', '.join(LANGUAGES)}")
-        self.lang = lang
-        self._index = LANGUAGES.index(lang)
-
-    def __call__(self, key: str, **values: object) -> str:
-        pair = CATALOGUE.get(key)
-        if pair is None:
-            return key
-        return pair[self._index].format(**values) if values else pair[self._index]
-
-    def value(self, prefix: str, raw: str) -> str:
-        """A protocol value (category, phase, risk...) in words, or as it is."""
-        key = f"{prefix}.{raw}"
-        return self(key) if key in CATALOGUE else raw
 
 
 def minutes(value: timedelta) -> str:

@@ -21,13 +21,14 @@ from pathlib import Path
 
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.files import write_atomically
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.report.document import Cell, Chart, Document, Section, Share, Table
-from pilkades_tui.report.i18n import Words, minutes
+from pilkades_tui.report.i18n import minutes
 
 # ---- cells ------------------------------------------------------------------------
 
 
-def display(cell: Cell, words: Words) -> str:
+def display(cell: Cell, words: Catalogue) -> str:
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -65,7 +66,7 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _md_table(table: Table, words: Words) -> list[str]:
+def _md_table(table: Table, words: Catalogue) -> list[str]:
     if not table.rows:
         return [words("none"), ""]
     lines = [
@@ -121,7 +122,7 @@ tr,svg{break-inside:avoid}.alert{border-width:2px}}
 """
 
 
-def _svg_chart(chart: Chart, words: Words) -> str:
+def _svg_chart(chart: Chart, words: Catalogue) -> str:
     if not chart.bars:
         return ""
     top = max(value for _, value in chart.bars) or 1.0
@@ -168,7 +169,7 @@ def _svg_chart(chart: Chart, words: Words) -> str:
     return "".join(parts)
 
 
-def _html_table(table: Table, words: Words) -> str:
+def _html_table(table: Table, words: Catalogue) -> str:
     if not table.rows:
         return f"<p>{html.escape(words('none'))}</p>"
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
@@ -183,7 +184,7 @@ def _html_table(table: Table, words: Words) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _html_section(section: Section, words: Words) -> str:
+def _html_section(section: Section, words: Catalogue) -> str:
     parts = [f"<section><h2>{html.escape(section.title)}</h2>"]
     parts += [f"<p>{html.escape(p)}</p>" for p in section.paragraphs]
     parts += [_svg_chart(chart, words) for chart in section.charts]

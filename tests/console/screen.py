@@ -25,3 +25,9 @@ def screen_text(app: App[object]) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text()
+
+
+def notifications(app: App[object]) -> list[str]:
+    """The messages of the notifications raised and not yet expired, oldest first."""
+    # Private too: Textual has no public list of the toasts it is showing.
+    return [notification.message for notification in app._notifications]

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from pilkades_tui.console import i18n
-from pilkades_tui.console.i18n import LANGUAGES, MESSAGES, Catalogue, missing_keys
 from pilkades_tui.domain.models import (
     Category,
     ElectionPhase,
@@ -23,6 +22,7 @@ from pilkades_tui.domain.models import (
     TpsPhase,
     Verification,
 )
+from pilkades_tui.i18n import LANGUAGES, MESSAGES, Catalogue, missing_keys
 from pilkades_tui.logbook import LOG_CATEGORIES
 
 CONSOLE_SOURCE = Path(i18n.__file__).resolve().parent
@@ -112,3 +112,24 @@ def test_indonesian_is_the_default_and_english_is_a_switch_away() -> None:
     assert catalogue.enum("risk", Risk.HIGH) == MESSAGES["risk.high"][1]
     with pytest.raises(ValueError, match="unknown language"):
         catalogue.set_language("jv")
+
+
+def test_one_catalogue_refuses_a_key_with_two_texts() -> None:
+    """The console's and the report's words are one catalogue: a key that two tables
+    spell differently is refused, so the two can never drift apart."""
+    import pytest
+
+    from pilkades_tui.i18n import merge_tables
+
+    assert merge_tables({"a": ("x", "y")}, {"a": ("x", "y")}) == {"a": ("x", "y")}
+    with pytest.raises(ValueError, match="two texts"):
+        merge_tables({"col.priority": ("P", "P")}, {"col.priority": ("Prioritas", "Priority")})
+
+
+def test_report_and_console_read_the_same_catalogue() -> None:
+    from pilkades_tui.i18n import Catalogue as Shared
+    from pilkades_tui.report import document
+
+    assert document.Catalogue is Shared
+    assert Shared("id")("report.col.priority") == "Prioritas"
+    assert Shared("id").text("col.priority") == "P"

@@ -6,11 +6,11 @@ import pytest
 from textual.widgets import ContentSwitcher, Input
 
 from pilkades_tui.console.app import PilkadesApp
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, QUEUE_BINDINGS
 from pilkades_tui.console.screens.help import HelpScreen
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
+from pilkades_tui.i18n import Catalogue
 from tests.console.conftest import AppFactory
 from tests.console.live import until
 from tests.console.screen import screen_text

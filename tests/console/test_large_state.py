@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pilkades_tui.console import app as console_app
+from pilkades_tui.console import judging
 from pilkades_tui.console.widgets.tps_pane import SUMMARY_PREFIX, TpsPane
 from pilkades_tui.domain.state import ElectionState
 from tests.console.conftest import AppFactory
@@ -46,7 +46,7 @@ async def test_rules_built_in_a_thread_judge_as_the_direct_build(
     app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     direct = await judged(app_factory)
-    monkeypatch.setattr(console_app, "LARGE_STATE_TPS", 1)
+    monkeypatch.setattr(judging, "LARGE_STATE_TPS", 1)
     threaded = await judged(app_factory)
     assert (direct[2], threaded[2]) == (False, True)
     assert threaded[0] == direct[0]

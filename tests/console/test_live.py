@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.server import ServerConnection
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.feed.client import ConnectionState
 from pilkades_tui.feed.commands import HubCommands
 from pilkades_tui.hub.runner import HubServer
+from pilkades_tui.i18n import Catalogue
 from tests.conftest import HubFactory
 from tests.console.conftest import AppFactory
 from tests.console.live import free_port, live_console, until

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.console.widgets.officer_pane import OfficerPane
 from pilkades_tui.console.widgets.pane import Pane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.console.widgets.virtual_table import Row
+from pilkades_tui.i18n import Catalogue
 from tests.console.conftest import AppFactory
 from tests.console.screen import screen_text
 from tests.console.world import fixed_clock, fixed_state

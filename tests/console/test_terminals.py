@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.hub.runner import HubServer
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.paths import config_file
 from tests.console.tmux import PACKAGE_ROOT, TMUX, TmuxConsole
 

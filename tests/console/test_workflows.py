@@ -12,13 +12,13 @@ import pytest
 from textual.pilot import Pilot
 
 from pilkades_tui.console.app import PilkadesApp
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.screens.dialogs import AssignDialog, ConfirmDialog
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.domain.models import Incident
 from pilkades_tui.feed.client import ConnectionState
 from pilkades_tui.feed.commands import HubCommands
 from pilkades_tui.hub.runner import HubServer
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import Entry, Kind, Outcome
 from tests.conftest import HubFactory
 from tests.console.conftest import AppFactory

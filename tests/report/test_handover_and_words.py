@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from pilkades_tui.domain.models import Category, ElectionPhase
 from pilkades_tui.domain.state import ElectionState
+from pilkades_tui.i18n import MESSAGES as CATALOGUE
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.report.figures import DayFigures
 from pilkades_tui.report.handover import handover_summary, shift_start_of
-from pilkades_tui.report.i18n import CATALOGUE, Words
 from tests.report.report_day import INITIAL, at, morning
 
 
@@ -40,8 +41,8 @@ def test_both_languages_say_everything_with_the_same_placeholders() -> None:
         assert set(names.findall(indonesian)) == set(names.findall(english)), key
     for category in Category:
         assert f"category.{category.value}" in CATALOGUE
-    assert Words("id").value("category", "money_politics") == "politik uang"
-    assert Words("en").value("category", "a_newer_one") == "a_newer_one"
+    assert Catalogue("id").enum("category", "money_politics") == "politik uang"
+    assert Catalogue("en").enum("category", "a_newer_one") == "a_newer_one"
     for phase in ElectionPhase:
         assert f"phase.{phase.value}" in CATALOGUE
 

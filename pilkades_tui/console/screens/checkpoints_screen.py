@@ -9,10 +9,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import CHECKPOINT_BINDINGS
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.rules import StageState, StageSummary
+from pilkades_tui.i18n import Catalogue
 
 LATE_DISTRICTS_SHOWN = 4
 

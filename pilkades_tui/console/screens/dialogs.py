@@ -10,7 +10,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import (
     ASSIGN_BINDINGS,
     CANCEL_BINDINGS,
@@ -18,6 +17,7 @@ from pilkades_tui.console.keys import (
     hint_line,
 )
 from pilkades_tui.domain.recommend import Recommendation
+from pilkades_tui.i18n import Catalogue
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}

@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import HANDOVER_BINDINGS
+from pilkades_tui.i18n import Catalogue
 
 
 class HandoverScreen(ModalScreen[bool]):

@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import HELP_BINDINGS, key_entries, plain_display
+from pilkades_tui.i18n import Catalogue
 
 HelpSection = tuple[str, Sequence[Binding]]
 

@@ -12,12 +12,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import DETAIL_BINDINGS
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.keybar import KeyBar
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.state import ElectionState
+from pilkades_tui.i18n import Catalogue
 
 
 class IncidentDetailScreen(Screen[None]):

@@ -10,9 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from pilkades_tui.console.desk import Desk
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import LOGBOOK_BINDINGS
 from pilkades_tui.domain.clock import to_wib
+from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import Kind
 
 

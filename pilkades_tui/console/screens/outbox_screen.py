@@ -8,9 +8,9 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import OUTBOX_BINDINGS, hint_line
 from pilkades_tui.feed.outbox import Outbox
+from pilkades_tui.i18n import Catalogue
 
 
 class OutboxScreen(Screen[None]):

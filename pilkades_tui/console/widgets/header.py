@@ -9,10 +9,10 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.feed.client import ConnectionState, FeedStatus
+from pilkades_tui.i18n import Catalogue
 
 
 @dataclass(slots=True)
@@ -21,7 +21,6 @@ class HeaderFacts:
     status: FeedStatus | None = None
     state: ElectionState | None = None
     outbox: int = 0
-    last_event_at: float | None = None  # time.monotonic() of the last applied frame
     alarms: int = 0  # alerts of the election rules at the alarm stage
 
 

@@ -11,8 +11,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Static
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.keys import key_entries, plain_display
+from pilkades_tui.i18n import Catalogue
 
 
 class KeyBar(Static):
@@ -27,6 +27,8 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         self.watch(self.screen, "focused", self._focus_moved, init=False)
+        if hasattr(self.app, "language"):
+            self.watch(self.app, "language", self._focus_moved, init=False)
         self.show_keys()
 
     def _focus_moved(self, _focused: object) -> None:

@@ -77,13 +77,11 @@ DEFAULT_LABELS: dict[str, str] = {
     "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",
 }
 
-RISK_ORDER = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
+# A village's fill pattern by its risk: denser is riskier, so the number also ranks
+# risk (a village takes the fill of its riskiest TPS).
 RISK_FILL = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
 UNRATED_TONE = "map--unrated"
 OUTSIDE_TONE = "map--outside"
-MOVING_STATUSES = frozenset(
-    {OfficerStatus.DISPATCHED, OfficerStatus.EN_ROUTE, OfficerStatus.ESCORTING}
-)
 # Unit markers per charset: (available, moving, on scene). The block set keeps to
 # printable CP437, which every Linux console font has.
 CLUSTER_GLYPH = {"braille": "◎", "blocks": "O"}
@@ -208,7 +206,7 @@ class MapPane(Widget, can_focus=True):
                 self._tps_village[tps.id] = (tps.village_code, tps.risk)
                 self._village_tps.setdefault(tps.village_code, {})[tps.id] = tps.risk
         self._village_risk = {
-            code: max(risks.values(), key=RISK_ORDER.__getitem__)
+            code: max(risks.values(), key=RISK_FILL.__getitem__)
             for code, risks in self._village_tps.items()
         }
         self._retone()
@@ -342,7 +340,7 @@ class MapPane(Widget, can_focus=True):
         moved = False
         for village in touched:
             risks = self._village_tps.get(village)
-            risk = max(risks.values(), key=RISK_ORDER.__getitem__) if risks else None
+            risk = max(risks.values(), key=RISK_FILL.__getitem__) if risks else None
             if risk != self._village_risk.get(village):
                 moved = True
                 if risk is None:

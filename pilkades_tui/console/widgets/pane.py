@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pilkades_tui.console.i18n import Catalogue
 from pilkades_tui.console.widgets.virtual_table import Column, Row, VirtualTable
 from pilkades_tui.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.domain.state import Changes, ElectionState
+from pilkades_tui.i18n import Catalogue
 
 
 @dataclass(slots=True)
@@ -84,6 +84,12 @@ class Pane(VirtualTable):
         self.stale_note = ""
 
     def on_mount(self) -> None:
+        self.relabel()
+        if hasattr(self.app, "language"):
+            # The app's reactive language: a `:lang` switch relabels every pane.
+            self.watch(self.app, "language", self._language_changed, init=False)
+
+    def _language_changed(self, _lang: str) -> None:
         self.relabel()
 
     def relabel(self) -> None:

@@ -1,0 +1,206 @@
+"""The officer's decisions: acknowledge, assign, escalate, verify, resolve, cancel,
+note, log, hand over and quit; each through its dialog, recorded in the logbook and
+sent through the outbox (console/desk.py), and its outcome said."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from pilkades_tui.console.screens.dialogs import (
+    AssignDialog,
+    ChoiceDialog,
+    ConfirmDialog,
+    LogDialog,
+    TextDialog,
+)
+from pilkades_tui.console.screens.handover_screen import HandoverScreen
+from pilkades_tui.console.screens.help import HelpScreen
+from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
+from pilkades_tui.console.screens.logbook_screen import LogbookScreen
+from pilkades_tui.console.screens.outbox_screen import OutboxScreen
+from pilkades_tui.console.widgets.alerts_pane import AlertsPane
+from pilkades_tui.console.widgets.incident_pane import IncidentPane
+from pilkades_tui.domain.models import ESCALATION_ORDER, Escalation, Incident
+from pilkades_tui.domain.rules import AlertKind
+from pilkades_tui.feed.outbox import Outbox
+from pilkades_tui.feed.results import CommandResult
+from pilkades_tui.feed.results import Outcome as CommandOutcome
+from pilkades_tui.i18n import Catalogue
+from pilkades_tui.logbook import LOG_CATEGORIES
+from pilkades_tui.report.handover import build_handover, handover_summary
+from pilkades_tui.report.writers import to_markdown
+
+if TYPE_CHECKING:
+    from pilkades_tui.console.app import PilkadesApp
+
+
+class IncidentWorkflows:
+    """Mixed into the app: every decision an officer takes from the keyboard."""
+
+    @work(exclusive=True, group="decision")
+    async def hand_over(self: PilkadesApp, to_operator: str) -> None:
+        """Show what is handed over (as `report --handover` prints it), then record it."""
+        state = self.current_state()
+        if state is not None:
+            summary = handover_summary(
+                state, self.logbook.entries(), self.outbox.items(), self.clock()
+            )
+            markdown = to_markdown(build_handover(summary, Catalogue(self.catalogue.lang)))
+            if not await self.push_screen_wait(
+                HandoverScreen(self.catalogue, markdown, to_operator)
+            ):
+                return
+        number = self.desk.handover(to_operator)
+        text = self.catalogue.text
+        self.notify(text("notify.handover", from_=self.desk.operator, to=to_operator))
+        self.notify(text("notify.logged", number=number))
+
+    @work(exclusive=True, group="quit")
+    async def action_quit_console(self: PilkadesApp) -> None:
+        if len(self.outbox):
+            question = self.catalogue.text("dialog.quit_outbox", count=len(self.outbox))
+            if not await self.push_screen_wait(ConfirmDialog(self.catalogue, question)):
+                return
+        self.exit()
+
+    def _outbox_changed(self: PilkadesApp, outbox: Outbox) -> None:
+        self.facts.outbox = len(outbox)
+        if self.is_mounted:
+            self.call_later(self._tick)
+
+    def _outbox_result(self: PilkadesApp, key: str, result: CommandResult) -> None:
+        self.desk.record(key, result)
+        self._announce("", result)
+
+    def selected_incident(self: PilkadesApp) -> Incident | None:
+        state = self.current_state()
+        if state is None:
+            return None
+        screen = self.screen
+        if isinstance(screen, IncidentDetailScreen):
+            return state.incidents.get(screen.incident_id)
+        if self.active_pane() == "alerts":
+            alert = self.query_one(AlertsPane).selected_alert()
+            if alert is not None and alert.kind in (AlertKind.TIMER, AlertKind.SPREAD):
+                return state.incidents.get(alert.subject_ids[0]) if alert.subject_ids else None
+            return None
+        if self.active_pane() not in ("incidents", "map"):
+            return None
+        key = self.query_one(IncidentPane).selected_key
+        return state.incidents.get(key) if key else None
+
+    @work(exclusive=True, group="decision")
+    async def action_incident(self: PilkadesApp, action: str) -> None:
+        text = self.catalogue.text
+        if isinstance(self.screen, (HelpScreen, LogbookScreen, OutboxScreen)):
+            return
+        incident = self.selected_incident()
+        if incident is None:
+            if self.active_pane() in ("incidents", "alerts") or isinstance(
+                self.screen, IncidentDetailScreen
+            ):
+                self.notify(text("notify.select_incident"), severity="warning")
+            return
+        if not incident.is_open:
+            self.notify(text("notify.closed"), severity="warning")
+            return
+        state = self.current_state()
+        assert state is not None
+        fields: dict[str, object] = {}
+        if action == "acknowledge":
+            if not await self.push_screen_wait(
+                ConfirmDialog(self.catalogue, text("dialog.ack", id=incident.id))
+            ):
+                return
+        elif action == "assign":
+            recommendations = state.recommend(incident, limit=15)
+            if not recommendations:
+                self.notify(text("notify.no_units"), severity="warning")
+                return
+            districts = {r.officer.id: state.officer_district(r.officer) for r in recommendations}
+            chosen = await self.push_screen_wait(
+                AssignDialog(self.catalogue, incident.id, recommendations, districts)
+            )
+            if not chosen:
+                return
+            fields["officer_ids"] = chosen
+        elif action == "escalate":
+            # Only the levels above the current one; the next level first, so one key
+            # (enter) takes the escalation an alarm proposes.
+            current = ESCALATION_ORDER[incident.escalation]
+            options = [
+                (level.value, self.catalogue.enum("escalation", level))
+                for level in (Escalation.POLRES, Escalation.POLDA)
+                if ESCALATION_ORDER[level] > current
+            ]
+            if not options:
+                self.notify(text("notify.top_escalation"), severity="warning")
+                return
+            target = await self.push_screen_wait(
+                ChoiceDialog(text("dialog.escalate", id=incident.id), options)
+            )
+            if target is None:
+                return
+            fields["to"] = target
+        elif action == "verify":
+            options = [
+                (value, self.catalogue.enum("verification", value))
+                for value in ("verified", "invalid")
+            ]
+            verdict = await self.push_screen_wait(
+                ChoiceDialog(text("dialog.verify", id=incident.id), options)
+            )
+            if verdict is None:
+                return
+            fields["verdict"] = verdict
+        elif action in ("resolve", "cancel", "note"):
+            prompt_key = {
+                "resolve": "dialog.resolve",
+                "cancel": "dialog.cancel_report",
+                "note": "dialog.note",
+            }[action]
+            note = await self.push_screen_wait(
+                TextDialog(self.catalogue, text(prompt_key, id=incident.id))
+            )
+            if note is None:
+                return
+            fields["note"] = note
+        # The record may have moved while the dialog was open: act on what we see now.
+        current = state.incidents.get(incident.id, incident)
+        number, result = await self.desk.act(current, action, **fields)  # type: ignore[arg-type]
+        self.notify(text("notify.logged", number=number), timeout=3)
+        self._announce(action, result)
+
+    def _announce(self: PilkadesApp, action: str, result: CommandResult) -> None:
+        text = self.catalogue.text
+        name = text(f"action.{action}") if action else ""
+        if result.outcome is CommandOutcome.ACCEPTED:
+            self.notify(text("notify.accepted", action=name, seq=result.seq))
+        elif result.outcome is CommandOutcome.QUEUED:
+            self.notify(text("notify.queued", action=name), severity="warning")
+        elif result.outcome is CommandOutcome.CONFLICT:
+            self.notify(
+                text("notify.conflict", action=name, message=result.message or ""),
+                severity="error",
+                timeout=10,
+            )
+        else:
+            self.notify(
+                text("notify.rejected", action=name, message=result.message or result.error),
+                severity="error",
+                timeout=10,
+            )
+
+    @work(exclusive=True, group="decision")
+    async def action_log_decision(self: PilkadesApp) -> None:
+        if isinstance(self.screen, (HelpScreen, LogbookScreen, OutboxScreen)):
+            return
+        answer = await self.push_screen_wait(LogDialog(self.catalogue, LOG_CATEGORIES))
+        if answer is None:
+            return
+        category, note = answer
+        incident = self.selected_incident()
+        number = self.desk.log(category, note, subject=incident.id if incident else None)
+        self.notify(self.catalogue.text("notify.logged", number=number))
