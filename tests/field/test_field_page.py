@@ -280,3 +280,22 @@ def test_a_stopped_hub_gets_the_queued_reports_once_it_is_back(tmp_path: Path, p
         assert [seen[d] for d in descriptions] == [1, 1]
         assert len(accepted_ids(page)) == 2
         admin.close()
+
+
+def test_a_report_the_hub_refuses_is_listed_with_why_and_not_retried(
+    hub: HubServer, page: Page
+) -> None:
+    admin = Hub(hub, "admin")
+    tps = admin.first_tps()
+    admin.ok("PUT", f"/v1/tps/{tps['id']}/status", {"phase": "counting"})
+    open_page(page, hub.url, hub.tokens["reporter"])
+    wait_home(page)
+    head = admin.head()
+    page.click("[data-open=tps]")
+    pick(page, "#tps-find", "#tps-pick", "", tps["id"])
+    page.select_option("#tps-phase", "setup")  # a phase only moves forward: 409
+    page.click("#tps button[type=submit]")
+    page.wait_for_selector("#refused li:has-text('bertentangan dengan data terbaru')")
+    assert "HTTP 409" in page.inner_text("#refused") and waiting_count(page) == 0
+    assert admin.head() == head and accepted_ids(page) == []
+    admin.close()
