@@ -83,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(run="pilkades_tui.hub.cli:run_token")
 
     console = commands.add_parser("console", help="the duty officer's live console")
-    console.add_argument("--hub", default="http://127.0.0.1:8765", help="hub URL")
+    # Every console option defaults to None, "not given": the environment and the
+    # config file may then say, and only after them the default (console/config.py).
+    console.add_argument(
+        "--hub", default=None, help="hub URL (or PILKADES_HUB; default http://127.0.0.1:8765)"
+    )
     console.add_argument("--token", default=None, help="or PILKADES_TOKEN, or the config file")
     console.add_argument("--operator", default=None, help="your name, as the logbook records it")
     _add_data(console)

@@ -68,9 +68,6 @@ class SimulatorThread:
 def run_demo(args: argparse.Namespace) -> int:
     from pilkades_tui.console.app import PilkadesApp  # Textual only when the demo runs
 
-    kept = args.data is not None
-    data_dir: Path = args.data or Path(tempfile.mkdtemp(prefix="pilkades-demo-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
     if args.speed <= 0:
         print("pilkades-tui demo: --speed must be positive", file=sys.stderr)
         return 2
@@ -79,6 +76,10 @@ def run_demo(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"pilkades-tui demo: {error}", file=sys.stderr)
         return 2
+    # Only once the input is known good: a refused start leaves no folder behind.
+    kept = args.data is not None
+    data_dir: Path = args.data or Path(tempfile.mkdtemp(prefix="pilkades-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
     # One simulated day for everyone: the hub stamps records, the simulator plays and the
     # console judges timers and checkpoints on the same clock, so a 60x day is coherent.
     clock = SimClock(at_clock(wib_now().date(), DEMO_START), args.speed)

@@ -70,17 +70,26 @@ def parse_settings(text: str, path: Path) -> RuleSettings:
 
 
 def _key_path(location: tuple[int | str, ...]) -> str:
-    """`timers.p1.not_moving`, without pydantic's union branch names in it."""
-    parts: list[str] = []
+    """`timers.p1.not_moving` or `staffing.alert_risks[0]`, without pydantic's union
+    branch names in it."""
+    path = ""
     for part in location:
-        text = str(part)
-        if "[" in text or "(" in text:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            continue
+        if "[" in part or "(" in part:
             break
-        parts.append(text)
-    return ".".join(parts)
+        path += f".{part}" if path else part
+    return path
+
+
+# Pydantic names its own classes in these ("instance of SpreadSettings"): say it in TOML.
+TABLE_ERRORS = {"model_type", "model_attributes_type", "dict_type"}
 
 
 def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown setting (see docs/settings.md for the known ones)"
+    if error["type"] in TABLE_ERRORS:
+        return "Input should be a table ([section] or { key = value })"
     return error["msg"].removeprefix("Value error, ")

@@ -7,24 +7,31 @@ import os
 import sys
 
 from pilkades_tui.console.canvas import default_charset
-from pilkades_tui.console.config import ConfigError, resolve
+from pilkades_tui.console.config import ConfigError, ConsoleConfig, resolve
 from pilkades_tui.logbook import LogbookError
 from pilkades_tui.settings_file import SettingsError, load_settings
 
 
+def config_from_args(args: argparse.Namespace) -> ConsoleConfig:
+    """The console's settings: the options given on the command line (None: not given)
+    first, then the environment, the config file and the defaults."""
+    return resolve(
+        hub=args.hub,
+        token=args.token,
+        operator=args.operator,
+        data=args.data,
+        theme=args.theme,
+        lang=args.lang,
+    )
+
+
 def run_console(args: argparse.Namespace) -> int:
     try:
-        config = resolve(
-            hub=args.hub if args.hub != "http://127.0.0.1:8765" else None,
-            token=args.token,
-            operator=args.operator,
-            data=args.data,
-            theme=args.theme,
-            lang=args.lang,
-        )
+        config = config_from_args(args)
         settings = load_settings(args.settings)
     except (ConfigError, SettingsError) as error:
-        print(f"pilkades-tui console: {error}", file=sys.stderr)
+        for problem in str(error).splitlines():
+            print(f"pilkades-tui console: {problem}", file=sys.stderr)
         return 2
     from pilkades_tui.console.app import PilkadesApp  # Textual only when the console runs
 

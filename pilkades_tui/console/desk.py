@@ -13,9 +13,8 @@ from typing import Any
 
 from pilkades_tui.domain.models import Incident
 from pilkades_tui.feed.commands import HubCommands
-from pilkades_tui.feed.results import CommandResult
-from pilkades_tui.feed.results import Outcome as CommandOutcome
-from pilkades_tui.logbook import Kind, Logbook, Outcome
+from pilkades_tui.feed.results import CommandResult, Outcome
+from pilkades_tui.logbook import Kind, Logbook
 
 
 class Desk:
@@ -197,9 +196,9 @@ class Desk:
         number = self._by_key.get(key)
         if number is None:
             return
-        if result.outcome is CommandOutcome.ACCEPTED:
+        if result.outcome is Outcome.ACCEPTED:
             self.logbook.record_outcome(number, Outcome.ACCEPTED, hub_seq=result.seq)
-        elif result.outcome is CommandOutcome.QUEUED:
+        elif result.outcome is Outcome.QUEUED:
             if key not in self._queued:
                 self.logbook.record_outcome(number, Outcome.QUEUED, why=result.message)
                 self._queued.add(key)

@@ -43,8 +43,7 @@ from pilkades_tui.domain.intake import (
 from pilkades_tui.domain.models import ESCALATION_ORDER, Category, Escalation, Incident
 from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
-from pilkades_tui.feed.results import CommandResult
-from pilkades_tui.feed.results import Outcome as CommandOutcome
+from pilkades_tui.feed.results import CommandResult, Outcome
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import LOG_CATEGORIES
 from pilkades_tui.report.handover import build_handover, handover_summary
@@ -198,11 +197,11 @@ class IncidentWorkflows:
     def _announce(self: PilkadesApp, action: str, result: CommandResult) -> None:
         text = self.catalogue.text
         name = text(f"action.{action}") if action else ""
-        if result.outcome is CommandOutcome.ACCEPTED:
+        if result.outcome is Outcome.ACCEPTED:
             self.notify(text("notify.accepted", action=name, seq=result.seq))
-        elif result.outcome is CommandOutcome.QUEUED:
+        elif result.outcome is Outcome.QUEUED:
             self.notify(text("notify.queued", action=name), severity="warning")
-        elif result.outcome is CommandOutcome.CONFLICT:
+        elif result.outcome is Outcome.CONFLICT:
             self.notify(
                 text("notify.conflict", action=name, message=result.message or ""),
                 severity="error",

@@ -25,8 +25,6 @@ OFFICER_POSITION = "officer.position"
 PHASE_CHANGED = "phase.changed"
 NOTICE = "notice"
 
-EventData = Tps | Incident | Officer | Position | Phase | Notice
-
 DATA_MODELS: dict[str, type[BaseModel]] = {
     TPS_UPDATED: Tps,
     INCIDENT_UPDATED: Incident,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from math import asin, cos, radians, sin, sqrt
 
-# Indonesia's bounding box with a small margin (Sabang to Merauke, Miangas to Rote).
+# Indonesia's bounding box with a small margin (Sabang to Merauke, Miangas to Rote):
+# the models refuse a position outside it (models.Latitude, models.Longitude).
 INDONESIA_LAT = (-11.5, 6.5)
 INDONESIA_LON = (94.5, 141.5)
 
@@ -18,9 +19,3 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dl = radians(lon2 - lon1)
     h = sin(dp / 2) ** 2 + cos(p1) * cos(p2) * sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
-
-
-def in_indonesia(lat: float, lon: float) -> bool:
-    return (
-        INDONESIA_LAT[0] <= lat <= INDONESIA_LAT[1] and INDONESIA_LON[0] <= lon <= INDONESIA_LON[1]
-    )

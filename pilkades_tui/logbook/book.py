@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.feed.results import Outcome
 from pilkades_tui.logbook.storage import (
     AppendOnlyStorage,
     LogbookCorrupt,
@@ -46,10 +47,9 @@ class Kind(StrEnum):
     OUTCOME = "outcome"  # what the hub answered to a decision (ref)
 
 
-class Outcome(StrEnum):
-    QUEUED = "queued"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
+# The command client's own outcomes. A logbook records three of them: a conflict (409)
+# is recorded as rejected, with the hub's sentence as its `why`.
+RECORDED_OUTCOMES = frozenset({Outcome.QUEUED, Outcome.ACCEPTED, Outcome.REJECTED})
 
 
 # Categories of free decisions (`l` in the console), as a duty officer names them.
@@ -161,15 +161,13 @@ class Logbook:
         at a logbook a running console holds. Raises LogbookError with a message for a
         person; a damaged file is never changed."""
         path = Path(path)
-        held: list[AppendOnlyStorage] = []
-
-        def storage(file: str, **_kwargs: object) -> AppendOnlyStorage:
-            held.append(AppendOnlyStorage(file, read_only=read_only))
-            return held[0]
-
-        db = LogbookDB(str(path), storage=storage)
+        # TinyDB hands the path and the remaining keywords to the storage class.
+        db = LogbookDB(str(path), storage=AppendOnlyStorage, read_only=read_only)
         try:
-            return cls(db, held[0], path)
+            storage = db.storage
+            if not isinstance(storage, AppendOnlyStorage):
+                raise TypeError("a Logbook needs an AppendOnlyStorage")
+            return cls(db, storage, path)
         except BaseException:
             db.close()
             raise
@@ -316,12 +314,17 @@ class Logbook:
             raise ValueError(f"no logbook entry number {decision}")
         if self._records[decision - 1]["kind"] != Kind.DECISION.value:
             raise ValueError(f"logbook entry {decision} is not a decision sent to the hub")
+        outcome = Outcome(outcome)
+        if outcome not in RECORDED_OUTCOMES:
+            raise ValueError(
+                f"a logbook records {outcome.value!r} as 'rejected', with the hub's reason"
+            )
         return self._append(
             {
                 "kind": Kind.OUTCOME.value,
                 "at": (at or wib_now()).isoformat(),
                 "ref": decision,
-                "outcome": Outcome(outcome).value,
+                "outcome": outcome.value,
                 "why": why,
                 "hub_seq": hub_seq,
             }

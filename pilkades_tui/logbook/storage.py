@@ -8,7 +8,13 @@ logbook is refused instead of being taken for a damaged one.
 
 TinyDB's own `Table.insert` reads the whole table, rebuilds it twice and hands it to
 `write()`, which costs O(n) per insert even when only one line is written. `AppendTable`
-(used by `LogbookDB`) hands the one new document to `AppendOnlyStorage.append` instead.
+(used by `LogbookDB` through TinyDB's `table_class` extension point) hands the new
+documents to `AppendOnlyStorage.append_new` instead, which numbers them itself.
+
+Only TinyDB's public interface is used (the `Storage` base class, `TinyDB.table_class`,
+`Table.storage`, `Table.name`, `Table.clear_cache`): none of its private attributes, so
+a TinyDB release that reworks its internals cannot silently break the record of
+decisions. The storage, not the table, owns document numbering for that reason.
 
 A crash can only cut the line being written. Such a torn last line (never acknowledged
 to the caller) is ignored on read; a writer sets its bytes aside in a file next to the
@@ -154,6 +160,9 @@ class AppendOnlyStorage(Storage):
         self.read_only = read_only
         self.set_aside: Path | None = None  # where a torn last line was kept, if any
         self._tables: Tables = {}
+        # The next free document id of each table, once asked for: kept up to date by
+        # every append, so numbering a new document never scans its table again.
+        self._next_ids: dict[str, int] = {}
         self._fd = -1
         self._unusable: str | None = None
         # Length and running SHA-256 of the bytes read at open plus those appended since:
@@ -272,6 +281,27 @@ class AppendOnlyStorage(Storage):
         self._digest.update(payload)
         for table, doc_id, document in added:
             self._tables.setdefault(table, {})[doc_id] = MappingProxyType(document)
+            if table in self._next_ids:
+                self._next_ids[table] = max(self._next_ids[table], int(doc_id) + 1)
+
+    def next_id(self, table: str) -> int:
+        """The id the next new document of `table` gets: one past the highest in use."""
+        if table not in self._next_ids:
+            self._next_ids[table] = max(map(int, self._tables.get(table, {})), default=0) + 1
+        return self._next_ids[table]
+
+    def append_new(self, table: str, documents: Iterable[Mapping[str, Any]]) -> list[int]:
+        """Number new documents of `table`, write them (fsynced) and return their ids.
+
+        Nothing is numbered until the write succeeds: a failed append uses up no id.
+        """
+        rows: list[tuple[str, str, Mapping[str, Any]]] = []
+        for offset, document in enumerate(documents):
+            if not isinstance(document, Mapping):
+                raise ValueError("Document is not a Mapping")
+            rows.append((table, str(self.next_id(table) + offset), document))
+        self.append(rows)
+        return [int(doc_id) for _table, doc_id, _document in rows]
 
     def read(self) -> Tables | None:
         # TinyDB puts a new dict for a table it changes into the mapping we return;
@@ -281,6 +311,9 @@ class AppendOnlyStorage(Storage):
     def write(self, data: Tables) -> None:
         """TinyDB's generic path (plain `Table`): only new documents are accepted."""
         added: list[tuple[str, str, Mapping[str, Any]]] = []
+        # TinyDB's drop_table/drop_tables write the tables without the dropped ones.
+        if any(self._tables[name] for name in self._tables.keys() - data.keys()):
+            raise LogbookError("a logbook table cannot be dropped")
         for name, rows in data.items():
             held = self._tables.get(name, {})
             if held.keys() - rows.keys():
@@ -302,10 +335,13 @@ class AppendOnlyStorage(Storage):
 
 
 class AppendTable(Table):
-    """A TinyDB table whose inserts append one line instead of rewriting the table."""
+    """A TinyDB table whose inserts append one line instead of rewriting the table.
+
+    A `Document` passed in is numbered like any other mapping: ids follow file order.
+    """
 
     def _append_storage(self) -> AppendOnlyStorage:
-        storage = self._storage
+        storage = self.storage
         if not isinstance(storage, AppendOnlyStorage):
             raise TypeError("AppendTable needs an AppendOnlyStorage")
         return storage
@@ -313,20 +349,14 @@ class AppendTable(Table):
     def insert(self, document: Mapping[str, Any]) -> int:
         if not isinstance(document, Mapping):
             raise ValueError("Document is not a Mapping")
-        doc_id = self._get_next_id()
-        try:
-            self._append_storage().append([(self.name, str(doc_id), document)])
-        except BaseException:
-            self._next_id = None  # the id was not used: count again on the next insert
-            raise
+        (doc_id,) = self._append_storage().append_new(self.name, [document])
         self.clear_cache()
         return doc_id
 
     def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[int]:
-        rows = [(self.name, str(self._get_next_id()), document) for document in documents]
-        self._append_storage().append(rows)
+        doc_ids = self._append_storage().append_new(self.name, documents)
         self.clear_cache()
-        return [int(doc_id) for _name, doc_id, _document in rows]
+        return doc_ids
 
     def _immutable(self, *_args: object, **_kwargs: object) -> NoReturn:
         raise LogbookError("logbook entries are never changed or removed; append a new one")

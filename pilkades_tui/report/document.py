@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.i18n import Catalogue
+from pilkades_tui.logbook import Entry
 from pilkades_tui.report.figures import (
-    Decision,
     IncidentRow,
     ReportData,
     ResponseRow,
 )
+from pilkades_tui.report.logbooks import listed_action, listed_subject
 
 
 class Share(float):
@@ -66,7 +67,7 @@ def when(value: datetime | None) -> str:
     return "" if value is None else f"{to_wib(value):%Y-%m-%d %H:%M}"
 
 
-def decisions_table(name: str, words: Catalogue, books: list[tuple[str, Decision]]) -> Table:
+def decisions_table(name: str, words: Catalogue, books: list[tuple[str, Entry]]) -> Table:
     return Table(
         name,
         [
@@ -89,12 +90,12 @@ def decisions_table(name: str, words: Catalogue, books: list[tuple[str, Decision
                 d.n,
                 d.at,
                 d.operator,
-                d.kind,
-                d.action,
-                d.subject,
+                d.kind.value,
+                listed_action(d),
+                listed_subject(d),
                 " ".join(d.officer_ids),
                 d.note,
-                d.outcome,
+                d.outcome.value if d.outcome else "",
                 d.hub_seq,
                 d.drill,
             ]
@@ -223,8 +224,8 @@ def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> 
         ),
         Table(
             "incidents_by_channel",
-            [words("col.channel"), words("col.count")],
-            [[words.value("channel", c), n] for c, n in data.by_channel],
+            [words("report.col.channel"), words("col.count")],
+            [[words.enum("channel", c), n] for c, n in data.by_channel],
         ),
         Table(
             "incidents_by_district",

@@ -42,6 +42,7 @@ from pilkades_tui.domain.models import (
 )
 from pilkades_tui.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from pilkades_tui.domain.rules.timers import next_shift_change
+from pilkades_tui.logbook.book import Entry
 
 # A TPS open for voting or counting should report at least this often; a longer
 # silence is listed (the console flags a quiet TPS the same way on the day).
@@ -267,21 +268,6 @@ class ReportData:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
-    n: int
-    at: datetime
-    operator: str
-    kind: str
-    action: str
-    subject: str
-    officer_ids: tuple[str, ...]
-    note: str
-    outcome: str
-    hub_seq: int | None
-    drill: bool
-
-
-@dataclass(frozen=True, slots=True)
 class LogbookSummary:
     path: str
     records: int
@@ -289,7 +275,7 @@ class LogbookSummary:
     first_broken: int | None
     reason: str
     head_hash: str
-    decisions: tuple[Decision, ...]
+    decisions: tuple[Entry, ...]  # the logbook's own entries, outcomes folded in
 
 
 # ---- percentiles ----------------------------------------------------------------------
@@ -791,7 +777,6 @@ __all__ = [
     "STAGES",
     "Breach",
     "DayFigures",
-    "Decision",
     "LogbookSummary",
     "ReportData",
     "ReportError",

@@ -28,8 +28,7 @@ from pilkades_tui.report.document import (
     open_incidents_table,
     when,
 )
-from pilkades_tui.report.figures import UNITS_OUT, Decision, IncidentRow
-from pilkades_tui.report.logbooks import decision_of
+from pilkades_tui.report.figures import UNITS_OUT, IncidentRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +59,7 @@ class Handover:
     open_incidents: list[IncidentRow]
     units_out: list[UnitOut]
     queued: list[QueuedRow]
-    decisions: list[Decision]
+    decisions: list[Entry]
     problems: list[str] = field(default_factory=list)  # unreadable outbox, broken chain
 
 
@@ -125,7 +124,7 @@ def handover_summary(
         QueuedRow(c.method, c.path, c.description, c.created_at, c.attempts, c.last_error or "")
         for c in queued
     ]
-    decisions = [decision_of(e) for e in entries if start <= e.at <= now]
+    decisions = [e for e in entries if start <= e.at <= now]
     return Handover(
         at=now,
         shift_start=start,

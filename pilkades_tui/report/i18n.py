@@ -48,7 +48,7 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "col.incidents": ("Kejadian", "Incidents"),
     "col.hour": ("Jam", "Hour"),
     "report.col.category": ("Jenis", "Category"),
-    "col.channel": ("Saluran laporan", "Reporting channel"),
+    "report.col.channel": ("Saluran laporan", "Reporting channel"),
     "channel.unknown": ("tidak tercatat", "not recorded"),
     "col.district": ("Kecamatan", "Kecamatan"),
     "col.village": ("Desa", "Village"),
@@ -136,7 +136,8 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def minutes(value: timedelta) -> str:
-    """A duration as a commander reads it: 4m05s, 1j12m (jam) / 1h12m."""
+    """A duration as a commander reads it, in either language: 4m05s, or 1h12m from an
+    hour on (no seconds then)."""
     total = int(value.total_seconds())
     hours, rest = divmod(total, 3600)
     mins, secs = divmod(rest, 60)

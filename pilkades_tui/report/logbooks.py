@@ -12,27 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pilkades_tui.logbook import Entry, Kind, LogbookError, fold, read_records, verify_records
-from pilkades_tui.report.figures import Decision, LogbookSummary, ReportError
+from pilkades_tui.report.figures import LogbookSummary, ReportError
 
 
-def decision_of(entry: Entry) -> Decision:
-    """A logbook entry as the report lists it: a log shows its category as the action,
-    a handover the officer who took over as the subject."""
-    action = entry.category if entry.kind is Kind.LOG and entry.category else entry.action
-    subject = entry.to_operator if entry.kind is Kind.HANDOVER else entry.subject
-    return Decision(
-        n=entry.n,
-        at=entry.at,
-        operator=entry.operator,
-        kind=entry.kind.value,
-        action=action,
-        subject=subject or "",
-        officer_ids=entry.officer_ids,
-        note=entry.note,
-        outcome=entry.outcome.value if entry.outcome else "",
-        hub_seq=entry.hub_seq,
-        drill=entry.drill,
-    )
+def listed_action(entry: Entry) -> str:
+    """The action as the report lists it: a log shows its category."""
+    return entry.category if entry.kind is Kind.LOG and entry.category else entry.action
+
+
+def listed_subject(entry: Entry) -> str:
+    """The subject as the report lists it: a handover shows the officer who took over."""
+    return (entry.to_operator if entry.kind is Kind.HANDOVER else entry.subject) or ""
 
 
 def read_logbook(path: Path) -> LogbookSummary:
@@ -50,7 +40,6 @@ def read_logbook(path: Path) -> LogbookSummary:
         # A record changed into nonsense: list what still reads, up to the break.
         intact = records[: (verdict.first_broken or 1) - 1]
         entries = fold(intact)
-    decisions = tuple(decision_of(entry) for entry in entries)
     return LogbookSummary(
         path=str(path),
         records=verdict.records,
@@ -58,7 +47,7 @@ def read_logbook(path: Path) -> LogbookSummary:
         first_broken=verdict.first_broken,
         reason=verdict.reason,
         head_hash=verdict.head_hash,
-        decisions=decisions,
+        decisions=tuple(entries),
     )
 
 

@@ -35,19 +35,22 @@ class FieldPhone:
     def __init__(self, hub_url: str, token: str, commands: HubCommands) -> None:
         self.address = HubAddress(hub_url, token)
         self.commands = commands
-        self.tps_known = 0
 
     async def sign_in(self) -> None:
         """What the page does on sign-in: who am I, then the places to pick from."""
         async with httpx.AsyncClient(headers=self.address.headers, timeout=10.0) as http:
             for path in ("/v1/field/me", "/v1/field/places"):
-                answer = await http.get(self.address.http_url(path))
+                try:
+                    answer = await http.get(self.address.http_url(path))
+                except httpx.TransportError as error:
+                    raise FieldPageError(
+                        f"the field page cannot sign in: GET {path} failed ({type(error).__name__})"
+                    ) from None
                 if answer.status_code != 200:
                     raise FieldPageError(
                         f"the field page cannot sign in: GET {path} answered "
                         f"HTTP {answer.status_code}"
                     )
-            self.tps_known = len(answer.json()["tps"])
 
     async def report_incident(self, officer: Officer, plan: IncidentPlan) -> CommandResult:
         return await self.commands.new_incident(

@@ -23,7 +23,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.delenv("PILKADES_TOKEN", raising=False)
+    # The console reads these (option, environment, file, default): a developer's shell
+    # must not change a test's result.
+    for name in ("TOKEN", "HUB", "OPERATOR", "DATA", "THEME", "LANG"):
+        monkeypatch.delenv(f"PILKADES_{name}", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
 

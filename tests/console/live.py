@@ -3,7 +3,6 @@ what the screen shows, a free loopback port for a hub started later."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Callable
 
@@ -12,6 +11,7 @@ from textual.pilot import Pilot
 from pilkades_tui.console.app import PilkadesApp
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.feed.client import FeedClient
+from tests import waiting
 from tests.console.conftest import AppFactory
 from tests.console.screen import screen_text
 
@@ -28,11 +28,12 @@ def live_console(app_factory: AppFactory, url: str, token: str, **options: objec
 
 
 async def until(pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not met in {timeout}s; screen:\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
+    """tests.waiting.until with the pilot's pause (the app runs on) and the screen shown."""
+
+    def screen() -> str:
+        return f"screen:\n{screen_text(pilot.app)}"
+
+    await waiting.until(condition, timeout, seen=screen, interval=0.05, sleep=pilot.pause)
 
 
 def free_port() -> int:

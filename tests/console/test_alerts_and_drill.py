@@ -13,6 +13,7 @@ from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.logbook import Logbook
 from pilkades_tui.paths import logbook_file
 from tests.console.conftest import AppFactory
+from tests.console.live import until
 
 
 async def test_alerts_pane_lists_the_rules_alerts_and_acts_on_them(
@@ -54,7 +55,7 @@ async def test_acting_from_the_alerts_pane_reaches_the_logbook(
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("enter")  # the first choice: Polres
-        await pilot.pause(0.5)
+        await until(pilot, lambda: any(e.outcome is not None for e in app.logbook.entries()))
     with Logbook.open(logbook_file(data), read_only=True) as book:
         decisions = book.entries()
     assert [(e.action, e.subject) for e in decisions] == [("escalate", "INC-0001")]
@@ -71,12 +72,8 @@ async def test_a_drill_hub_puts_a_banner_on_screen_and_marks_the_logbook(
         state=None, hub_url=hub.url, token=hub.tokens["dispatcher"], data_dir=data, clock=wib_now
     )
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.current_state() is not None:
-                break
-        await pilot.pause(1.2)
-        assert app.query_one(DrillBanner).has_class("-drill")
+        await until(pilot, lambda: app.current_state() is not None)
+        await until(pilot, lambda: app.query_one(DrillBanner).has_class("-drill"))
         await pilot.press("l")
         await pilot.pause()
         await pilot.press("enter")  # category: coordination

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pilkades_tui.i18n import Catalogue
 from pilkades_tui.domain.models import Channel
+from pilkades_tui.i18n import Catalogue
 from tests.console.conftest import AppFactory
 from tests.console.screen import screen_text
 from tests.console.world import fixed_state

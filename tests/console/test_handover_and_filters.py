@@ -12,6 +12,7 @@ from pilkades_tui.domain.events import INCIDENT_UPDATED, Event
 from pilkades_tui.logbook import Kind, Logbook
 from pilkades_tui.paths import logbook_file
 from tests.console.conftest import AppFactory
+from tests.console.live import until
 from tests.console.screen import screen_text
 from tests.console.world import AT
 
@@ -30,14 +31,13 @@ async def test_handover_shows_the_summary_then_records_it(
     app = app_factory(data_dir=data, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await run_command(pilot, "handover Ipda Sari")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, HandoverScreen)
+        await until(pilot, lambda: isinstance(app.screen, HandoverScreen))
         summary = app.screen.summary_markdown
         assert "INC-0001" in summary and "Shift handover" in summary
         await pilot.press("y")
         await pilot.pause()
         await run_command(pilot, "handover Ipda Rina")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, HandoverScreen))
         await pilot.press("escape")  # looked, did not hand over
         await pilot.pause()
     with Logbook.open(logbook_file(data), read_only=True) as book:
@@ -88,7 +88,7 @@ async def test_staffing_and_checkpoints_are_on_screen(app_factory: AppFactory) -
     app = app_factory(lang="en")
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("1")
-        await pilot.pause(1.2)  # the rules are built on the first tick
+        await until(pilot, lambda: app.engine_ready)  # the rules are built on the first tick
         pane = app.query_one(TpsPane)
         state = app.current_state()
         assert state is not None
@@ -102,8 +102,7 @@ async def test_staffing_and_checkpoints_are_on_screen(app_factory: AppFactory) -
         summary = pane.build_row(pane.source_rows.keys[0])
         assert "officers" in summary.cells[0] and "TPS short" in summary.cells[0]
         await run_command(pilot, "checkpoints")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, CheckpointsScreen)
+        await until(pilot, lambda: isinstance(app.screen, CheckpointsScreen))
         stages = {summary.stage.value: summary for summary in app.screen.stages}
         # At 09:00 on the fixed morning voting should be open everywhere, and is not.
         assert stages["voting_open"].state == StageState.MISSED
@@ -141,13 +140,16 @@ async def test_a_spreading_cluster_is_pinned_listed_and_drawn(app_factory: AppFa
             )
             event = Event(seq=state.seq + 1, ts=reported, type=INCIDENT_UPDATED, data=incident)
             app._on_changes(state.apply(event))
-        await pilot.pause(1.3)  # the rules judge once a second
+        # The rules judge once a second.
+        await until(pilot, lambda: any(a.kind.value == "spread" for a in app.alerts))
         spread = [a for a in app.alerts if a.kind.value == "spread"]
         assert len(spread) == 1 and set(spread[0].subject_ids) >= {"INC-900", "INC-901", "INC-902"}
         queue = app.query_one(IncidentPane)
         assert "SPREADING" in queue.build_row(queue.source_rows.keys[0]).cells[0]
         await pilot.press("4")
-        await pilot.pause(0.5)
-        overlay = app.query_one(MapPane)._overlay
-        glyphs = {glyph for row in overlay.values() for glyph, _tone in row.values()}
-        assert CLUSTER_GLYPH["braille"] in glyphs
+
+        def glyphs() -> set[str]:
+            overlay = app.query_one(MapPane)._overlay
+            return {glyph for row in overlay.values() for glyph, _tone in row.values()}
+
+        await until(pilot, lambda: CLUSTER_GLYPH["braille"] in glyphs())

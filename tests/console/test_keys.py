@@ -90,9 +90,9 @@ async def test_slash_on_the_map_says_where_filters_work(app_factory: AppFactory)
     app = app_factory()
     async with app.run_test(size=(140, 30), notifications=True) as pilot:
         await pilot.press("4", "slash")
-        await pilot.pause(0.2)
+        said = ID.text("filter.not_here").split(":")[0]
+        await until(pilot, lambda: said in screen_text(app))
         assert not app.query_one("#prompt", Input).display
-        assert ID.text("filter.not_here").split(":")[0] in screen_text(app)
 
 
 async def test_command_line_filters_by_kecamatan_risk_phase_and_clears(
@@ -141,12 +141,10 @@ async def test_theme_language_and_unknown_commands(app_factory: AppFactory) -> N
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await pilot.press("colon")
         await type_line(pilot, "terbang")
-        await pilot.pause(0.2)
-        assert "terbang" in screen_text(app)
+        await until(pilot, lambda: "terbang" in screen_text(app))
         await pilot.press("colon")
         await type_line(pilot, "kecamatan Atlantis")
-        await pilot.pause(0.2)
-        assert "Atlantis" in screen_text(app)
+        await until(pilot, lambda: "Atlantis" in screen_text(app))
         await pilot.press("colon")
         await type_line(pilot, "theme siang")
         assert app.theme == "siang"
@@ -155,7 +153,7 @@ async def test_theme_language_and_unknown_commands(app_factory: AppFactory) -> N
         assert app.theme == "siang"
         await pilot.press("colon")
         await type_line(pilot, "lang en")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: EN.text("pane.incidents") in screen_text(app))
         text = screen_text(app)
         assert EN.text("pane.incidents") in text
         assert EN.text("header.outbox") in text
@@ -189,7 +187,7 @@ async def test_enter_opens_the_incident_detail(app_factory: AppFactory) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: ID.text("detail.title", id="INC-0001") in screen_text(app))
         text = screen_text(app)
         # The queue starts on the P1 clash; its detail names nearby units to send.
         assert ID.text("detail.title", id="INC-0001") in text
@@ -223,9 +221,9 @@ async def test_q_asks_first_when_commands_wait_in_the_outbox(
         assert result.outcome == "queued"
         await pilot.pause(0.2)
         await pilot.press(quit_key)  # Textual's own ctrl+q must not slip past the question
-        await pilot.pause(0.2)
+        question = ID.text("dialog.quit_outbox", count=1)
+        await until(pilot, lambda: question in screen_text(app))
         assert app.is_running
-        assert ID.text("dialog.quit_outbox", count=1) in screen_text(app)
         await pilot.press("escape")
         await pilot.pause(0.2)
         assert app.is_running

@@ -11,6 +11,7 @@ from pilkades_tui.console import judging
 from pilkades_tui.console.widgets.tps_pane import SUMMARY_PREFIX, TpsPane
 from pilkades_tui.domain.state import ElectionState
 from tests.console.conftest import AppFactory
+from tests.console.live import until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -28,11 +29,7 @@ async def judged(app_factory: AppFactory) -> tuple[list[str], list[list[str]], b
     app._engine_built = engine_built  # type: ignore[method-assign]
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("1")
-        for _ in range(100):
-            if app.engine_ready:
-                break
-            await pilot.pause(0.05)
-        assert app.engine_ready
+        await until(pilot, lambda: app.engine_ready)
         app._tick()  # the once-a-second judgement, now rather than within the second
         await pilot.pause()
         pane = app.query_one(TpsPane)

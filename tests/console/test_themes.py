@@ -10,6 +10,7 @@ import pytest
 from pilkades_tui.console.themes import DEFAULT_THEME, load_themes, read_theme
 from pilkades_tui.paths import user_themes_dir
 from tests.console.conftest import AppFactory
+from tests.console.live import until
 from tests.console.screen import screen_text
 
 pytestmark = pytest.mark.timeout(60)
@@ -75,10 +76,8 @@ async def test_console_reports_a_broken_theme_and_falls_back(app_factory: AppFac
     write_user_theme("rusak", 'name = "rusak"\nprimary = "merah-putih"')
     app = app_factory(theme="rusak")
     async with app.run_test(size=(140, 30), notifications=True) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "rusak.toml" in screen_text(app))
         assert app.theme == DEFAULT_THEME
-        text = screen_text(app)
-        assert "rusak.toml" in text
         assert app.query_one("#incidents").region.height > 5  # still a working console
 
 
@@ -93,9 +92,8 @@ async def test_theme_option_picks_a_user_theme(app_factory: AppFactory) -> None:
 async def test_unknown_theme_option_falls_back_with_a_message(app_factory: AppFactory) -> None:
     app = app_factory(theme="pelangi")
     async with app.run_test(size=(140, 30), notifications=True) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "pelangi" in screen_text(app))
         assert app.theme == DEFAULT_THEME
-        assert "pelangi" in screen_text(app)
 
 
 BAD_VARIABLE_THEME = GOOD_USER_THEME.replace("polres-hijau", "polres-rusak") + (
@@ -114,7 +112,7 @@ async def test_a_theme_with_a_bad_variable_is_refused_not_fatal(
     async with app.run_test(size=(140, 30), notifications=True) as pilot:
         if how == ":theme":
             await pilot.press("colon", *"theme polres-rusak", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "polres-rusak" in screen_text(app))
         assert app.is_running
         assert app.theme == DEFAULT_THEME
         text = screen_text(app)
@@ -122,8 +120,7 @@ async def test_a_theme_with_a_bad_variable_is_refused_not_fatal(
         assert DEFAULT_THEME in text  # the theme it stays with, named
         assert app.query_one("#incidents").region.height > 5
         await pilot.press("colon", *"theme siang", "enter")
-        await pilot.pause(0.2)
-        assert app.theme == "siang"
+        await until(pilot, lambda: app.theme == "siang")
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,13 @@ import pytest
 from textual.pilot import Pilot
 
 from pilkades_tui.console.app import PilkadesApp
-from pilkades_tui.console.screens.dialogs import AssignDialog, ConfirmDialog
+from pilkades_tui.console.screens.dialogs import (
+    AssignDialog,
+    ChoiceDialog,
+    ConfirmDialog,
+    LogDialog,
+    TextDialog,
+)
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.domain.models import Incident
 from pilkades_tui.feed.client import ConnectionState
@@ -172,10 +178,9 @@ async def test_resolve_cancel_and_note_take_a_written_reason(
             app.query_one(IncidentPane).select_key(incident_id)
             await pilot.pause()
             await pilot.press(key)
-            await pilot.pause(0.2)
+            await until(pilot, lambda: isinstance(app.screen, TextDialog))
             await pilot.press("enter")  # an empty reason is not accepted
-            await pilot.pause(0.2)
-            assert ID.text("dialog.required") in screen_text(app)
+            await until(pilot, lambda: ID.text("dialog.required") in screen_text(app))
             await typed(pilot, reason)
             await pilot.press("enter")
             await until(
@@ -197,7 +202,7 @@ async def test_l_logs_a_free_decision_and_the_logbook_screen_lists_the_shift(
     app = live_console(app_factory, hub.url, hub.tokens["dispatcher"])
     async with console_on(app, incident_id) as pilot:
         await pilot.press("1", "l")  # anywhere, not only in the queue
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, LogDialog))
         await pilot.press("down", "enter")  # the second category: reinforcement
         await typed(pilot, "minta BKO Dalmas ke Kajen")
         await pilot.press("enter")
@@ -205,7 +210,7 @@ async def test_l_logs_a_free_decision_and_the_logbook_screen_lists_the_shift(
         entry = [e for e in app.logbook.entries() if e.kind is Kind.LOG][-1]
         assert (entry.category, entry.note) == ("reinforcement", "minta BKO Dalmas ke Kajen")
         await pilot.press("L")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: ID.text("logbook.title") in screen_text(app))
         text = screen_text(app)
         assert ID.text("logbook.title") in text
         assert ID.text("logcat.reinforcement") in text
@@ -227,7 +232,7 @@ async def test_a_stale_view_gets_a_conflict_and_the_officer_decides_again(
         )
         assert result.outcome == "accepted"
         await pilot.press("e")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         await pilot.press("enter")  # Polres
         await until(pilot, lambda: last_decision(app).outcome is Outcome.REJECTED)
         entry = last_decision(app)
@@ -286,15 +291,14 @@ async def test_hub_unreachable_queues_the_decision_and_it_lands_once(
         app.query_one(IncidentPane).select_key(kept_id)
         await pilot.pause()
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, TextDialog))
         await typed(pilot, "dibatalkan")
         await pilot.press("enter")
         await until(pilot, lambda: len(app.outbox) == 2)
         await until(pilot, lambda: f"{ID.text('header.outbox')} 2" in screen_text(app))
         # The officer sees both queued commands and drops the note.
         await pilot.press("o")
-        await pilot.pause(0.3)
-        assert ID.text("outbox.title") in screen_text(app)
+        await until(pilot, lambda: ID.text("outbox.title") in screen_text(app))
         await pilot.press("down", "d")
         await until(pilot, lambda: len(app.outbox) == 1)
         await pilot.press("escape")

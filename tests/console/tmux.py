@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 import pilkades_tui
+from tests.waiting import wait_until
 
 TMUX = shutil.which("tmux")
 PACKAGE_ROOT = Path(pilkades_tui.__file__).resolve().parent.parent
@@ -102,24 +103,23 @@ class TmuxConsole:
 
     def wait_for(self, *needles: str, timeout: float = 20.0) -> str:
         """The screen once it shows every needle; fails with the last screen otherwise."""
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
+
+        def showing() -> str:
             screen = self.screen()
-            if all(needle in screen for needle in needles):
-                return screen
             if "Traceback" in screen:
-                break
-            time.sleep(0.2)
-        raise ScreenTimeout(f"screen never showed {needles!r}; last screen:\n{screen}")
+                raise ScreenTimeout(f"screen never showed {needles!r}; last screen:\n{screen}")
+            return screen if all(needle in screen for needle in needles) else ""
+
+        what = f"screen showing {needles!r}"
+        return wait_until(
+            showing, timeout, what=what, seen=self.screen, interval=0.2, error=ScreenTimeout
+        )
 
     def wait_exit(self, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.exited():
-                return
-            time.sleep(0.2)
-        raise ScreenTimeout(f"console still running; screen:\n{self.screen()}")
+        what = "the console to exit"
+        wait_until(
+            self.exited, timeout, what=what, seen=self.screen, interval=0.2, error=ScreenTimeout
+        )
 
     def stop(self) -> None:
         self._tmux("kill-server", check=False)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -22,14 +23,12 @@ def capture(session: str) -> str:
 
 
 def wait_for_screen(session: str, needle: str, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
+    def showing() -> str:
         screen = capture(session)
-        if needle in screen:
-            return screen
-        time.sleep(0.3)
-    raise AssertionError(f"{needle!r} never appeared; last screen:\n{screen}")
+        return screen if needle in screen else ""
+
+    what = f"{needle!r} on the screen"
+    return wait_until(showing, timeout, what=what, seen=lambda: capture(session), interval=0.3)
 
 
 @pytest.mark.timeout(120)
@@ -52,9 +51,7 @@ def test_demo_comes_up_live_and_quits_cleanly(tmp_path: Path) -> None:
         # An incident arrives from the simulated field within a minute of demo time.
         wait_for_screen(session, " new ", 60)
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
-        deadline = time.monotonic() + 30
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(done.exists, 30, what="the demo's exit status", interval=0.2)
         assert done.read_text().strip() == "0"
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
@@ -81,9 +78,7 @@ def test_without_data_the_demo_says_where_it_left_its_files(tmp_path: Path) -> N
         wait_for_screen(session, "● live", 60)
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
         screen = wait_for_screen(session, "hub log and logbook left in", 30)
-        deadline = time.monotonic() + 30
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(done.exists, 30, what="the demo's exit status", interval=0.2)
         assert done.read_text().strip() == "0"
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

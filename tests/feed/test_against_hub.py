@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,9 @@ from pilkades_tui.feed.outbox import Outbox, QueuedCommand
 from pilkades_tui.hub.runner import HubProcess, HubServer
 from pilkades_tui.paths import outbox_file
 from tests.conftest import HubFactory
+from tests.waiting import until
 
 pytestmark = pytest.mark.timeout(60)
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def fresh_snapshot(url: str, token: str) -> Snapshot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,16 +15,9 @@ from pilkades_tui.domain.models import HubMode
 from pilkades_tui.domain.state import Changes
 from pilkades_tui.feed.client import ConnectionState, FeedClient, FeedStatus, FeedStopped
 from tests.feed.fakehub import TOKEN, FakeHub, position_event
+from tests.waiting import until
 
 pytestmark = pytest.mark.timeout(20)
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 def same_state(client: FeedClient, hub: FakeHub) -> bool:

@@ -14,6 +14,7 @@ from pilkades_tui.feed.commands import HubCommands
 from pilkades_tui.feed.outbox import Outbox, OutboxError, QueuedCommand
 from pilkades_tui.feed.results import CommandResult, Outcome
 from pilkades_tui.paths import outbox_file
+from tests.waiting import until
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -129,20 +130,17 @@ async def test_run_retries_the_oldest_with_its_key_until_the_hub_answers(tmp_pat
         outbox.run(send, lambda key, r: results.append((key, r.outcome)), backoff_initial=0.02)
     )
     try:
-        while len(sent) < 3:
-            await asyncio.sleep(0.01)
+        await until(lambda: len(sent) >= 3, what="three sends of the first command")
         assert set(sent) == {"first"}  # never the second before the first
         on_disk = Outbox.open(path).get("first")
         assert on_disk is not None and on_disk.attempts >= 2 and on_disk.last_error == "hub down"
         hub_up.set()
-        while len(outbox):
-            await asyncio.sleep(0.01)
+        await until(lambda: not len(outbox), what="an empty outbox once the hub is up")
         assert results == [("first", Outcome.ACCEPTED), ("second", Outcome.ACCEPTED)]
         assert len(Outbox.open(path)) == 0
         # A new command wakes the idle runner at once.
         outbox.add(command("third"))
-        while len(outbox):
-            await asyncio.sleep(0.01)
+        await until(lambda: not len(outbox), what="the third command sent")
         assert results[-1] == ("third", Outcome.ACCEPTED)
     finally:
         runner.cancel()
@@ -240,8 +238,7 @@ async def test_a_follow_up_decided_offline_expects_the_version_our_own_command_m
 
     runner = asyncio.create_task(outbox.run(send))
     try:
-        while len(outbox):
-            await asyncio.sleep(0.01)
+        await until(lambda: not len(outbox), what="every queued command sent")
     finally:
         runner.cancel()
         await asyncio.gather(runner, return_exceptions=True)

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import time
-
 from playwright.sync_api import Page
+
+from tests.waiting import wait_until
 
 WAIT_S = 20.0  # a queued report is retried after 2, 4, 8 s...: well within this
 
 
-def wait_until(page: Page, expression: str, timeout: float = WAIT_S) -> None:
-    """Poll a JavaScript expression until it is true. Playwright's wait_for_function
-    compiles its predicate with eval, which the page's Content-Security-Policy forbids
-    (as it should); page.evaluate goes through the DevTools protocol instead."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not true after {timeout} s: {expression}")
-        time.sleep(0.05)
+def page_until(page: Page, expression: str, timeout: float = WAIT_S) -> None:
+    """Wait until a JavaScript expression is true on the page. Playwright's
+    wait_for_function compiles its predicate with eval, which the page's
+    Content-Security-Policy forbids (as it should); page.evaluate goes through the
+    DevTools protocol instead."""
+    wait_until(lambda: page.evaluate(expression), timeout, what=expression)
 
 
 def open_page(page: Page, hub_url: str, token: str | None = None) -> None:
     link = f"{hub_url}/lapor" + (f"#token={token}" if token else "")
     page.goto(link)
-    wait_until(page, "document.body.dataset.ready === '1'")
+    page_until(page, "document.body.dataset.ready === '1'")
 
 
 def sign_in(page: Page, token: str) -> None:
@@ -34,7 +31,7 @@ def sign_in(page: Page, token: str) -> None:
 def wait_home(page: Page) -> None:
     page.wait_for_selector("#home:not([hidden])")
     # The pickers are filled once the places arrived.
-    wait_until(page, "document.querySelectorAll('#inc-pick option').length > 0")
+    page_until(page, "document.querySelectorAll('#inc-pick option').length > 0")
 
 
 def pick(page: Page, find: str, select: str, query: str, value: str) -> None:
@@ -72,7 +69,7 @@ def accepted_ids(page: Page) -> list[str]:
 
 
 def wait_accepted(page: Page, count: int) -> None:
-    wait_until(
+    page_until(
         page,
         f"document.querySelectorAll('#accepted li').length >= {count} && "
         "document.getElementById('wait-count').textContent === '0'",

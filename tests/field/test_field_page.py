@@ -19,12 +19,12 @@ from tests.field.conftest import GPS_FIX
 from tests.field.phone import (
     accepted_ids,
     open_page,
+    page_until,
     pick,
     report_incident,
     sign_in,
     wait_accepted,
     wait_home,
-    wait_until,
     waiting_count,
 )
 from tests.hub.client import Hub
@@ -197,7 +197,7 @@ def test_reports_wait_offline_survive_reload_and_closed_tab_and_arrive_once(
     assert waiting_count(page) == 2
     assert "Tidak tersambung" in page.inner_text("#net")
     page.reload()
-    wait_until(page, "document.body.dataset.ready === '1'")
+    page_until(page, "document.body.dataset.ready === '1'")
     assert waiting_count(page) == 2
     page.close()
     reopened = context.new_page()  # the browser tab was closed; a new one opens the page
@@ -256,7 +256,7 @@ def test_a_stopped_hub_gets_the_queued_reports_once_it_is_back(tmp_path: Path, p
     wait_home(page)
     # The page's service worker has kept a copy of it on the phone.
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") == "activated"
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page_until(page, "navigator.serviceWorker.controller !== null")
     admin = Hub(first_run, "admin")
     tps_id = admin.first_tps()["id"]
     admin.close()
@@ -280,3 +280,22 @@ def test_a_stopped_hub_gets_the_queued_reports_once_it_is_back(tmp_path: Path, p
         assert [seen[d] for d in descriptions] == [1, 1]
         assert len(accepted_ids(page)) == 2
         admin.close()
+
+
+def test_a_report_the_hub_refuses_is_listed_with_why_and_not_retried(
+    hub: HubServer, page: Page
+) -> None:
+    admin = Hub(hub, "admin")
+    tps = admin.first_tps()
+    admin.ok("PUT", f"/v1/tps/{tps['id']}/status", {"phase": "counting"})
+    open_page(page, hub.url, hub.tokens["reporter"])
+    wait_home(page)
+    head = admin.head()
+    page.click("[data-open=tps]")
+    pick(page, "#tps-find", "#tps-pick", "", tps["id"])
+    page.select_option("#tps-phase", "setup")  # a phase only moves forward: 409
+    page.click("#tps button[type=submit]")
+    page.wait_for_selector("#refused li:has-text('bertentangan dengan data terbaru')")
+    assert "HTTP 409" in page.inner_text("#refused") and waiting_count(page) == 0
+    assert admin.head() == head and accepted_ids(page) == []
+    admin.close()

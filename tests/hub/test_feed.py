@@ -19,6 +19,7 @@ from websockets.sync.client import connect
 from pilkades_tui.hub.runner import HubServer
 from tests.conftest import HubFactory
 from tests.hub.client import Feed, Hub, feed
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -248,10 +249,13 @@ def test_a_console_that_goes_silent_is_dropped_after_two_keepalive_periods(
     backend = server.core.backend
 
     def wait_for_subscribers(count: int) -> None:
-        deadline = time.monotonic() + 5
-        while backend.subscriber_count != count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert backend.subscriber_count == count
+        wait_until(
+            lambda: backend.subscriber_count == count,
+            5,
+            what=f"{count} feed subscriber(s)",
+            seen=lambda: f"{backend.subscriber_count} subscriber(s)",
+            interval=0.02,
+        )
 
     head = Hub(server).head()
     # A quiet console that answers pings stays: the sync client pongs in its own thread.

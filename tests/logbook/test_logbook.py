@@ -29,6 +29,7 @@ from pilkades_tui.logbook import (
     LogbookCorrupt,
     LogbookError,
     Outcome,
+    read_records,
 )
 from pilkades_tui.paths import logbook_file
 
@@ -447,3 +448,92 @@ def test_a_write_that_cannot_be_undone_stops_further_appends(
             book.append_log(operator="x", category="other", note="would glue on")
     with Logbook.open(path) as book:  # the half line is set aside on the next open
         assert len(book) == 7 and book.verify().ok and book.set_aside is not None
+
+
+def test_inserts_use_no_private_part_of_tinydb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TinyDB release that renames its internals cannot change how entries are numbered."""
+    from tinydb.table import Table
+
+    def private(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the logbook must not call a private method of TinyDB's Table")
+
+    for name in ("_get_next_id", "_read_table", "_update_table"):
+        monkeypatch.setattr(Table, name, private)
+    path = tmp_path / "logbook.json"
+    fill(path)
+    with Logbook.open(path) as book:
+        table = book._db.table("entries")
+        assert table.insert_multiple([{"x": 1}, {"x": 2}]) == [8, 9]
+        assert table.insert({"x": 3}) == 10
+        assert book.append_log(operator="x", category="other", note="after") == 8
+    ids = [json.loads(line)["id"] for line in path.read_text().splitlines()[1:]]
+    assert ids == [str(number) for number in range(1, 12)]
+
+
+def test_a_failed_append_uses_up_no_document_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "logbook.json"
+    fill(path)
+    with Logbook.open(path) as book:
+        table = book._db.table("entries")
+
+        def disk_full(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "write", disk_full)
+        with pytest.raises(LogbookError, match="No space left"):
+            table.insert({"x": 1})
+        monkeypatch.undo()
+        assert table.insert({"x": 2}) == 8
+
+
+def test_tables_cannot_be_dropped_through_tinydb(tmp_path: Path) -> None:
+    path = tmp_path / "logbook.json"
+    fill(path)
+    before = path.read_bytes()
+    with Logbook.open(path) as book:
+        with pytest.raises(LogbookError, match="cannot be dropped"):
+            book._db.drop_table("entries")
+        with pytest.raises(LogbookError, match="cannot be dropped"):
+            book._db.drop_tables()
+    assert path.read_bytes() == before
+    with Logbook.open(path) as book:
+        assert len(book) == 7 and book.verify().ok
+
+
+def test_a_logbook_written_by_release_0_1_0_still_reads_verifies_and_grows(
+    tmp_path: Path,
+) -> None:
+    """The on-disk format is a promise: this file was written by the first release."""
+    path = tmp_path / "logbook.json"
+    path.write_bytes((Path(__file__).parent / "written-by-0.1.0.logbook.json").read_bytes())
+    with Logbook.open(path, read_only=True) as book:
+        assert book.verify().ok and len(book) == 4
+        assert [entry.kind for entry in book.entries()] == [
+            Kind.DECISION,
+            Kind.LOG,
+            Kind.HANDOVER,
+        ]
+        assert book.entries()[0].outcome is Outcome.ACCEPTED
+        assert book.entries()[0].extra == {"expected_version": 2, "key": "k-1"}
+    with Logbook.open(path) as book:
+        assert book.append_log(operator="Ipda Sari", category="briefing", note="apel") == 5
+        assert book.verify().ok
+    last = json.loads(path.read_text().splitlines()[-1])
+    assert last["id"] == "5" and last["t"] == "entries"
+
+
+def test_the_logbook_and_the_command_client_share_one_outcome_type(tmp_path: Path) -> None:
+    from pilkades_tui.feed.results import Outcome as CommandOutcome
+
+    assert Outcome is CommandOutcome
+    with Logbook.open(tmp_path / "logbook.json") as book:
+        number = book.append_decision(operator="x", action="assign", subject="INC-1")
+        with pytest.raises(ValueError, match="as 'rejected'"):
+            book.record_outcome(number, CommandOutcome.CONFLICT)
+        book.record_outcome(number, CommandOutcome.REJECTED, why="conflict: unit busy")
+        assert book.entries()[0].outcome is CommandOutcome.REJECTED
+    assert len(read_records(tmp_path / "logbook.json")) == 2

@@ -84,6 +84,9 @@ def test_no_file_means_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         ("[targets]\nshift_changes = [19:00:00, 07:00:00]\n", "targets", "increasing"),
         ("[staffing.high]\nofficers = -2\n", "staffing.high.officers", "greater than or"),
         ("[priority.categories]\nrumour = 2\n", "priority.categories.rumour", "crowd"),
+        ("spread = 5\n", "spread", "Input should be a table ([section] or { key = value })"),
+        ("[timers]\np1 = 'off'\n", "timers.p1", "Input should be a table"),
+        ("[staffing]\nalert_risks = ['extreme']\n", "staffing.alert_risks[0]", "'high'"),
     ],
 )
 def test_bad_settings_name_the_file_and_the_key(
@@ -96,6 +99,7 @@ def test_bad_settings_name_the_file_and_the_key(
     assert caught.value.key == key
     assert says in caught.value.message
     assert str(path) in str(caught.value) and key in str(caught.value)
+    assert "instance of" not in caught.value.message  # no Python class names
 
 
 def test_broken_toml_and_missing_file(tmp_path: Path) -> None:

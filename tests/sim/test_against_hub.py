@@ -15,19 +15,11 @@ from pilkades_tui.domain.models import ElectionPhase
 from pilkades_tui.domain.state import Changes
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.sim.runner import Simulator, SimulatorError
+from tests.waiting import until
 
 
 def start_at(clock: time) -> datetime:
     return datetime.combine(wib_now().date(), clock, tzinfo=WIB)
-
-
-async def wait_for(predicate, timeout: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
 
 
 @pytest.mark.timeout(90)
@@ -52,10 +44,10 @@ async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> N
     stop = asyncio.Event()
     running = asyncio.create_task(simulator.run(stop))
     try:
-        await wait_for(lambda: simulator.state is not None and simulator.incidents_reported, 40)
+        await until(lambda: simulator.state is not None and simulator.incidents_reported, 40)
         state = simulator.state
         assert state is not None
-        await wait_for(lambda: state.phase.phase.value == "voting", 20)
+        await until(lambda: state.phase.phase.value == "voting", 20)
         incident = next(i for i in state.open_incidents() if i.status.value == "new")
         unit = state.recommend(incident, limit=1)[0].officer
         watched.append(unit.id)
@@ -71,11 +63,11 @@ async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> N
             )  # fmt: skip
         assert answer.status_code == 200, answer.text
         # The unit drives there, arrives, and the incident is closed after a while.
-        await wait_for(
+        await until(
             lambda: state.officers[unit.id].status.value in ("en_route", "on_scene", "available"),
             20,
         )
-        await wait_for(lambda: not state.incidents[incident.id].is_open, 45)
+        await until(lambda: not state.incidents[incident.id].is_open, 45)
         closed = state.incidents[incident.id]
         actions = [step.action for step in closed.timeline]
         closing = "verify:invalid" if closed.status.value == "cancelled" else "resolve"
@@ -88,7 +80,7 @@ async def test_a_day_moves_and_an_assignment_is_carried_out(hub: HubServer) -> N
         if closing == "resolve":
             assert "kondusif" in closed.timeline[actions.index(closing)].note
         assert state.officers[unit.id].status.value == "available"
-        await wait_for(lambda: any(t.phase.value == "voting" for t in state.tps.values()), 40)
+        await until(lambda: any(t.phase.value == "voting" for t in state.tps.values()), 40)
         assert simulator.failed == 0
     finally:
         stop.set()

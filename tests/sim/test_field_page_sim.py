@@ -13,6 +13,7 @@ from pilkades_tui.cli import main
 from pilkades_tui.domain.clock import WIB, wib_now
 from pilkades_tui.hub.runner import HubServer
 from pilkades_tui.sim.runner import Simulator, SimulatorError
+from tests.waiting import until
 
 
 def start_at(clock: time) -> datetime:
@@ -27,10 +28,9 @@ async def test_bhabin_reports_come_from_the_field_page_as_it_writes_them(hub: Hu
     )  # fmt: skip
     stop = asyncio.Event()
     running = asyncio.create_task(simulator.run(stop))
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 40
-    while simulator.field_reports < 3 and loop.time() < deadline and not running.done():
-        await asyncio.sleep(0.1)
+    await until(
+        lambda: simulator.field_reports >= 3 or running.done(), 40, what="three field reports"
+    )
     stop.set()
     await asyncio.wait_for(running, 20)
     assert simulator.field_reports >= 3
