@@ -396,7 +396,6 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "key.tps_status": ("catat status TPS", "record TPS status"),
     "key.unit_status": ("catat status/posisi unit", "record unit status/position"),
     "key.send_report": ("kirim", "send"),
-    "key.next_field": ("isian berikut", "next field"),
     "key.pick_place": ("pilih tempat", "pick a place"),
     "help.intake": ("Menerima laporan", "Taking reports"),
     "intake.title": ("Laporan baru (telepon/HT)", "New report (phone/radio)"),
@@ -420,7 +419,6 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         ", naik satu tingkat karena {place} sangat rawan",
         ", raised one level as {place} is high-risk",
     ),
-    "intake.why_changed": ("(usulan aturan P{priority})", "(the rule proposed P{priority})"),
     "intake.missing": ("Belum diisi: {fields}", "Missing: {fields}"),
     "intake.too_long": (
         "Uraian terlalu panjang: {length} karakter, batas protokol {limit}",

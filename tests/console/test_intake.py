@@ -77,7 +77,6 @@ async def test_type_ahead_priority_proposal_and_missing_fields(app_factory: AppF
         second = app.screen.query_one("#picker").chosen
         assert second is not None and second.tps_number == 3 and second.district == "Kajen"
         # A high-risk TPS raises intimidation (P2) to P1, and the form says so.
-        await pilot.press(*"ctrl+a")
         field = app.screen.query_one("#place", Input)
         field.clear()
         high = next(t for t in app.current_state().tps.values() if t.risk == "high")
