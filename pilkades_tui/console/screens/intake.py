@@ -44,9 +44,9 @@ FORM_CSS = (
     DIALOG_CSS
     + """
 {name} > Vertical {{ width: 90; }}
-{name} VerticalScroll {{ height: auto; max-height: 30; }}
-{name} Input, {name} Select {{ margin: 0 0 1 0; }}
-{name} #matches {{ height: auto; max-height: 6; }}
+{name} Label.title {{ margin-bottom: 0; }}
+{name} VerticalScroll {{ height: auto; max-height: 65vh; }}
+{name} #matches {{ height: auto; max-height: 5; }}
 {name} Label.why {{ color: $text-accent; }}
 {name} Label.duplicate {{ color: $text-warning; text-style: bold; }}
 """
@@ -231,6 +231,7 @@ class NewIncidentForm(IntakeForm):
         text, enum = self.catalogue.text, self.catalogue.enum
         with Vertical():
             yield Label(text("intake.title"), classes="title")
+            yield Label("", classes="error", id="error")
             with VerticalScroll(can_focus=False):
                 yield PlacePicker(
                     self.catalogue, self.places, label_key="intake.place", id="picker"
@@ -263,7 +264,6 @@ class NewIncidentForm(IntakeForm):
                     id="channel",
                     compact=True,
                 )
-            yield Label("", classes="error", id="error")
             yield self.hint()
 
     def on_mount(self) -> None:
