@@ -106,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     token_add = token_commands.add_parser("add", help="issue a token (printed once, last line)")
     token_add.add_argument("name")
     token_add.add_argument("--role", choices=ROLES, required=True)
+    token_add.add_argument(
+        "--qr",
+        action="store_true",
+        help="also print the field page's sign-in link and its QR code (reporter tokens)",
+    )
+    token_add.add_argument(
+        "--hub-url",
+        default="http://127.0.0.1:8765",
+        help="the hub's address as the phones reach it, for the --qr link",
+    )
     _add_data(token_add)
     _add_store(token_add, "tokens")
     token_list = token_commands.add_parser("list", help="names and roles, never tokens")
@@ -166,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("preparation", "voting", "counting", "recap", "done"),
         default=None,
         help="stop once the kabupaten reaches this phase (default: play the whole day)",
+    )
+    simulate.add_argument(
+        "--field-page",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share (0-1) of the Bhabinkamtibmas' reports sent from the field page (/lapor)",
     )
     simulate.set_defaults(run="pilkades_tui.sim.cli:run_simulate")
 

@@ -12,8 +12,9 @@ time, a decision taken "now" falls inside the shift shown "now".
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.models import Incident
@@ -88,6 +89,118 @@ class Desk:
             expected_version=incident.version,
             key=key,
         )
+        self.record(key, result)
+        return number, result
+
+    async def report_incident(
+        self,
+        *,
+        category: str,
+        priority: int,
+        description: str,
+        reported_by: str,
+        channel: str,
+        tps_id: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+    ) -> tuple[int, CommandResult]:
+        """A call taken by the duty officer, sent as a new incident report."""
+        place = {"tps_id": tps_id} if tps_id else {"lat": lat, "lon": lon}
+        fields = {
+            "category": category,
+            "priority": priority,
+            "reported_by": reported_by,
+            "channel": channel,
+            **place,
+        }
+        return await self._send(
+            "report",
+            tps_id,
+            description,
+            fields,
+            lambda key: self.commands.new_incident(
+                category=category,
+                priority=priority,
+                description=description,
+                reported_by=reported_by,
+                channel=channel,
+                tps_id=tps_id,
+                lat=lat,
+                lon=lon,
+                key=key,
+            ),
+        )
+
+    async def tps_status(
+        self,
+        tps_id: str,
+        *,
+        phase: str | None = None,
+        ballots_cast: int | None = None,
+        health_protocol: str | None = None,
+        note: str | None = None,
+    ) -> tuple[int, CommandResult]:
+        """A TPS status reported by phone, sent as PUT /v1/tps/{id}/status."""
+        given = {"phase": phase, "ballots_cast": ballots_cast, "health_protocol": health_protocol}
+        return await self._send(
+            "tps_status",
+            tps_id,
+            note or "",
+            {name: value for name, value in given.items() if value is not None},
+            lambda key: self.commands.tps_status(
+                tps_id,
+                phase=phase,
+                ballots_cast=ballots_cast,
+                health_protocol=health_protocol,
+                note=note,
+                key=key,
+            ),
+        )
+
+    async def officer_status(
+        self, officer_id: str, status: str, note: str | None = None
+    ) -> tuple[int, CommandResult]:
+        """A unit's status reported by radio."""
+        return await self._send(
+            "officer_status",
+            officer_id,
+            note or "",
+            {"status": status},
+            lambda key: self.commands.officer_status(officer_id, status, note, key=key),
+        )
+
+    async def officer_position(
+        self, officer_id: str, lat: float, lon: float, place: str
+    ) -> tuple[int, CommandResult]:
+        """A unit's position reported by radio as a place (a TPS or a village)."""
+        return await self._send(
+            "position",
+            officer_id,
+            place,
+            {"lat": lat, "lon": lon},
+            lambda key: self.commands.officer_position(officer_id, lat, lon, key=key),
+        )
+
+    async def _send(
+        self,
+        action: str,
+        subject: str | None,
+        note: str,
+        details: Mapping[str, Any],
+        send: Callable[[str], Awaitable[CommandResult]],
+    ) -> tuple[int, CommandResult]:
+        """Log, send with a fresh Idempotency-Key, log the outcome (as `act` does)."""
+        key = str(uuid.uuid4())
+        number = self.logbook.append_decision(
+            operator=self.operator,
+            action=action,
+            subject=subject,
+            note=note,
+            drill=self.drill(),
+            details={"key": key, **details},
+        )
+        self._by_key[key] = number
+        result = await send(key)
         self.record(key, result)
         return number, result
 

@@ -29,6 +29,7 @@ GLOBAL_BINDINGS: list[Binding] = [
     Binding("tab", "next_pane", "key.next", priority=True),
     Binding("slash", "prompt('filter')", "key.filter", key_display="/"),
     Binding("colon", "prompt('command')", "key.command", key_display=":"),
+    Binding("i", "new_incident", "key.new_incident"),
     Binding("l", "log_decision", "key.log"),
     Binding("L", "logbook", "key.logbook", show=False),
     Binding("o", "outbox", "key.outbox", show=False),
@@ -106,6 +107,23 @@ LOGBOOK_BINDINGS: list[Binding] = [
 ]
 CHECKPOINT_BINDINGS: list[Binding] = [
     Binding("escape,q", "app.pop_screen", "key.back", show=False),
+]
+# Call-taking: a report by phone or radio typed in on the pane it is about.
+TPS_PANE_BINDINGS: list[Binding] = [
+    Binding("t", "app.tps_status", "key.tps_status"),
+]
+OFFICER_PANE_BINDINGS: list[Binding] = [
+    Binding("s", "app.unit_report", "key.unit_status"),
+]
+# Over a form `enter` sends from any field (a priority binding, so an input's own enter
+# does not swallow it); `esc` asks before typed text is thrown away.
+INTAKE_BINDINGS: list[Binding] = [
+    Binding("enter", "send", "key.send_report", priority=True, show=False),
+    Binding("escape", "cancel", "key.dismiss", key_display="esc", show=False),
+]
+PLACE_INPUT_BINDINGS: list[Binding] = [
+    Binding("down", "pick(1)", "key.pick_place", key_display="↓", show=False),
+    Binding("up", "pick(-1)", "key.pick_place", key_display="↑", show=False),
 ]
 HELP_BINDINGS: list[Binding] = [
     Binding("escape,question_mark,q", "dismiss_help", "key.back", show=False),

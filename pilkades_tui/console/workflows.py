@@ -18,11 +18,35 @@ from pilkades_tui.console.screens.dialogs import (
 from pilkades_tui.console.screens.handover_screen import HandoverScreen
 from pilkades_tui.console.screens.help import HelpScreen
 from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
+from pilkades_tui.console.screens.intake import (
+    NewIncidentForm,
+    NewReport,
+    NoteToIncident,
+    TpsReport,
+    TpsStatusForm,
+    UnitReport,
+    UnitReportForm,
+)
 from pilkades_tui.console.screens.logbook_screen import LogbookScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
-from pilkades_tui.domain.models import ESCALATION_ORDER, Escalation, Incident, IncidentStatus
+from pilkades_tui.console.widgets.officer_pane import OfficerPane
+from pilkades_tui.console.widgets.tps_pane import TpsPane
+from pilkades_tui.domain.intake import (
+    Place,
+    PossibleDuplicate,
+    VillageCentre,
+    places,
+    possible_duplicates,
+)
+from pilkades_tui.domain.models import (
+    ESCALATION_ORDER,
+    Category,
+    Escalation,
+    Incident,
+    IncidentStatus,
+)
 from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
 from pilkades_tui.feed.results import CommandResult, Outcome
@@ -30,6 +54,7 @@ from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import LOG_CATEGORIES
 from pilkades_tui.report.handover import build_handover, handover_summary, shift_start_of
 from pilkades_tui.report.writers import to_markdown
+from pilkades_tui.scenario.geography import villages
 
 if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp
@@ -37,6 +62,9 @@ if TYPE_CHECKING:
 
 class IncidentWorkflows:
     """Mixed into the app: every decision an officer takes from the keyboard."""
+
+    # The call forms' places, with the number of TPS they were built from.
+    _intake_places: tuple[int, list[Place]] | None = None
 
     @work(exclusive=True, group="decision")
     async def hand_over(self: PilkadesApp, to_operator: str) -> None:
@@ -221,3 +249,118 @@ class IncidentWorkflows:
         incident = self.selected_incident()
         number = self.desk.log(category, note, subject=incident.id if incident else None)
         self.notify(self.catalogue.text("notify.logged", number=number))
+
+    # ---- call-taking: reports by phone and radio (console/screens/intake.py) ----
+
+    def intake_places(self: PilkadesApp) -> list[Place]:
+        """Every TPS and every village without one, built once per set of TPS (their
+        places do not move during the day)."""
+        state = self.current_state()
+        if state is None:
+            return []
+        cached = self._intake_places
+        if cached is not None and cached[0] == len(state.tps):
+            return cached[1]
+        centres = [VillageCentre(v.name, v.district, v.lat, v.lon) for v in villages()]
+        found = places(sorted(state.tps.values(), key=lambda tps: tps.id), centres)
+        self._intake_places = (len(state.tps), found)
+        return found
+
+    def _duplicates_of(
+        self: PilkadesApp, place: Place, category: Category
+    ) -> list[PossibleDuplicate]:
+        state = self.current_state()
+        if state is None:
+            return []
+        return possible_duplicates(state.open_incidents(), place, category, self.clock())
+
+    def _intake_allowed(self: PilkadesApp) -> bool:
+        return len(self.screen_stack) == 1 and self.current_state() is not None
+
+    @work(exclusive=True, group="decision")
+    async def action_new_incident(self: PilkadesApp) -> None:
+        if not self._intake_allowed():
+            return
+        form = NewIncidentForm(
+            self.catalogue, self.intake_places(), self.settings.priority, self._duplicates_of
+        )
+        answer = await self.push_screen_wait(form)
+        text = self.catalogue.text
+        if isinstance(answer, NoteToIncident):
+            state = self.current_state()
+            incident = state.incidents.get(answer.incident_id) if state else None
+            if incident is None or not incident.is_open:
+                # Closed while the officer was still on the phone: nothing to add it to.
+                self.notify(text("notify.closed"), severity="warning")
+                return
+            number, result = await self.desk.act(incident, "note", note=answer.note)
+            self.notify(text("notify.logged", number=number), timeout=3)
+            self._announce("note", result)
+        elif isinstance(answer, NewReport):
+            place = answer.place
+            number, result = await self.desk.report_incident(
+                category=answer.category.value,
+                priority=answer.priority,
+                description=answer.description,
+                reported_by=answer.reported_by,
+                channel=answer.channel.value,
+                tps_id=place.tps_id,
+                lat=None if place.tps_id else place.lat,
+                lon=None if place.tps_id else place.lon,
+            )
+            self.notify(text("notify.logged", number=number), timeout=3)
+            self._announce("report", result)
+            if result.record and isinstance(result.record.get("id"), str):
+                self.notify(text("notify.incident_created", id=result.record["id"]))
+
+    @work(exclusive=True, group="decision")
+    async def action_tps_status(self: PilkadesApp) -> None:
+        if not self._intake_allowed() or self.active_pane() != "tps":
+            return
+        state = self.current_state()
+        key = self.query_one(TpsPane).selected_key
+        tps = state.tps.get(key) if state and key else None
+        text = self.catalogue.text
+        if tps is None:
+            self.notify(text("notify.select_tps"), severity="warning")
+            return
+        answer = await self.push_screen_wait(TpsStatusForm(self.catalogue, tps))
+        if not isinstance(answer, TpsReport):
+            return
+        number, result = await self.desk.tps_status(
+            tps.id,
+            phase=answer.phase.value if answer.phase else None,
+            ballots_cast=answer.ballots_cast,
+            health_protocol=answer.health_protocol.value if answer.health_protocol else None,
+            note=answer.note,
+        )
+        self.notify(text("notify.logged", number=number), timeout=3)
+        self._announce("tps_status", result)
+
+    @work(exclusive=True, group="decision")
+    async def action_unit_report(self: PilkadesApp) -> None:
+        if not self._intake_allowed() or self.active_pane() != "officers":
+            return
+        state = self.current_state()
+        key = self.query_one(OfficerPane).selected_key
+        officer = state.officers.get(key) if state and key else None
+        text = self.catalogue.text
+        if officer is None:
+            self.notify(text("notify.select_officer"), severity="warning")
+            return
+        answer = await self.push_screen_wait(
+            UnitReportForm(self.catalogue, officer, self.intake_places())
+        )
+        if not isinstance(answer, UnitReport):
+            return
+        if answer.status is not None:
+            number, result = await self.desk.officer_status(officer.id, answer.status.value)
+            self.notify(text("notify.logged", number=number), timeout=3)
+            self._announce("officer_status", result)
+        if answer.place is not None:
+            place = answer.place
+            number, result = await self.desk.officer_position(
+                officer.id, place.lat, place.lon, place.tps_id or place.label
+            )
+            self.notify(text("notify.logged", number=number), timeout=3)
+            self._announce("position", result)

@@ -166,6 +166,7 @@ def new_incident(
         lon=lon,
         description=body.description,
         reported_by=body.reported_by,
+        channel=body.channel,
         reported_at=now,
         updated_at=now,
         timeline=[_entry(now, by, "reported", body.description)],

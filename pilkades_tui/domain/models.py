@@ -59,6 +59,19 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+class Channel(StrEnum):
+    """How a report reached the hub: typed by the duty officer from a call (radio,
+    phone, WhatsApp, SMS, in person) or sent by the officer himself from the field page."""
+
+    RADIO = "radio"
+    PHONE = "phone"
+    WHATSAPP = "whatsapp"
+    SMS = "sms"
+    IN_PERSON = "in_person"
+    FIELD_PAGE = "field_page"
+    OTHER = "other"
+
+
 class IncidentStatus(StrEnum):
     NEW = "new"
     ACKNOWLEDGED = "acknowledged"
@@ -209,6 +222,8 @@ class Incident(Record):
     lon: Longitude
     description: ShortText = ""
     reported_by: str = ""
+    # None on records written before channels existed, or by a client that did not say.
+    channel: Channel | None = None
     reported_at: AwareDatetime
     officer_ids: list[str] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
@@ -288,6 +303,7 @@ class NewIncident(Command):
     lon: Longitude | None = None
     description: ShortText
     reported_by: Annotated[str, Field(min_length=1, max_length=200)]
+    channel: Channel | None = None
 
     @model_validator(mode="after")
     def _place_given(self) -> NewIncident:

@@ -116,6 +116,7 @@ class HubCommands:
         tps_id: str | None = None,
         lat: float | None = None,
         lon: float | None = None,
+        channel: str | None = None,
         key: str | None = None,
     ) -> CommandResult:
         body = {
@@ -126,6 +127,7 @@ class HubCommands:
             "lon": lon,
             "description": description,
             "reported_by": reported_by,
+            "channel": channel,
         }
         place = tps_id or f"{lat},{lon}"
         what = f"report {category} at {place}"

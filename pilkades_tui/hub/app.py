@@ -8,6 +8,7 @@
 - `geography`: the election's boundaries (`GET /v1/geography`).
 - `shortcut`: position reports (most of the traffic) by the route's own rules, past
   FastAPI's routing and dependency solving.
+- `field`: the field page `/lapor` for officers' phones and the reads it needs.
 
 A new group of routes is an `APIRouter` in a module of its own, included below.
 """
@@ -20,7 +21,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from pilkades_tui import __version__
-from pilkades_tui.hub import feed, geography, routes
+from pilkades_tui.hub import feed, field, geography, routes
 from pilkades_tui.hub.auth import Guard
 from pilkades_tui.hub.bodylimit import BodyLimit
 from pilkades_tui.hub.core import HubCore
@@ -63,4 +64,5 @@ def create_app(
     app.include_router(routes.router)
     app.include_router(feed.router)
     app.include_router(geography.router)
+    app.include_router(field.router)
     return app

@@ -102,6 +102,8 @@ DISPATCHER = Role("dispatcher")
 ADMIN = Role("admin")
 
 # Module level: FastAPI resolves these annotations in this module's namespace.
+# A reporter's reads (the field page's places and notices) spend no report rate.
+ReporterReads = Annotated[TokenEntry, Depends(_dependency(Role("reporter")))]
 Viewer = Annotated[TokenEntry, Depends(_dependency(VIEWER))]
 Reporter = Annotated[TokenEntry, Depends(_dependency(REPORTER))]
 Dispatcher = Annotated[TokenEntry, Depends(_dependency(DISPATCHER))]

@@ -6,7 +6,9 @@ import argparse
 import signal
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import segno
 import uvicorn
 
 from pilkades_tui.domain.clock import wib_now
@@ -122,6 +124,41 @@ def run_hub(args: argparse.Namespace) -> int:
     return 0
 
 
+def field_link(hub_url: str, token: str) -> str:
+    """The field page with the token in the fragment: the browser never sends a
+    fragment to a server, and the page moves it into its own storage at once."""
+    return f"{hub_url.rstrip('/')}/lapor#token={token}"
+
+
+def check_field_link(args: argparse.Namespace) -> str | None:
+    """Why `--qr` cannot be printed as asked, or None."""
+    if args.role != "reporter":
+        return (
+            f"--qr makes a sign-in code for a field phone; give --role reporter, not "
+            f"{args.role} (a photo of the code is the token)"
+        )
+    parts = urlsplit(args.hub_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"--hub-url {args.hub_url!r}: give the hub's address, e.g. https://10.0.0.5:8765"
+    return None
+
+
+def print_field_link(hub_url: str, token: str) -> None:
+    link = field_link(hub_url, token)
+    code = segno.make(link, error="m")
+    print("Scan with the phone's camera, or open the link, to sign in to the field page:")
+    code.terminal(out=sys.stdout, compact=True)
+    print(link)
+    host = urlsplit(hub_url).hostname or ""
+    if is_loopback(host):
+        print(
+            f"note: {host} is this machine's loopback, which a phone cannot reach; "
+            "give --hub-url with the address the phones use"
+        )
+    elif urlsplit(hub_url).scheme != "https":
+        print("note: without https the phone's browser refuses GPS positions to the page")
+
+
 def run_token(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     try:
@@ -133,8 +170,15 @@ def run_token(args: argparse.Namespace) -> int:
     where = tokens_file(data_dir) if dsn is None else store.path
     try:
         if args.token_command == "add":
+            if getattr(args, "qr", False):
+                problem = check_field_link(args)
+                if problem is not None:
+                    print(f"pilkades-tui token: {problem}", file=sys.stderr)
+                    return EXIT_BAD_INPUT
             token = store.add(args.name, args.role, wib_now())
             print(f"token for {args.name} ({args.role}), stored hashed in {where}.")
+            if getattr(args, "qr", False):
+                print_field_link(args.hub_url, token)
             print("It is shown this once; hand it over now.")
             print(token)
             return 0

@@ -609,6 +609,18 @@ class HubCore:
     def read_log(self, since: int, upto: int, limit: int) -> list[LoggedEvent]:
         return self.backend.read(since, upto, limit)
 
+    def latest_of_type(self, kind: str, limit: int) -> list[LoggedEvent]:
+        """The newest durable events of one type (newest first), from the events held in
+        memory (the newest RING_SIZE): notices are moments, not state, so this is where
+        a late reader finds the recent ones."""
+        found: list[LoggedEvent] = []
+        for logged in reversed(self._ring):
+            if len(found) >= limit:
+                break
+            if logged.type == kind:  # the ring holds only durable events
+                found.append(logged)
+        return found
+
 
 def _key_reused() -> RuleViolation:
     return RuleViolation(

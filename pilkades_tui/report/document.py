@@ -227,6 +227,11 @@ def build_report(data: ReportData, words: Catalogue, generated_at: datetime) -> 
             [[words.enum("category", c), n] for c, n in data.by_category],
         ),
         Table(
+            "incidents_by_channel",
+            [words("report.col.channel"), words("col.count")],
+            [[words.enum("channel", c), n] for c, n in data.by_channel],
+        ),
+        Table(
             "incidents_by_district",
             [words("col.district"), words("col.count")],
             [[d, n] for d, n in data.by_district],

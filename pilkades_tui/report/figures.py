@@ -61,6 +61,7 @@ UNITS_OUT = frozenset(
 # Response stages, each measured from the moment the report came in.
 STAGES = ("acknowledged", "dispatched", "on_scene", "resolved")
 RISK_CLASSES = ("high", "medium", "low", "unknown")
+UNKNOWN_CHANNEL = "unknown"  # an incident reported without a channel (before channels existed)
 
 
 class ReportError(Exception):
@@ -123,6 +124,7 @@ class IncidentTrack:
     status: str
     escalation: str
     verification: str
+    channel: str  # "unknown" when the record does not say (older clients)
     stage_at: dict[str, datetime] = field(default_factory=dict)
     officers_ever: set[str] = field(default_factory=set)
     officer_ids: tuple[str, ...] = ()
@@ -262,6 +264,7 @@ class ReportData:
     phases: list[PhaseRow]
     per_hour: list[tuple[datetime, int]]
     by_category: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]  # how the reports came in: radio, phone, field page...
     by_verification: list[tuple[str, int]]  # verified / invalid (hoaxes) / unverified
     by_district: list[tuple[str, int]]
     by_priority: list[tuple[int, int]]
@@ -439,6 +442,7 @@ class DayFigures:
                 verification=incident.verification.value,
                 lat=incident.lat,
                 lon=incident.lon,
+                channel=incident.channel.value if incident.channel else UNKNOWN_CHANNEL,
             )
             self.incidents[incident.id] = track
         else:
@@ -590,6 +594,9 @@ class DayFigures:
             phases=self._phases(counted, start, end),
             per_hour=_per_hour(counted, start, end),
             by_category=Counter(t.category for t in counted).most_common(),
+            by_channel=sorted(
+                Counter(t.channel for t in counted).items(), key=lambda p: (-p[1], p[0])
+            ),
             by_verification=sorted(Counter(t.verification for t in counted).items()),
             by_district=sorted(
                 Counter(t.district or "-" for t in counted).items(), key=lambda p: (-p[1], p[0])

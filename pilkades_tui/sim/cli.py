@@ -32,6 +32,7 @@ async def _main(args: argparse.Namespace) -> None:
         start=parse_start(args.start),
         until=ElectionPhase(args.until) if getattr(args, "until", None) else None,
         on_log=lambda line: print(line, flush=True),
+        field_share=getattr(args, "field_page", 0.0),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -41,12 +42,16 @@ async def _main(args: argparse.Namespace) -> None:
     print(
         f"sent {simulator.sent} requests ({simulator.failed} not accepted), "
         f"{simulator.incidents_reported} incidents reported"
+        + (f", {simulator.field_reports} from the field page" if simulator.field_share else "")
     )
 
 
 def run_simulate(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("pilkades-tui simulate: --speed must be positive", file=sys.stderr)
+        return 2
+    if not 0.0 <= getattr(args, "field_page", 0.0) <= 1.0:
+        print("pilkades-tui simulate: --field-page is a share from 0 to 1", file=sys.stderr)
         return 2
     try:
         asyncio.run(_main(args))

@@ -22,6 +22,7 @@ from pilkades_tui.domain.clock import wib_now
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import (
     ElectionPhase,
+    Officer,
     OfficerKind,
     OfficerStatus,
     TpsPhase,
@@ -42,6 +43,7 @@ from pilkades_tui.sim.day import (
     plan_tps,
     routine_report_floor,
 )
+from pilkades_tui.sim.field import FieldPageError, FieldPhone
 
 TICK_S = 0.25  # real seconds between steps of the simulated world
 WORKERS = 8  # requests in flight at once
@@ -149,11 +151,18 @@ class Simulator:
         on_log: Callable[[str], None] | None = None,
         clock: SimClock | None = None,
         opening_reports: int = 0,
+        field_share: float = 0.0,
     ) -> None:
+        if not 0.0 <= field_share <= 1.0:
+            raise SimulatorError(f"field share {field_share}: give a share from 0 to 1")
         self.hub_url = hub_url.rstrip("/")
         # Reports sent at once when the day starts: a day joined mid-morning already
         # has incidents waiting, as a desk taken over at 07:40 would.
         self.opening_reports = opening_reports
+        # Of the reports a village's Bhabinkamtibmas could send, the share he sends
+        # himself from the field page (GET /lapor) instead of them reaching the hub
+        # some other way; 0 draws nothing, so a seed plays the same day as before.
+        self.field_share = field_share
         self.until = until
         self.token = token
         self.rng = random.Random(seed)
@@ -166,6 +175,7 @@ class Simulator:
         try:
             self.commands = HubCommands(self.hub_url, token, timeout=10.0)
             self.feed = FeedClient(self.hub_url, token, on_changes=self._on_changes)
+            self.phone = FieldPhone(self.hub_url, token, self.commands)
         except ValueError as error:
             raise SimulatorError(str(error)) from None
         # Field reports and unit moves go before routine TPS updates, GPS fixes last.
@@ -187,6 +197,7 @@ class Simulator:
         self.sent = 0
         self.failed = 0
         self.incidents_reported = 0
+        self.field_reports = 0
         self.refusal: str | None = None  # the token's role is too low: nothing will work
         self._stop: asyncio.Event | None = None
         self._closed = False
@@ -234,6 +245,11 @@ class Simulator:
                 raise SimulatorError(
                     self.feed.status.last_error or f"no live feed from the hub at {self.hub_url}"
                 ) from None
+            if self.field_share > 0:
+                try:
+                    await self.phone.sign_in()
+                except FieldPageError as error:
+                    raise SimulatorError(str(error)) from None
             # The simulated day starts now, not when the object was made: the first
             # snapshot may take a while, and at high speed that would skip the start.
             if not self.shared_clock:
@@ -463,15 +479,29 @@ class Simulator:
         places.sort()
         for _ in range(count):
             plan = pick_incident(self.rng, phase, places)
-            self.send(lambda p=plan: self._post_incident(p))
+            bhabin_id = bhabin_of_village.get(state.tps[plan.tps_id].village_code)
+            officer = state.officers.get(bhabin_id) if bhabin_id else None
+            on_page = (
+                officer is not None
+                and self.field_share > 0
+                and self.rng.random() < self.field_share
+            )
+            self.send(lambda p=plan, o=officer if on_page else None: self._post_incident(p, o))
 
-    async def _post_incident(self, plan: IncidentPlan) -> CommandResult:
-        result = await self.commands.new_incident(
-            category=plan.category.value,
-            description=plan.description,
-            reported_by=plan.reported_by,
-            tps_id=plan.tps_id,
-        )
+    async def _post_incident(
+        self, plan: IncidentPlan, field_officer: Officer | None
+    ) -> CommandResult:
+        if field_officer is not None:
+            result = await self.phone.report_incident(field_officer, plan)
+            if result.outcome is Outcome.ACCEPTED:
+                self.field_reports += 1
+        else:
+            result = await self.commands.new_incident(
+                category=plan.category.value,
+                description=plan.description,
+                reported_by=plan.reported_by,
+                tps_id=plan.tps_id,
+            )
         if result.outcome is Outcome.ACCEPTED and result.record is not None:
             self.incidents_reported += 1
             incident_id = str(result.record.get("id"))

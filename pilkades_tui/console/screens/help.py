@@ -37,11 +37,14 @@ def help_sections() -> list[HelpSection]:
     )
     from pilkades_tui.console.screens.handover_screen import HandoverScreen
     from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
+    from pilkades_tui.console.screens.intake import NewIncidentForm, PlaceInput, TpsStatusForm
     from pilkades_tui.console.screens.logbook_screen import LogbookScreen
     from pilkades_tui.console.screens.outbox_screen import OutboxScreen
     from pilkades_tui.console.widgets.alerts_pane import AlertsPane
     from pilkades_tui.console.widgets.incident_pane import IncidentPane
     from pilkades_tui.console.widgets.map_pane import MapPane
+    from pilkades_tui.console.widgets.officer_pane import OfficerPane
+    from pilkades_tui.console.widgets.tps_pane import TpsPane
     from pilkades_tui.console.widgets.virtual_table import VirtualTable
 
     def bindings(*owners: type) -> list[Binding]:
@@ -59,6 +62,10 @@ def help_sections() -> list[HelpSection]:
         (
             "help.screens",
             bindings(TextDialog, ChoiceDialog, LogDialog, OutboxScreen, LogbookScreen),
+        ),
+        (
+            "help.intake",
+            bindings(TpsPane, OfficerPane, NewIncidentForm, TpsStatusForm, PlaceInput),
         ),
         ("help.checkpoints", bindings(CheckpointsScreen, HelpScreen)),
     ]

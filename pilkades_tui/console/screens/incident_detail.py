@@ -86,13 +86,14 @@ class IncidentDetailScreen(Screen[None]):
         )
         place = ", ".join(p for p in (incident.tps_id, incident.village, incident.district) if p)
         grid.add_row(f"{place} ({incident.lat:.5f}, {incident.lon:.5f})")
-        grid.add_row(
-            text(
-                "detail.reported",
-                at=to_wib(incident.reported_at).strftime("%H:%M:%S"),
-                by=incident.reported_by,
-            )
+        reported = text(
+            "detail.reported",
+            at=to_wib(incident.reported_at).strftime("%H:%M:%S"),
+            by=incident.reported_by,
         )
+        if incident.channel is not None:
+            reported += " " + text("detail.channel", channel=enum("channel", incident.channel))
+        grid.add_row(reported)
         grid.add_row(Text(incident.description, style="italic"))
         assigned = ", ".join(incident.officer_ids) or "-"
         grid.add_row(f"{text('detail.assigned')}: {assigned}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pilkades_tui.console.keys import OFFICER_PANE_BINDINGS
 from pilkades_tui.console.widgets.pane import Pane, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import Officer, OfficerStatus
@@ -12,6 +13,7 @@ STALE_FIX_MIN = 15
 
 
 class OfficerPane(Pane):
+    BINDINGS = OFFICER_PANE_BINDINGS
     title_key = "pane.officers"
     column_spec = (
         Column("col.callsign", 10),

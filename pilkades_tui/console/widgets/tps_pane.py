@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pilkades_tui.console.keys import TPS_PANE_BINDINGS
 from pilkades_tui.console.widgets.pane import Pane, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import HealthProtocol, Risk, Tps, TpsPhase
@@ -15,6 +16,7 @@ SUMMARY_PREFIX = "\x00district:"
 
 
 class TpsPane(Pane):
+    BINDINGS = TPS_PANE_BINDINGS
     title_key = "pane.tps"
     column_spec = (
         Column("col.tps", 18),
