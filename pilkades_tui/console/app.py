@@ -146,7 +146,10 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
                 yield OfficerPane(self.catalogue, self.clock, self.settings, id="officers")
                 yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
                 yield MapPane(
-                    self.map_labels(), charset="braille" if self.braille else "blocks", id="map"
+                    self.map_labels(),
+                    charset="braille" if self.braille else "blocks",
+                    awaiting_geography=self.feed is not None,
+                    id="map",
                 )
         yield Input(id="prompt")
         yield KeyBar(self.catalogue, id="keys")

@@ -1,9 +1,10 @@
 """The console's map and village rules follow the hub's geography.
 
-Until the hub's boundaries arrive the console shows the packaged Pekalongan (the demo's
-default); once they do, the map pane draws them and the rules engine is rebuilt with
-their neighbouring villages and village codes. A console offline (given a state, as in
-tests) keeps the packaged ones.
+Until the hub's boundaries arrive the map pane draws nothing and says it waits for the
+hub's map (the packaged Pekalongan never stands in for another kabupaten); once they
+do, the map pane draws them and the rules engine is rebuilt with their neighbouring
+villages and village codes. A console offline (given a state, as in tests) keeps the
+packaged ones.
 """
 
 from __future__ import annotations

@@ -377,6 +377,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "maplabel.recommended": ("disarankan", "recommended"),
     "maplabel.selected": ("terpilih", "selected"),
     "maplabel.zoom": ("zoom {zoom}×", "zoom {zoom}×"),
+    "maplabel.waiting": ("menunggu peta dari hub", "waiting for the hub's map"),
     # alerts (message keys from domain/rules; params as the rules give them)
     "col.severity": ("Tingkat", "Level"),
     "col.alert": ("Peringatan", "Alert"),

@@ -129,3 +129,29 @@ async def test_kabupaten_narrows_every_pane_and_the_map_on_a_polda_wide_day(
         await pilot.press("enter")
         await until(pilot, lambda: len(map_pane.village_codes) == 2 * len(VILLAGES))
         await until(pilot, lambda: "Sukamaju Lor" in screen_text(app))
+
+
+async def test_a_console_waiting_for_its_hub_draws_no_packaged_map(
+    tmp_path: Path, hub_factory: HubFactory, app_factory: AppFactory
+) -> None:
+    """Before the hub answers, the map says it waits for the hub's map and draws none:
+    the packaged Pekalongan never stands in for another kabupaten."""
+    port = free_port()
+    seed = hub_factory(tmp_path / "seed")  # only to issue tokens for the later hub
+    tokens = seed.tokens
+    seed.stop()
+    app = live_console(app_factory, f"http://127.0.0.1:{port}", tokens["viewer"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")
+        map_pane = app.query_one(MapPane)
+        waiting = ID.text("maplabel.waiting")
+        await until(pilot, lambda: waiting in screen_text(app))
+        assert map_pane.awaiting_geography
+        drawn = [map_pane.render_line(y).text for y in range(map_pane.size.height)]
+        assert map_pane.size.height > 5 and not "".join(drawn).strip()  # nothing drawn yet
+        folder = write_folder(tmp_path / "sukamaju")
+        hub_factory(tmp_path / "hub", scenario=str(folder), port=port, tokens=tokens)
+        codes = [code for code, _ in VILLAGES]
+        await until(pilot, lambda: map_pane.village_codes == codes, timeout=20)
+        await until(pilot, lambda: waiting not in screen_text(app))
+        assert not map_pane.awaiting_geography

@@ -74,7 +74,7 @@ def help_sections() -> list[HelpSection]:
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: 90%;
+    HelpScreen > VerticalScroll { width: 116; max-width: 100%; height: 90%;
         border: thick $accent; background: $surface; padding: 0 1; }
     """
     BINDINGS = HELP_BINDINGS

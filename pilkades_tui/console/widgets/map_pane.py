@@ -61,6 +61,7 @@ LABEL_KEYS = (
     "selected",
     "zoom",
     "keys",
+    "waiting",
 )
 DEFAULT_LABELS: dict[str, str] = {
     "title": "Map",
@@ -75,6 +76,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "selected": "selected",
     "zoom": "zoom {zoom}×",  # {zoom}: the zoom factor, e.g. 1.5
     "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",
+    "waiting": "waiting for the hub's map",
 }
 
 # A village's fill pattern by its risk: denser is riskier, so the number also ranks
@@ -167,6 +169,7 @@ class MapPane(Widget, can_focus=True):
         show_legend: bool = True,
         shapes: Sequence[Outline] | None = None,
         geography: Geography | None = None,
+        awaiting_geography: bool = False,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own argument name
         classes: str | None = None,
@@ -179,6 +182,9 @@ class MapPane(Widget, can_focus=True):
             self._layer = layer_of(geography)
         else:
             self._layer = pekalongan_layer() if shapes is None else OutlineLayer(shapes)
+        # A console on a hub draws nothing until the hub's own geography arrives: the
+        # packaged Pekalongan must never stand in for another kabupaten's map.
+        self.awaiting_geography = awaiting_geography
         self._state: ElectionState | None = None
         self.zoom_index = 0
         self.center: tuple[float, float] | None = None
@@ -236,6 +242,11 @@ class MapPane(Widget, can_focus=True):
     def set_geography(self, geography: Geography) -> None:
         """Draw this election's places (what the hub serves), the whole of them in view."""
         layer = layer_of(geography)
+        if self.awaiting_geography:
+            self.awaiting_geography = False
+            self._strips.clear()
+            self._update_titles()
+            self.refresh()
         if layer is self._layer:
             return
         self._layer = layer
@@ -539,6 +550,8 @@ class MapPane(Widget, can_focus=True):
         self.border_title = self.labels["title"]
         zoom = f"{self.zoom:g}"
         parts = [self.labels["zoom"].format(zoom=zoom), self.labels["keys"]]
+        if self.awaiting_geography:
+            parts.insert(0, self.labels["waiting"])
         if self.stale_note:
             parts.insert(0, self.stale_note)
         self.border_subtitle = " · ".join(parts)
@@ -591,6 +604,8 @@ class MapPane(Widget, can_focus=True):
         if strip is not None and strip.cell_length == width:
             return strip
         cols, rows = self._map_size()
+        if self.awaiting_geography:
+            return Strip.blank(width, base_style)
         if y < rows:
             base = self._ensure_base()
             cells = base[y] if y < len(base) else []
