@@ -119,7 +119,9 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "No incident matches the filter — {clear} lifts it.",
     ),
     "empty.rows": ("Tidak ada baris yang cocok.", "No matching rows."),
-    "minutes": ("{minutes}m", "{minutes}m"),
+    # Durations that cannot be misread (51m reads as metres): minutes, then hours too.
+    "unit.minutes": ("{minutes} mnt", "{minutes} min"),
+    "unit.hours_minutes": ("{hours} j {minutes} mnt", "{hours} h {minutes} min"),
     "never": ("belum", "never"),
     # keys (footer and help)
     "key.tps": ("TPS", "TPS"),

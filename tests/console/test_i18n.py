@@ -133,3 +133,27 @@ def test_report_and_console_read_the_same_catalogue() -> None:
     assert document.Catalogue is Shared
     assert Shared("id")("report.col.priority") == "Prioritas"
     assert Shared("id").text("col.priority") == "P"
+
+
+def test_ages_say_their_unit_in_both_languages() -> None:
+    """`51m` reads as metres: ages say minutes, and hours past the hour."""
+    from pilkades_tui.console.widgets.pane import age_text
+    from pilkades_tui.i18n import Catalogue as Words
+
+    assert age_text(Words("id"), 51) == "51 mnt"
+    assert age_text(Words("en"), 51) == "51 min"
+    assert age_text(Words("id"), 72) == "1 j 12 mnt"
+    assert age_text(Words("en"), 60) == "1 h 0 min"
+
+
+async def test_tps_pane_says_report_ages_in_minutes(app_factory) -> None:  # noqa: ANN001
+    from pilkades_tui.console.widgets.tps_pane import TpsPane
+
+    app = app_factory()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("1")
+        pane = app.query_one(TpsPane)
+        rows = [pane.source_rows.row(i) for i in range(len(pane.source_rows))]
+        ages = {row.cells[7] for row in rows if row.key}  # TPS rows, not kecamatan lines
+        assert "45 mnt" in ages
+        assert not any(age.endswith("m") and age[:-1].isdigit() for age in ages)

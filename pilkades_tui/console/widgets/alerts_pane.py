@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pilkades_tui.console.keys import ALERT_BINDINGS, key_of
-from pilkades_tui.console.widgets.pane import Pane, minutes_since
+from pilkades_tui.console.widgets.pane import Pane, age_text, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.rules import Action, Alert, Severity
 from pilkades_tui.domain.state import Changes
@@ -32,7 +32,7 @@ class AlertsPane(Pane):
     title_key = "pane.alerts"
     column_spec = (
         Column("col.severity", 7),
-        Column("col.sla", 5, "right"),
+        Column("col.sla", 11, "right"),
         Column("col.alert", 64),
         Column("col.key", 20),
     )
@@ -97,7 +97,7 @@ class AlertsPane(Pane):
             if target:
                 hint += f" → {self.catalogue.enum('escalation', target)}"
         tone = "alarm" if alert.severity == Severity.ALARM else "warn"
-        return Row(key, [severity, f"{age}m", self.describe(key), hint], tone)
+        return Row(key, [severity, age_text(self.catalogue, age), self.describe(key), hint], tone)
 
     def selected_alert(self) -> Alert | None:
         key = self.selected_key

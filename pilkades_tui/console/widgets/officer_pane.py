@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pilkades_tui.console.keys import OFFICER_PANE_BINDINGS
-from pilkades_tui.console.widgets.pane import Pane, minutes_since
+from pilkades_tui.console.widgets.pane import Pane, age_text, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import Officer, OfficerStatus
 from pilkades_tui.domain.state import Changes
@@ -21,7 +21,7 @@ class OfficerPane(Pane):
         Column("col.kind", 10),
         Column("col.status", 14),
         Column("col.incident", 12),
-        Column("col.fix_age", 6, "right"),
+        Column("col.fix_age", 11, "right"),
     )
 
     def total(self) -> int:
@@ -60,7 +60,7 @@ class OfficerPane(Pane):
                 enum("kind", officer.kind),
                 enum("ostatus", officer.status),
                 officer.incident_id or "-",
-                "-" if age is None else f"{age}m",
+                "-" if age is None else age_text(self.catalogue, age),
             ],
             self.tone(officer, age),
         )

@@ -63,6 +63,14 @@ class ListSource:
         return self.positions.get(key)
 
 
+def age_text(catalogue: Catalogue, minutes: int) -> str:
+    """`51 mnt`, `1 j 12 mnt` (`51 min`, `1 h 12 min`): a unit no one reads as metres."""
+    if minutes < 60:
+        return catalogue.text("unit.minutes", minutes=minutes)
+    hours, rest = divmod(minutes, 60)
+    return catalogue.text("unit.hours_minutes", hours=hours, minutes=rest)
+
+
 def minutes_since(then: datetime | None, now: datetime) -> int | None:
     if then is None:
         return None

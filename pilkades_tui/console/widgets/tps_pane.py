@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pilkades_tui.console.keys import TPS_PANE_BINDINGS
-from pilkades_tui.console.widgets.pane import Pane, minutes_since
+from pilkades_tui.console.widgets.pane import Pane, age_text, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import HealthProtocol, Risk, Tps, TpsPhase
 from pilkades_tui.domain.rules import DistrictStaffing, TpsStaffing
@@ -26,7 +26,7 @@ class TpsPane(Pane):
         Column("col.turnout", 7, "right"),
         Column("col.risk", 12),
         Column("col.health", 11),
-        Column("col.report_age", 6, "right"),
+        Column("col.report_age", 11, "right"),
         Column("col.posted", 7, "right"),
     )
 
@@ -137,7 +137,7 @@ class TpsPane(Pane):
             turnout,
             enum("risk", tps.risk),
             enum("health", tps.health_protocol),
-            self.catalogue.text("never") if age is None else f"{age}m",
+            self.catalogue.text("never") if age is None else age_text(self.catalogue, age),
         ]
 
     def tone(self, tps: Tps) -> str:
