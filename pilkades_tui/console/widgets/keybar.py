@@ -6,6 +6,8 @@ always names what the keys do now: the focused pane's keys first, then the app's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
@@ -13,6 +15,56 @@ from textual.widgets import Static
 
 from pilkades_tui.console.keys import key_entries, plain_display
 from pilkades_tui.i18n import Catalogue
+
+KeyEntry = tuple[str, str]
+"""(keys as shown, their description in the officer's language)."""
+
+BAR_LINES = 2
+
+
+def entry_width(entry: KeyEntry) -> int:
+    keys, description = entry
+    return Text(f" {keys}  {description} ").cell_len
+
+
+def _take(entries: Sequence[KeyEntry], room: int) -> int:
+    """How many entries from the start fit in `room` cells, whole."""
+    used = 0
+    for count, entry in enumerate(entries):
+        used += entry_width(entry)
+        if used > room:
+            return count
+    return len(entries)
+
+
+def _width(entries: Sequence[KeyEntry]) -> int:
+    return sum(entry_width(entry) for entry in entries)
+
+
+def pack_keys(
+    here: Sequence[KeyEntry], everywhere: Sequence[KeyEntry], help_entry: KeyEntry, width: int
+) -> list[list[KeyEntry]]:
+    """The bar's lines: whole entries only, never a word cut at the edge.
+
+    One line when everything fits; else the focused pane's keys start the first line and
+    run on into the second, where the app's keys follow. When keys still do not fit, the
+    ones declared last are left off and the help key ends the last line, so every key
+    stays one press away (`?` lists them all). `help_entry` is one of `everywhere`."""
+    if _width(here) + _width(everywhere) <= width:
+        return [[*here, *everywhere]]
+    lines: list[list[KeyEntry]] = []
+    pending = [*here, *everywhere] if not here else list(here)
+    first = _take(pending, width)
+    lines.append(pending[:first])
+    rest = pending[first:] + ([*everywhere] if here else [])
+    if _width(rest) <= width:
+        lines.append(rest)
+    elif help_entry in lines[0]:
+        lines.append(rest[: _take(rest, width)])
+    else:
+        rest = [entry for entry in rest if entry != help_entry]
+        lines.append([*rest[: _take(rest, width - entry_width(help_entry))], help_entry])
+    return [line for line in lines[:BAR_LINES] if line]
 
 
 class KeyBar(Static):
@@ -54,23 +106,36 @@ class KeyBar(Static):
         everywhere.sort(key=lambda binding: declared.get((binding.key, binding.action), 0))
         return here, everywhere
 
-    def _keys(self, bindings: list[Binding]) -> Text:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for keys, description in key_entries(bindings, plain_display):
-            line.append(f" {keys} ", style="bold reverse")
-            line.append(f" {self.catalogue.text(description)} ")
-        return line
+    def _entries(self, bindings: list[Binding]) -> list[KeyEntry]:
+        return [
+            (keys, self.catalogue.text(description))
+            for keys, description in key_entries(bindings, plain_display)
+        ]
+
+    def _help_entry(self, everywhere: list[KeyEntry]) -> KeyEntry:
+        help_text = self.catalogue.text("key.help")
+        return next((entry for entry in everywhere if entry[1] == help_text), everywhere[0])
 
     def _line(self) -> Text:
         here_bindings, everywhere_bindings = self._bar_bindings()
-        everywhere = self._keys(everywhere_bindings)
-        if not here_bindings:
-            return everywhere
-        here = self._keys(here_bindings)
+        here = self._entries(here_bindings)
+        everywhere = self._entries(everywhere_bindings)
+        if not everywhere:
+            everywhere, here = here, []
+        if not everywhere:
+            return Text()
         width = self.size.width or self.app.size.width
-        if here.cell_len + everywhere.cell_len <= width:
-            return here + everywhere
-        return Text("\n", no_wrap=True, overflow="ellipsis").join([here, everywhere])
+        lines = pack_keys(here, everywhere, self._help_entry(everywhere), width)
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(
+            self._render_entries(line) for line in lines
+        )
+
+    def _render_entries(self, entries: Sequence[KeyEntry]) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for keys, description in entries:
+            line.append(f" {keys} ", style="bold reverse")
+            line.append(f" {description} ")
+        return line
 
     def on_resize(self) -> None:
         self.update(self._line())
