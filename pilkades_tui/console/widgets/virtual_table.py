@@ -22,6 +22,10 @@ from pilkades_tui.console.keys import LIST_BINDINGS
 
 # Row tones, each a component class the theme colours.
 TONES = ("normal", "muted", "warn", "alarm", "good", "summary", "highlight")
+# Without colours the cursor row's background is one grey among others and an alarm row
+# is already reversed: a glyph in a gutter of its own marks it instead. `►` is in CP437,
+# so the Linux console's font has it too.
+CURSOR_MARK = "►"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,7 @@ class VirtualTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "vtable--header",
         "vtable--cursor",
+        "vtable--gutter",
         *(f"vtable--{tone}" for tone in TONES),
     }
 
@@ -62,6 +67,7 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .vtable--header { text-style: bold; color: $text-primary; background: $panel; }
     VirtualTable > .vtable--cursor { background: $accent 40%; text-style: bold; }
     VirtualTable:focus > .vtable--cursor { background: $accent 70%; }
+    VirtualTable > .vtable--gutter { display: none; text-style: bold; }
     VirtualTable > .vtable--normal { color: $foreground; }
     VirtualTable > .vtable--muted { color: $foreground-muted; }
     VirtualTable > .vtable--warn { color: $text-warning; }
@@ -96,6 +102,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.header_text: Sequence[str] = [c.key for c in self.columns]
         self.cursor = 0
         self.cursor_key = ""
+        self._gutter: bool | None = None
 
     # ---- data ------------------------------------------------------------------
 
@@ -111,7 +118,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def resize_rows(self) -> None:
         """Fit the scroll area to the rows and keep the cursor on its record."""
         count = len(self.source)
-        width = sum(c.width + 1 for c in self.columns)
+        width = self.gutter_width() + sum(c.width + 1 for c in self.columns)
         self.virtual_size = Size(width, count + 1)
         if count == 0:
             self.cursor = 0
@@ -196,6 +203,17 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ---- drawing ---------------------------------------------------------------
 
+    def gutter_width(self) -> int:
+        """Cells left of the first column: the cursor's mark, where the CSS shows it
+        (app.tcss, for NO_COLOR and the monokrom theme)."""
+        if self._gutter is None:
+            self._gutter = self.get_component_styles("vtable--gutter").display != "none"
+        return len(CURSOR_MARK) if self._gutter else 0
+
+    def notify_style_update(self) -> None:
+        self._gutter = None  # a theme switch may show or hide the gutter
+        super().notify_style_update()
+
     def _line_text(self, cells: Sequence[str]) -> str:
         return " ".join(
             fit(cell, column.width, column.align)
@@ -205,20 +223,30 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x = int(self.scroll_offset.x)
+        gutter = " " * self.gutter_width()
         if y == 0:
             text = self._line_text(self.header_text)
             style = self.get_component_rich_style("vtable--header")
-            return self._strip(text, style, scroll_x, width)
+            return self._strip(gutter, style, text, style, scroll_x, width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.source):
             return Strip.blank(width, self.rich_style)
         row = self.source.row(index)
         style = self.get_component_rich_style(f"vtable--{row.tone}")
+        gutter_style = style
         if index == self.cursor:
             style = style + self.get_component_rich_style("vtable--cursor")
+            if gutter:
+                gutter = CURSOR_MARK
+                gutter_style = style + self.get_component_rich_style("vtable--gutter")
         text = self._line_text(row.cells) if row.key else row.cells[0]
-        return self._strip(text, style, scroll_x, width)
+        return self._strip(gutter, gutter_style, text, style, scroll_x, width)
 
-    def _strip(self, text: str, style: Style, scroll_x: int, width: int) -> Strip:
-        visible = text[scroll_x : scroll_x + width].ljust(width)
-        return Strip([Segment(visible, self.rich_style + style)], width)
+    def _strip(
+        self, gutter: str, gutter_style: Style, text: str, style: Style, scroll_x: int, width: int
+    ) -> Strip:
+        line = [Segment(text, self.rich_style + style)]
+        if gutter:
+            line.insert(0, Segment(gutter, self.rich_style + gutter_style))
+        visible = Strip(line).crop(scroll_x, scroll_x + width)
+        return visible.extend_cell_length(width, self.rich_style + style)
