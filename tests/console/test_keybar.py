@@ -53,6 +53,13 @@ def test_without_pane_keys_the_apps_keys_take_both_lines() -> None:
     assert len(lines) == 2 and lines[0][0] == HELP
 
 
+def test_without_a_help_key_the_bar_still_keeps_whole_entries() -> None:
+    here = [(str(n), f"pane key {n}") for n in range(6)]
+    lines = pack_keys(here, [("q", "quit")], None, 30)
+    assert len(lines) == 2
+    assert all(sum(len(f" {k}  {d} ") for k, d in line) <= 30 for line in lines)
+
+
 def bar_lines(app: PilkadesApp) -> list[str]:
     region = app.screen.query_one(KeyBar).region
     return screen_text(app).splitlines()[region.y : region.y + region.height]

@@ -19,8 +19,6 @@ from pilkades_tui.i18n import Catalogue
 KeyEntry = tuple[str, str]
 """(keys as shown, their description in the officer's language)."""
 
-BAR_LINES = 2
-
 
 def entry_width(entry: KeyEntry) -> int:
     keys, description = entry
@@ -42,29 +40,28 @@ def _width(entries: Sequence[KeyEntry]) -> int:
 
 
 def pack_keys(
-    here: Sequence[KeyEntry], everywhere: Sequence[KeyEntry], help_entry: KeyEntry, width: int
+    here: Sequence[KeyEntry],
+    everywhere: Sequence[KeyEntry],
+    help_entry: KeyEntry | None,
+    width: int,
 ) -> list[list[KeyEntry]]:
-    """The bar's lines: whole entries only, never a word cut at the edge.
+    """The bar's lines (one or two): whole entries only, never a word cut at the edge.
 
     One line when everything fits; else the focused pane's keys start the first line and
     run on into the second, where the app's keys follow. When keys still do not fit, the
-    ones declared last are left off and the help key ends the last line, so every key
-    stays one press away (`?` lists them all). `help_entry` is one of `everywhere`."""
+    ones declared last are left off and the help key (one of `everywhere`) ends the last
+    line, so every key stays one press away: `?` lists them all."""
     if _width(here) + _width(everywhere) <= width:
         return [[*here, *everywhere]]
-    lines: list[list[KeyEntry]] = []
-    pending = [*here, *everywhere] if not here else list(here)
-    first = _take(pending, width)
-    lines.append(pending[:first])
-    rest = pending[first:] + ([*everywhere] if here else [])
-    if _width(rest) <= width:
-        lines.append(rest)
-    elif help_entry in lines[0]:
-        lines.append(rest[: _take(rest, width)])
+    leading = list(here or everywhere)
+    first = leading[: _take(leading, width)]
+    rest = leading[len(first) :] + (list(everywhere) if here else [])
+    if _width(rest) <= width or help_entry is None or help_entry in first:
+        second = rest[: _take(rest, width)]
     else:
         rest = [entry for entry in rest if entry != help_entry]
-        lines.append([*rest[: _take(rest, width - entry_width(help_entry))], help_entry])
-    return [line for line in lines[:BAR_LINES] if line]
+        second = [*rest[: _take(rest, width - entry_width(help_entry))], help_entry]
+    return [line for line in (first, second) if line]
 
 
 class KeyBar(Static):
@@ -112,20 +109,20 @@ class KeyBar(Static):
             for keys, description in key_entries(bindings, plain_display)
         ]
 
-    def _help_entry(self, everywhere: list[KeyEntry]) -> KeyEntry:
-        help_text = self.catalogue.text("key.help")
-        return next((entry for entry in everywhere if entry[1] == help_text), everywhere[0])
+    def _help_entry(self, everywhere: list[Binding]) -> KeyEntry | None:
+        """The bar's way to every key it leaves off: the app's `help` binding."""
+        for binding in everywhere:
+            if binding.action == "help":
+                return self._entries([binding])[0]
+        return None
 
     def _line(self) -> Text:
         here_bindings, everywhere_bindings = self._bar_bindings()
+        help_entry = self._help_entry(everywhere_bindings)
         here = self._entries(here_bindings)
         everywhere = self._entries(everywhere_bindings)
-        if not everywhere:
-            everywhere, here = here, []
-        if not everywhere:
-            return Text()
         width = self.size.width or self.app.size.width
-        lines = pack_keys(here, everywhere, self._help_entry(everywhere), width)
+        lines = pack_keys(here, everywhere, help_entry, width)
         return Text("\n", no_wrap=True, overflow="ellipsis").join(
             self._render_entries(line) for line in lines
         )
