@@ -4,6 +4,7 @@ a `►` in a gutter of its own, on that row only, and a style no row tone has.""
 from __future__ import annotations
 
 import pytest
+from rich.color import Color
 from rich.style import Style
 
 from pilkades_tui.console.app import PilkadesApp
@@ -20,6 +21,18 @@ def marked_rows(app: PilkadesApp, table: VirtualTable) -> list[str]:
     region = table.content_region
     lines = screen_text(app).splitlines()[region.y : region.y + region.height]
     return [line[region.x : region.right] for line in lines if CURSOR_MARK in line]
+
+
+def contrast(style: Style) -> float:
+    """Difference in brightness (0..1) of the text and what it stands on, as drawn."""
+
+    def brightness(colour: Color | None) -> float:
+        assert colour is not None
+        red, green, blue = colour.get_truecolor()
+        return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+    text, ground = brightness(style.color), brightness(style.bgcolor)
+    return abs(text - ground)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +76,9 @@ async def test_the_cursor_row_is_marked_when_colours_are_gone(
         plain_looks = {looks(style) for style in tones.values()}
         for tone, style in tones.items():
             assert looks(style + cursor) not in plain_looks, tone
+            if theme == "monokrom":
+                # Greys only: the cursor's band must not be as light as the text on it.
+                assert contrast(table.rich_style + style + cursor) > 0.3, tone
 
 
 async def test_switching_to_monokrom_brings_the_mark(app_factory: AppFactory) -> None:
