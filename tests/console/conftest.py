@@ -5,6 +5,7 @@ a console on the fixed morning of tests/console/world.py."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,3 +57,27 @@ def app_factory(tmp_path: Path) -> Iterator[AppFactory]:
         return PilkadesApp(**options)
 
     yield make
+
+
+@dataclass(frozen=True)
+class ColourCase:
+    """A console in one of the ways colours can be there or gone: `marked` says whether
+    its rows must stand out by more than colour (bold, underline, reverse, a mark)."""
+
+    app: PilkadesApp
+    theme: str
+    marked: bool
+
+
+@pytest.fixture(
+    params=[("siang", False, False), ("monokrom", False, True), ("siang", True, True)],
+    ids=["siang", "monokrom", "siang-NO_COLOR"],
+)
+def colour_case(
+    request: pytest.FixtureRequest, app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> ColourCase:
+    """A colour theme, the greys-only theme, and a colour theme under NO_COLOR."""
+    theme, no_color, marked = request.param
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it when the app is made
+    return ColourCase(app_factory(theme=theme), theme, marked)

@@ -9,7 +9,7 @@ from rich.style import Style
 
 from pilkades_tui.console.app import PilkadesApp
 from pilkades_tui.console.widgets.virtual_table import CURSOR_MARK, TONES, VirtualTable
-from tests.console.conftest import AppFactory
+from tests.console.conftest import AppFactory, ColourCase
 from tests.console.live import until
 from tests.console.screen import screen_text
 
@@ -35,20 +35,8 @@ def contrast(style: Style) -> float:
     return abs(text - ground)
 
 
-@pytest.mark.parametrize(
-    ("theme", "no_color", "marked"),
-    [("siang", False, False), ("monokrom", False, True), ("siang", True, True)],
-)
-async def test_the_cursor_row_is_marked_when_colours_are_gone(
-    app_factory: AppFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    theme: str,
-    no_color: bool,
-    marked: bool,
-) -> None:
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it when the app is made
-    app = app_factory(theme=theme)
+async def test_the_cursor_row_is_marked_when_colours_are_gone(colour_case: ColourCase) -> None:
+    app, theme, marked = colour_case.app, colour_case.theme, colour_case.marked
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
         await pilot.pause()

@@ -9,7 +9,7 @@ import pytest
 
 from pilkades_tui.console.themes import DEFAULT_THEME, load_themes, read_theme
 from pilkades_tui.paths import user_themes_dir
-from tests.console.conftest import AppFactory
+from tests.console.conftest import AppFactory, ColourCase
 from tests.console.live import until
 from tests.console.screen import screen_text
 
@@ -123,20 +123,10 @@ async def test_a_theme_with_a_bad_variable_is_refused_not_fatal(
         await until(pilot, lambda: app.theme == "siang")
 
 
-@pytest.mark.parametrize(
-    ("theme", "no_color", "marked"),
-    [("siang", False, False), ("monokrom", False, True), ("siang", True, True)],
-)
 async def test_without_colours_warnings_and_alarms_still_stand_out(
-    app_factory: AppFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    theme: str,
-    no_color: bool,
-    marked: bool,
+    colour_case: ColourCase,
 ) -> None:
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
-    app = app_factory(theme=theme)
+    app, marked = colour_case.app, colour_case.marked
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         pane = app.query_one("#incidents")
