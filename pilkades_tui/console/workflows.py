@@ -55,7 +55,6 @@ from pilkades_tui.feed.results import CommandResult, Outcome, Refusal
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import LOG_CATEGORIES
 from pilkades_tui.report.handover import build_handover, handover_summary, shift_start_of
-from pilkades_tui.report.writers import to_markdown
 from pilkades_tui.scenario.geography import villages
 
 if TYPE_CHECKING:
@@ -85,9 +84,9 @@ class IncidentWorkflows:
                 shift_start=start,
                 settings=self.settings,
             )
-            markdown = to_markdown(build_handover(summary, Catalogue(self.catalogue.lang)))
+            document = build_handover(summary, Catalogue(self.catalogue.lang))
             if not await self.push_screen_wait(
-                HandoverScreen(self.catalogue, markdown, to_operator)
+                HandoverScreen(self.catalogue, document, to_operator)
             ):
                 return
         outgoing = self.desk.operator
