@@ -374,8 +374,8 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "A reason is required before the incident is closed",
     ),
     "dialog.type_number": (
-        "Ketik nomor insiden ({number} atau {id}) untuk memastikan:",
-        "Type the incident's number ({number} or {id}) to confirm:",
+        "Prioritas P{priority}: ketik nomor insiden ({number} atau {id}) untuk memastikan:",
+        "Priority P{priority}: type the incident's number ({number} or {id}) to confirm:",
     ),
     "dialog.number_mismatch": (
         "Nomor tidak cocok dengan {id}: insiden tidak ditutup",
@@ -388,10 +388,6 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "dialog.warn_no_unit": (
         "Perhatian: belum ada unit yang pernah dikirim ke {id}.",
         "Note: no unit was ever sent to {id}.",
-    ),
-    "dialog.warn_priority": (
-        "Prioritas P{priority}: ketik nomornya untuk memastikan.",
-        "Priority P{priority}: type its number to confirm.",
     ),
     # the hub's refusals in the officer's words (feed/results.py REFUSAL_REASONS)
     "hub.busy": (

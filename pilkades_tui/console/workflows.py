@@ -158,12 +158,11 @@ class IncidentWorkflows:
             if not sent:
                 warnings.append(text("dialog.warn_no_unit", id=incident.id))
         typed = incident.priority in self.settings.confirmation.typed_priorities
-        if typed:
-            warnings.append(text("dialog.warn_priority", priority=incident.priority))
         dialog = ReasonDialog(
             self.catalogue,
             text(title_key, subject=self.incident_subject(incident)),
             incident.id,
+            incident.priority,
             warnings=warnings,
             typed_number=typed,
         )

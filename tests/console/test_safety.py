@@ -191,7 +191,9 @@ async def test_a_p1_is_resolved_only_with_a_reason_and_its_number_and_both_reach
         await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
         assert app.screen.typed_number
         text = screen_text(app)
-        assert ID.text("dialog.warn_priority", priority=1) in text
+        number = incident_id.rpartition("-")[2].lstrip("0")
+        asked = ID.text("dialog.type_number", priority=1, number=number, id=incident_id)
+        assert asked in text
         assert ID.text("dialog.warn_unacknowledged", id=incident_id) in text
         assert ID.text("dialog.warn_no_unit", id=incident_id) in text
         reason = "kedua kubu dilerai, situasi kondusif"

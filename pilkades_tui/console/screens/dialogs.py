@@ -251,6 +251,7 @@ class ReasonDialog(ModalScreen[str | None]):
         catalogue: Catalogue,
         title: str,
         incident_id: str,
+        priority: int,
         *,
         warnings: Sequence[str] = (),
         typed_number: bool = False,
@@ -259,6 +260,7 @@ class ReasonDialog(ModalScreen[str | None]):
         self.catalogue = catalogue
         self.title_text = title
         self.incident_id = incident_id
+        self.priority = priority
         self.warnings = list(warnings)
         self.typed_number = typed_number
 
@@ -272,7 +274,14 @@ class ReasonDialog(ModalScreen[str | None]):
             yield Input(id="reason")
             if self.typed_number:
                 digits = self.incident_id.rpartition("-")[2].lstrip("0") or "0"
-                yield Label(text("dialog.type_number", id=self.incident_id, number=digits))
+                yield Label(
+                    text(
+                        "dialog.type_number",
+                        id=self.incident_id,
+                        number=digits,
+                        priority=self.priority,
+                    )
+                )
                 yield Input(id="number")
             yield Label("", classes="error", id="error")
             yield Label(hint_line(CANCEL_BINDINGS, self.catalogue.text), classes="hint")
