@@ -50,7 +50,6 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "The hub at {url} knows this token but its role may not read the feed (HTTP 403). "
         "Ask the hub operator for a viewer token.",
     ),
-    "unit.hour_mark": ("j", "h"),
     # columns
     "col.tps": ("TPS", "TPS"),
     "col.village": ("Desa", "Village"),
@@ -262,13 +261,18 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{action}: accepted by hub (seq {seq})",
     ),
     "notify.queued": (
-        "{action}: hub tidak terjangkau, perintah diantrekan",
-        "{action}: hub unreachable, command queued",
+        "{action}: {message} Perintah diantrekan dan dikirim ulang otomatis.",
+        "{action}: {message} The command is queued and sent again by itself.",
     ),
-    "notify.rejected": ("{action} ditolak: {message}", "{action} refused: {message}"),
+    "notify.rejected": (
+        "{action} ditolak: {message} (rincian teknis: {logbook} buku piket)",
+        "{action} refused: {message} (technical detail: {logbook} logbook)",
+    ),
     "notify.conflict": (
-        "{action} bentrok: {message}. Data diperbarui, silakan putuskan lagi.",
-        "{action} conflicts: {message}. Record refreshed, decide again.",
+        "{action} bentrok: {message} Data diperbarui, silakan putuskan lagi. "
+        "(rincian teknis: {logbook} buku piket)",
+        "{action} conflicts: {message} Record refreshed, decide again. "
+        "(technical detail: {logbook} logbook)",
     ),
     "notify.logged": ("Tercatat di buku piket (#{number})", "Written to the logbook (#{number})"),
     "notify.top_escalation": (
@@ -293,19 +297,19 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "Handover recorded: {from_} → {to}",
     ),
     # dialogs
-    "dialog.ack": ("Terima insiden {id}?", "Acknowledge incident {id}?"),
-    "dialog.assign": ("Kirim unit ke {id}", "Assign units to {id}"),
-    "dialog.escalate": ("Eskalasi {id} ke:", "Escalate {id} to:"),
-    "dialog.resolve": ("Selesaikan {id} — catatan singkat:", "Resolve {id} — short note:"),
+    "dialog.ack": ("Terima {subject}?", "Acknowledge {subject}?"),
+    "dialog.assign": ("Kirim unit ke {subject}", "Assign units to {subject}"),
+    "dialog.escalate": ("Eskalasi {subject} ke:", "Escalate {subject} to:"),
+    "dialog.resolve": ("Selesaikan {subject}?", "Resolve {subject}?"),
     "dialog.cancel_report": (
-        "Batalkan {id} sebagai laporan palsu — alasannya:",
-        "Cancel {id} as a false report — why:",
+        "Batalkan {subject} sebagai laporan palsu?",
+        "Cancel {subject} as a false report?",
     ),
-    "dialog.note": ("Catatan untuk {id}:", "Note for {id}:"),
+    "dialog.note": ("Catatan untuk {subject}:", "Note for {subject}:"),
     "dialog.log": ("Catat keputusan", "Log a decision"),
     "dialog.log_category": ("Kategori", "Category"),
     "dialog.log_text": ("Isi keputusan", "Decision"),
-    "dialog.verify": ("Verifikasi {id}:", "Verify {id}:"),
+    "dialog.verify": ("Verifikasi {subject}:", "Verify {subject}:"),
     "dialog.quit_outbox": (
         "Masih ada {count} perintah di antrean yang belum terkirim. Tetap keluar?",
         "{count} commands are still queued and not sent. Quit anyway?",
@@ -349,6 +353,108 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{id} sudah diterima (status: {status}) — tidak perlu diterima lagi",
         "{id} is already acknowledged (status: {status}) — nothing to acknowledge",
     ),
+    # safety of closing actions and the queue's id and timers (issue 15: safety)
+    "col.age": ("Usia", "Age"),
+    "col.target_due": ("Tenggat", "Due in"),
+    "dialog.subject": ("{id} — {category}, {place}", "{id} — {category}, {place}"),
+    "dialog.invalid": (
+        "Nyatakan {subject} tidak benar? Insiden ditutup sebagai laporan tidak benar.",
+        "Verify {subject} as invalid? The incident closes as a false report.",
+    ),
+    "dialog.escalate_confirm": (
+        "Eskalasi {subject} ke {level}? {level} akan diberi tahu.",
+        "Escalate {subject} to {level}? {level} will be alerted.",
+    ),
+    "dialog.reason": (
+        "Alasan (wajib; dikirim ke hub dan dicatat di buku piket):",
+        "Reason (required; sent to the hub and written to the logbook):",
+    ),
+    "dialog.reason_required": (
+        "Alasan wajib diisi sebelum insiden ditutup",
+        "A reason is required before the incident is closed",
+    ),
+    "dialog.type_number": (
+        "Prioritas P{priority}: ketik nomor insiden ({number} atau {id}) untuk memastikan:",
+        "Priority P{priority}: type the incident's number ({number} or {id}) to confirm:",
+    ),
+    "dialog.number_mismatch": (
+        "Nomor tidak cocok dengan {id}: insiden tidak ditutup",
+        "The number does not match {id}: the incident stays open",
+    ),
+    "dialog.warn_unacknowledged": (
+        "Perhatian: {id} belum pernah diterima.",
+        "Note: {id} was never acknowledged.",
+    ),
+    "dialog.warn_no_unit": (
+        "Perhatian: belum ada unit yang pernah dikirim ke {id}.",
+        "Note: no unit was ever sent to {id}.",
+    ),
+    # the hub's refusals in the officer's words (feed/results.py REFUSAL_REASONS)
+    "hub.busy": (
+        "unit tidak siaga: {units}. Pilih unit lain.",
+        "unit not available: {units}. Choose another.",
+    ),
+    "hub.not_assigned": (
+        "unit tidak ditugaskan pada insiden ini: {units}.",
+        "units not assigned to this incident: {units}.",
+    ),
+    "hub.changed": (
+        "{subject} sudah diubah orang lain lebih dulu (kini {status}).",
+        "{subject} was changed by someone else first (now {status}).",
+    ),
+    "hub.closed": (
+        "{subject} sudah ditutup ({status}).",
+        "{subject} is already closed ({status}).",
+    ),
+    "hub.escalated": (
+        "{subject} sudah dieskalasi ke {escalation}.",
+        "{subject} is already escalated to {escalation}.",
+    ),
+    "hub.not_forward": (
+        "{subject} kini {status}: langkah ini tidak bisa mundur.",
+        "{subject} is now {status}: this step cannot go back.",
+    ),
+    "hub.conflict": (
+        "keputusan ini bentrok dengan keadaan terbaru di hub.",
+        "this decision conflicts with the hub's latest state.",
+    ),
+    "hub.not_found": ("hub tidak mengenal {subject}.", "the hub does not know {subject}."),
+    "hub.unauthorized": (
+        "hub menolak token konsol ini: tidak dikenal atau sudah dicabut.",
+        "the hub refused this console's token: unknown or revoked.",
+    ),
+    "hub.forbidden": (
+        "token konsol ini tidak berwenang mengambil keputusan ini; minta token dengan "
+        "wewenang lebih tinggi kepada operator hub.",
+        "this console's token may not take this decision; ask the hub operator for a token "
+        "with a higher role.",
+    ),
+    "hub.invalid": (
+        "hub menolak isian perintah ini sebagai tidak sah.",
+        "the hub refused the command's fields as invalid.",
+    ),
+    "hub.too_large": ("perintah terlalu besar untuk hub.", "the command is too large for the hub."),
+    "hub.bad_request": (
+        "hub tidak dapat membaca perintah ini.",
+        "the hub could not read this command.",
+    ),
+    "hub.not_sent": (
+        "perintah tidak dikirim: isiannya tidak memenuhi protokol.",
+        "not sent: its fields do not meet the protocol.",
+    ),
+    "hub.rate_limited": ("hub sedang sibuk menerima laporan.", "the hub is busy with reports."),
+    "hub.unavailable": (
+        "hub sedang bermasalah dan belum bisa mencatat.",
+        "the hub is in trouble and cannot record yet.",
+    ),
+    "hub.unreachable": ("hub tidak terjangkau.", "the hub is out of reach."),
+    "hub.queued_behind": (
+        "perintah sebelumnya masih menunggu hub.",
+        "earlier commands are still waiting for the hub.",
+    ),
+    "hub.other": ("hub menolak perintah ini (HTTP {code}).", "the hub refused it (HTTP {code})."),
+    "hub.unit_busy": ("{unit} ({status}, {incident})", "{unit} ({status}, {incident})"),
+    "hub.unit_free": ("{unit} ({status})", "{unit} ({status})"),
     # logbook and outbox screens
     "logbook.title": ("Buku piket — keputusan shift ini", "Logbook — this shift's decisions"),
     "logbook.empty": ("Belum ada keputusan tercatat.", "No decisions logged yet."),

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
+from pilkades_tui.console.keys import GLOBAL_BINDINGS, key_of
 from pilkades_tui.console.screens.dialogs import (
     AssignDialog,
     ChoiceDialog,
     ConfirmDialog,
     LogDialog,
+    ReasonDialog,
     TextDialog,
 )
 from pilkades_tui.console.screens.handover_screen import HandoverScreen
@@ -49,11 +51,10 @@ from pilkades_tui.domain.models import (
 )
 from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
-from pilkades_tui.feed.results import CommandResult, Outcome
+from pilkades_tui.feed.results import CommandResult, Outcome, Refusal
 from pilkades_tui.i18n import Catalogue
 from pilkades_tui.logbook import LOG_CATEGORIES
 from pilkades_tui.report.handover import build_handover, handover_summary, shift_start_of
-from pilkades_tui.report.writers import to_markdown
 from pilkades_tui.scenario.geography import villages
 
 if TYPE_CHECKING:
@@ -83,9 +84,9 @@ class IncidentWorkflows:
                 shift_start=start,
                 settings=self.settings,
             )
-            markdown = to_markdown(build_handover(summary, Catalogue(self.catalogue.lang)))
+            document = build_handover(summary, Catalogue(self.catalogue.lang))
             if not await self.push_screen_wait(
-                HandoverScreen(self.catalogue, markdown, to_operator)
+                HandoverScreen(self.catalogue, document, to_operator)
             ):
                 return
         outgoing = self.desk.operator
@@ -130,6 +131,43 @@ class IncidentWorkflows:
         key = self.query_one(IncidentPane).selected_key
         return state.incidents.get(key) if key else None
 
+    def incident_subject(self: PilkadesApp, incident: Incident) -> str:
+        """How every dialog names an incident: `INC-000004 — intimidasi, Lolong`."""
+        place = incident.village or incident.tps_id or incident.district or ""
+        category = self.catalogue.enum("category", incident.category)
+        return self.catalogue.text("dialog.subject", id=incident.id, category=category, place=place)
+
+    async def _closing_reason(self: PilkadesApp, incident: Incident, kind: str) -> str | None:
+        """The written reason for closing `incident` (resolve, cancel, invalid), or None
+        when the officer backs out. The dialog says what is odd about a resolve (never
+        acknowledged, never a unit), and for the priorities the settings name it wants
+        the incident's number typed too."""
+        text = self.catalogue.text
+        title_key = {
+            "resolve": "dialog.resolve",
+            "cancel": "dialog.cancel_report",
+            "invalid": "dialog.invalid",
+        }[kind]
+        warnings: list[str] = []
+        if kind == "resolve":
+            if incident.acknowledged_at is None:
+                warnings.append(text("dialog.warn_unacknowledged", id=incident.id))
+            sent = incident.officer_ids or any(
+                entry.action == "assign" for entry in incident.timeline
+            )
+            if not sent:
+                warnings.append(text("dialog.warn_no_unit", id=incident.id))
+        typed = incident.priority in self.settings.confirmation.typed_priorities
+        dialog = ReasonDialog(
+            self.catalogue,
+            text(title_key, subject=self.incident_subject(incident)),
+            incident.id,
+            incident.priority,
+            warnings=warnings,
+            typed_number=typed,
+        )
+        return await self.push_screen_wait(dialog)
+
     @work(exclusive=True, group="decision")
     async def action_incident(self: PilkadesApp, action: str) -> None:
         text = self.catalogue.text
@@ -147,6 +185,7 @@ class IncidentWorkflows:
             return
         state = self.current_state()
         assert state is not None
+        subject = self.incident_subject(incident)
         fields: dict[str, object] = {}
         if action == "acknowledge":
             if incident.status is not IncidentStatus.NEW:
@@ -156,7 +195,7 @@ class IncidentWorkflows:
                 self.notify(message, severity="warning")
                 return
             if not await self.push_screen_wait(
-                ConfirmDialog(self.catalogue, text("dialog.ack", id=incident.id))
+                ConfirmDialog(self.catalogue, text("dialog.ack", subject=subject))
             ):
                 return
         elif action == "assign":
@@ -166,7 +205,7 @@ class IncidentWorkflows:
                 return
             districts = {r.officer.id: state.officer_district(r.officer) for r in recommendations}
             chosen = await self.push_screen_wait(
-                AssignDialog(self.catalogue, incident.id, recommendations, districts)
+                AssignDialog(self.catalogue, subject, recommendations, districts)
             )
             if not chosen:
                 return
@@ -184,9 +223,14 @@ class IncidentWorkflows:
                 self.notify(text("notify.top_escalation"), severity="warning")
                 return
             target = await self.push_screen_wait(
-                ChoiceDialog(text("dialog.escalate", id=incident.id), options)
+                ChoiceDialog(text("dialog.escalate", subject=subject), options)
             )
             if target is None:
+                return
+            # Escalating calls the Polres or Polda: asked once more, never fired by one key.
+            level = self.catalogue.enum("escalation", target)
+            question = text("dialog.escalate_confirm", subject=subject, level=level)
+            if not await self.push_screen_wait(ConfirmDialog(self.catalogue, question)):
                 return
             fields["to"] = target
         elif action == "verify":
@@ -195,19 +239,25 @@ class IncidentWorkflows:
                 for value in ("verified", "invalid")
             ]
             verdict = await self.push_screen_wait(
-                ChoiceDialog(text("dialog.verify", id=incident.id), options)
+                ChoiceDialog(text("dialog.verify", subject=subject), options)
             )
             if verdict is None:
                 return
+            if verdict == "invalid":
+                # Invalid closes the incident on the hub: a reason, as for cancel.
+                reason = await self._closing_reason(incident, "invalid")
+                if reason is None:
+                    return
+                fields["note"] = reason
             fields["verdict"] = verdict
-        elif action in ("resolve", "cancel", "note"):
-            prompt_key = {
-                "resolve": "dialog.resolve",
-                "cancel": "dialog.cancel_report",
-                "note": "dialog.note",
-            }[action]
+        elif action in ("resolve", "cancel"):
+            reason = await self._closing_reason(incident, action)
+            if reason is None:
+                return
+            fields["note"] = reason
+        elif action == "note":
             note = await self.push_screen_wait(
-                TextDialog(self.catalogue, text(prompt_key, id=incident.id))
+                TextDialog(self.catalogue, text("dialog.note", subject=subject))
             )
             if note is None:
                 return
@@ -219,24 +269,51 @@ class IncidentWorkflows:
         self._announce(action, result)
 
     def _announce(self: PilkadesApp, action: str, result: CommandResult) -> None:
+        """Say what became of a command in the officer's language: the hub's refusal as a
+        catalogue sentence, its English `message` only in the logbook (`L`)."""
         text = self.catalogue.text
         name = text(f"action.{action}") if action else ""
         if result.outcome is Outcome.ACCEPTED:
             self.notify(text("notify.accepted", action=name, seq=result.seq))
-        elif result.outcome is Outcome.QUEUED:
-            self.notify(text("notify.queued", action=name), severity="warning")
-        elif result.outcome is Outcome.CONFLICT:
-            self.notify(
-                text("notify.conflict", action=name, message=result.message or ""),
-                severity="error",
-                timeout=10,
-            )
-        else:
-            self.notify(
-                text("notify.rejected", action=name, message=result.message or result.error),
-                severity="error",
-                timeout=10,
-            )
+            return
+        message = self.refusal_text(result.refusal)
+        if result.outcome is Outcome.QUEUED:
+            self.notify(text("notify.queued", action=name, message=message), severity="warning")
+            return
+        logbook = key_of("logbook", GLOBAL_BINDINGS)
+        key = "notify.conflict" if result.outcome is Outcome.CONFLICT else "notify.rejected"
+        self.notify(
+            text(key, action=name, message=message, logbook=logbook), severity="error", timeout=10
+        )
+
+    def refusal_text(self: PilkadesApp, refusal: Refusal | None) -> str:
+        """A refusal (feed/results.py) as one sentence of the catalogue, its protocol
+        values (statuses, levels) in words."""
+        text = self.catalogue.text
+        enum = self.catalogue.enum
+        if refusal is None:
+            return text("hub.other", code="?")
+        units = ", ".join(
+            text("hub.unit_busy", unit=unit, status=enum("ostatus", status), incident=incident)
+            if incident
+            else text("hub.unit_free", unit=unit, status=enum("ostatus", status))
+            if status
+            else unit
+            for unit, status, incident in refusal.units
+        )
+        status = refusal.status or ""
+        if status:
+            prefix = "status" if status in {s.value for s in IncidentStatus} else "tpsphase"
+            status = enum(prefix, status)
+        escalation = enum("escalation", refusal.escalation) if refusal.escalation else ""
+        return text(
+            f"hub.{refusal.reason}",
+            subject=refusal.subject or "",
+            status=status,
+            escalation=escalation,
+            units=units,
+            code=refusal.status_code or "?",
+        )
 
     @work(exclusive=True, group="decision")
     async def action_log_decision(self: PilkadesApp) -> None:

@@ -11,6 +11,7 @@ decisions reach the hub in the order they were taken.
 
 from __future__ import annotations
 
+import urllib.parse
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -31,7 +32,7 @@ from pilkades_tui.domain.models import (
     TpsStatusBody,
 )
 from pilkades_tui.feed.outbox import Outbox, QueuedCommand
-from pilkades_tui.feed.results import CommandResult, Outcome
+from pilkades_tui.feed.results import CommandResult, Outcome, Refusal
 from pilkades_tui.feed.wire import HubAddress, describe_network_error, hub_addresses, quote_id
 
 __all__ = ["CommandResult", "HubCommands", "Outcome"]
@@ -230,6 +231,7 @@ class HubCommands:
                 message=f"not sent: {reason}",
                 details={"field": reason.field},
                 idempotency_key=key,
+                refusal=Refusal("not_sent", _subject_of(path), field=reason.field),
             )
         outbox = self.outbox
         if outbox is not None and len(outbox):
@@ -238,7 +240,14 @@ class HubCommands:
         if result.outcome is Outcome.QUEUED:
             if outbox is not None:
                 return self._enqueue(
-                    method, path, given, key, description, result.message, operator
+                    method,
+                    path,
+                    given,
+                    key,
+                    description,
+                    result.message,
+                    operator,
+                    result.refusal,
                 )
             result.outcome = Outcome.REJECTED
             result.error = "unreachable"
@@ -253,6 +262,7 @@ class HubCommands:
         description: str,
         last_error: str | None,
         operator: str | None,
+        refusal: Refusal | None = None,
     ) -> CommandResult:
         outbox = self.outbox
         assert outbox is not None
@@ -279,6 +289,7 @@ class HubCommands:
             message=message,
             details=None,
             idempotency_key=key,
+            refusal=refusal or Refusal("queued_behind", _subject_of(path)),
         )
 
     @property
@@ -304,14 +315,17 @@ class HubCommands:
                 unreachable = describe_network_error(error, address)
                 self._current = (self._current + 1) % len(self._addresses)
         else:
-            return _unreachable(key, unreachable)
+            return _unreachable(key, unreachable, Refusal("unreachable", _subject_of(path)))
         code = response.status_code
         payload = _json_or_none(response)
         if code in RETRY_LATER:
             reason = _error_field(payload, "message") or response.reason_phrase
             busy = "busy" if code == 429 else "in trouble"
+            why = "rate_limited" if code == 429 else "unavailable"
             return _unreachable(
-                key, address.scrub(f"the hub is {busy} (HTTP {code}: {reason}); will retry")
+                key,
+                address.scrub(f"the hub is {busy} (HTTP {code}: {reason}); will retry"),
+                Refusal(why, _subject_of(path), status_code=code),
             )
         if 200 <= code < 300:
             record, seq = _record_and_seq(payload)
@@ -326,6 +340,7 @@ class HubCommands:
                 idempotency_key=key,
             )
         details = payload.get("details") if isinstance(payload, dict) else None
+        refusal = refusal_for(code, details, body, _subject_of(path))
         return CommandResult(
             outcome=Outcome.CONFLICT if code == 409 else Outcome.REJECTED,
             status_code=code,
@@ -337,10 +352,11 @@ class HubCommands:
             ),
             details=details,
             idempotency_key=key,
+            refusal=refusal,
         )
 
 
-def _unreachable(key: str, message: str) -> CommandResult:
+def _unreachable(key: str, message: str, refusal: Refusal) -> CommandResult:
     return CommandResult(
         outcome=Outcome.QUEUED,
         status_code=None,
@@ -350,7 +366,77 @@ def _unreachable(key: str, message: str) -> CommandResult:
         message=message,
         details=None,
         idempotency_key=key,
+        refusal=refusal,
     )
+
+
+def _subject_of(path: str) -> str | None:
+    """The record a command path is about: `/v1/incidents/INC-000004/actions`."""
+    parts = path.split("/")
+    return urllib.parse.unquote(parts[3]) if len(parts) > 3 and parts[3] else None
+
+
+SIMPLE_REFUSALS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    413: "too_large",
+}
+
+
+def refusal_for(
+    code: int, details: Any, body: dict[str, Any], subject: str | None = None
+) -> Refusal:
+    """A hub's refusal read into protocol values (docs/protocol.md, Errors and the
+    action rules): which rule said no, about which record and units, and how that
+    record stands now. The hub's `message` is English for the log; this is what a
+    console words in its officer's language."""
+    if code == 409:
+        return _conflict(details, body, subject)
+    if code == 422:
+        return Refusal("invalid", subject, field=_invalid_field(details), status_code=code)
+    return Refusal(SIMPLE_REFUSALS.get(code, "other"), subject, status_code=code)
+
+
+def _conflict(details: Any, body: dict[str, Any], subject: str | None) -> Refusal:
+    if isinstance(details, dict) and isinstance(details.get("busy"), list):
+        units = tuple(
+            (str(unit.get("id")), unit.get("status"), unit.get("incident_id"))
+            for unit in details["busy"]
+            if isinstance(unit, dict)
+        )
+        return Refusal("busy", subject, units=units, status_code=409)
+    if isinstance(details, dict) and isinstance(details.get("not_assigned"), list):
+        units = tuple((str(unit), None, None) for unit in details["not_assigned"])
+        return Refusal("not_assigned", subject, units=units, status_code=409)
+    current = _current_record(details)
+    if current is None:
+        return Refusal("conflict", subject, status_code=409)
+    status = current.get("status", current.get("phase"))
+    status = status if isinstance(status, str) else None
+    escalation = current.get("escalation")
+    escalation = escalation if isinstance(escalation, str) else None
+    subject = str(current.get("id") or subject or "") or None
+    expected = body.get("expected_version")
+    if status in ("resolved", "cancelled"):
+        reason = "closed"
+    elif expected is not None and current.get("version") != expected:
+        reason = "changed"
+    elif body.get("action") == "escalate":
+        reason = "escalated"
+    else:
+        reason = "not_forward"
+    return Refusal(reason, subject, status=status, escalation=escalation, status_code=409)
+
+
+def _invalid_field(details: Any) -> str | None:
+    if isinstance(details, dict) and isinstance(details.get("field"), str):
+        return details["field"]
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        found = details[0].get("field")
+        return found if isinstance(found, str) else None
+    return None
 
 
 def _json_or_none(response: httpx.Response) -> Any:

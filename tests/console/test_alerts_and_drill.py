@@ -55,6 +55,8 @@ async def test_acting_from_the_alerts_pane_reaches_the_logbook(
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("enter")  # the first choice: Polres
+        await pilot.pause()
+        await pilot.press("y")  # escalation is confirmed, never fired by one key
         await until(pilot, lambda: any(e.outcome is not None for e in app.logbook.entries()))
     with Logbook.open(logbook_file(data), read_only=True) as book:
         decisions = book.entries()

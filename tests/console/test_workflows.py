@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from pilkades_tui.console.app import PilkadesApp
 from pilkades_tui.console.screens.dialogs import (
@@ -17,6 +18,7 @@ from pilkades_tui.console.screens.dialogs import (
     ChoiceDialog,
     ConfirmDialog,
     LogDialog,
+    ReasonDialog,
     TextDialog,
 )
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
@@ -161,27 +163,40 @@ async def test_escalate_to_polda(hub: HubServer, app_factory: AppFactory) -> Non
         await pilot.press("e")
         await until(pilot, lambda: ID.enum("escalation", "polda") in screen_text(app))
         await pilot.press("down", "enter")
+        # Escalation is asked once more: the choice alone sends nothing.
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert incident(app, incident_id).escalation == "none"
+        assert "Polda" in screen_text(app) and incident_id in screen_text(app)
+        await pilot.press("enter")
         await until(pilot, lambda: incident(app, incident_id).escalation == "polda")
         await until(pilot, lambda: last_decision(app).outcome is Outcome.ACCEPTED)
         assert_logged_then_sent(app, incident_id, "escalate", "escalate:polda")
 
 
-async def test_resolve_cancel_and_note_take_a_written_reason(
+async def test_resolve_and_cancel_take_a_reason_and_the_number_and_note_takes_text(
     hub: HubServer, app_factory: AppFactory
 ) -> None:
-    cases = [("r", "resolve", "resolved"), ("c", "cancel", "cancelled"), ("n", "note", "new")]
-    incident_ids = [await report(hub, tps_index=index) for index in range(len(cases))]
+    cases = [("r", "resolve", "resolved"), ("c", "cancel", "cancelled")]
+    incident_ids = [await report(hub, tps_index=index) for index in range(len(cases) + 1)]
     app = live_console(app_factory, hub.url, hub.tokens["dispatcher"])
     async with console_on(app, incident_ids[0]) as pilot:
-        for incident_id, (key, action, status) in zip(incident_ids, cases, strict=True):
+        for incident_id, (key, action, status) in zip(incident_ids, cases, strict=False):
             reason = f"{action}: massa bubar dengan tertib"
             app.query_one(IncidentPane).select_key(incident_id)
             await pilot.pause()
             await pilot.press(key)
-            await until(pilot, lambda: isinstance(app.screen, TextDialog))
+            await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
             await pilot.press("enter")  # an empty reason is not accepted
-            await until(pilot, lambda: ID.text("dialog.required") in screen_text(app))
+            await until(pilot, lambda: ID.text("dialog.reason_required") in screen_text(app))
             await typed(pilot, reason)
+            await pilot.press("enter")  # a P2: its number is asked for too
+            await typed(pilot, "99")
+            await pilot.press("enter")
+            mismatch = ID.text("dialog.number_mismatch", id=incident_id)
+            await until(pilot, lambda m=mismatch: m in screen_text(app))
+            assert incident(app, incident_id).status == "new"
+            number = app.screen.query_one("#number", Input)
+            number.value = str(int(incident_id.rpartition("-")[2]))
             await pilot.press("enter")
             await until(
                 pilot,
@@ -193,6 +208,19 @@ async def test_resolve_cancel_and_note_take_a_written_reason(
             assert entry.note == reason
             notes = [t.note for t in incident(app, incident_id).timeline if t.action == action]
             assert notes == [reason]
+        note_id = incident_ids[-1]
+        app.query_one(IncidentPane).select_key(note_id)
+        await pilot.pause()
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TextDialog))
+        await pilot.press("enter")
+        await until(pilot, lambda: ID.text("dialog.required") in screen_text(app))
+        await typed(pilot, "warga berkumpul lagi")
+        await pilot.press("enter")
+        await until(pilot, lambda: last_decision(app).action == "note")
+        await until(pilot, lambda: last_decision(app).outcome is Outcome.ACCEPTED)
+        assert incident(app, note_id).status == "new"
+        assert_logged_then_sent(app, note_id, "note")
 
 
 async def test_l_logs_a_free_decision_and_the_logbook_screen_lists_the_shift(
@@ -234,6 +262,8 @@ async def test_a_stale_view_gets_a_conflict_and_the_officer_decides_again(
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         await pilot.press("enter")  # Polres
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
         await until(pilot, lambda: last_decision(app).outcome is Outcome.REJECTED)
         entry = last_decision(app)
         assert entry.why and "conflict" in entry.why

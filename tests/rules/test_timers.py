@@ -6,7 +6,9 @@ import datetime as dt
 
 from pilkades_tui.domain.events import OFFICER_POSITION, Event
 from pilkades_tui.domain.models import Escalation, IncidentStatus, OfficerStatus, Position
-from pilkades_tui.domain.rules import Action, Alert, Severity
+from pilkades_tui.domain.rules import DEFAULT_SETTINGS, Action, Alert, Severity
+from pilkades_tui.domain.rules.settings import TimerKind
+from pilkades_tui.domain.rules.timers import next_target
 from tests.domain.factories import T0, at, incident, officer
 from tests.rules.helpers import World
 
@@ -120,3 +122,22 @@ def test_a_clock_set_back_judges_every_timer_again() -> None:
     assert alert_of(world, at(6), "timer:unacknowledged:I1").severity == Severity.ALARM
     assert alert_of(world, at(3), "timer:unacknowledged:I1").severity == Severity.WARNING
     assert world.keys(at(1)) == []
+
+
+def test_next_target_is_acknowledgement_then_arrival_by_priority() -> None:
+    new_p1 = next_target(incident(priority=1), DEFAULT_SETTINGS)
+    assert new_p1 is not None and new_p1.kind is TimerKind.UNACKNOWLEDGED
+    assert (new_p1.warning_at, new_p1.alarm_at) == (at(2), at(5))
+    acknowledged = incident(priority=1, status=IncidentStatus.ACKNOWLEDGED, acknowledged_at=at(1))
+    arrive = next_target(acknowledged, DEFAULT_SETTINGS)
+    assert arrive is not None and arrive.kind is TimerKind.TARGET and arrive.alarm_at == at(15)
+    dispatched = incident(priority=2, status=IncidentStatus.DISPATCHED, acknowledged_at=at(1))
+    assert next_target(dispatched, DEFAULT_SETTINGS).alarm_at == at(60)  # type: ignore[union-attr]
+    # On scene, monitored only (P4 once acknowledged), invalid or closed: nothing is due.
+    for done in (
+        incident(status=IncidentStatus.ON_SCENE, acknowledged_at=at(1)),
+        incident(priority=4, status=IncidentStatus.ACKNOWLEDGED, acknowledged_at=at(1)),
+        incident(verification="invalid"),
+        incident(status=IncidentStatus.RESOLVED),
+    ):
+        assert next_target(done, DEFAULT_SETTINGS) is None, done.status

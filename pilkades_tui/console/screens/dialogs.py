@@ -1,4 +1,5 @@
-"""Small modal dialogs for the workflows: confirm, a line of text, a choice, units."""
+"""Small modal dialogs for the workflows: confirm, a line of text, a choice, units, and
+the reason a closing action needs."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ DIALOG_CSS = """
 {name} Label.title {{ text-style: bold; margin-bottom: 1; }}
 {name} Label.hint {{ color: $foreground-muted; }}
 {name} Label.error {{ color: $text-error; }}
+{name} Label.warning {{ color: $text-warning; text-style: bold; }}
 {name} OptionList {{ height: auto; max-height: 16; }}
 """
 
@@ -119,13 +121,13 @@ class AssignDialog(ModalScreen[list[str] | None]):
     def __init__(
         self,
         catalogue: Catalogue,
-        incident_id: str,
+        subject: str,
         recommendations: Sequence[Recommendation],
         district_of: dict[str, str | None],
     ) -> None:
         super().__init__()
         self.catalogue = catalogue
-        self.incident_id = incident_id
+        self.subject = subject  # the incident as every dialog names it
         self.recommendations = list(recommendations)
         self.district_of = district_of
         self.chosen: set[str] = (
@@ -144,7 +146,7 @@ class AssignDialog(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.catalogue.text("dialog.assign", id=self.incident_id), classes="title")
+            yield Label(self.catalogue.text("dialog.assign", subject=self.subject), classes="title")
             yield OptionList(
                 *(Option(self.line(rec), id=rec.officer.id) for rec in self.recommendations)
             )
@@ -220,6 +222,93 @@ class LogDialog(ModalScreen[tuple[str, str] | None]):
             self.query_one("#error", Label).update(self.catalogue.text("dialog.required"))
             return
         self.dismiss((self.category, event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def typed_number_matches(typed: str, incident_id: str) -> bool:
+    """Whether `typed` names `incident_id`: the id itself, or its number with or without
+    the leading zeros (`4`, `000004`, `INC-000004` for `INC-000004`)."""
+    typed = typed.strip().upper()
+    if not typed:
+        return False
+    if typed == incident_id.upper():
+        return True
+    digits = incident_id.rpartition("-")[2]
+    return typed.isdigit() and digits.isdigit() and int(typed) == int(digits)
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Closing an incident: what will happen, what is odd about it (`warnings`), a reason
+    that is required, and for a high priority the incident's number typed as well."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReasonDialog")
+    BINDINGS = CANCEL_BINDINGS
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        title: str,
+        incident_id: str,
+        priority: int,
+        *,
+        warnings: Sequence[str] = (),
+        typed_number: bool = False,
+    ) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.title_text = title
+        self.incident_id = incident_id
+        self.priority = priority
+        self.warnings = list(warnings)
+        self.typed_number = typed_number
+
+    def compose(self) -> ComposeResult:
+        text = self.catalogue.text
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            for warning in self.warnings:
+                yield Label(warning, classes="warning")
+            yield Label(text("dialog.reason"))
+            yield Input(id="reason")
+            if self.typed_number:
+                digits = self.incident_id.rpartition("-")[2].lstrip("0") or "0"
+                yield Label(
+                    text(
+                        "dialog.type_number",
+                        id=self.incident_id,
+                        number=digits,
+                        priority=self.priority,
+                    )
+                )
+                yield Input(id="number")
+            yield Label("", classes="error", id="error")
+            yield Label(hint_line(CANCEL_BINDINGS, self.catalogue.text), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = self.catalogue.text
+        error = self.query_one("#error", Label)
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            error.update(text("dialog.reason_required"))
+            self.query_one("#reason", Input).focus()
+            return
+        if self.typed_number:
+            number = self.query_one("#number", Input)
+            if event.input.id == "reason" and not number.value.strip():
+                error.update("")
+                number.focus()
+                return
+            if not typed_number_matches(number.value, self.incident_id):
+                error.update(text("dialog.number_mismatch", id=self.incident_id))
+                number.focus()
+                return
+        self.dismiss(reason)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,41 +1,47 @@
-"""The incident queue: open incidents by priority, then age, with the SLA timer."""
+"""The incident queue: open incidents by priority, then age. Each row names its id
+(as alarms, dialogs and the logbook do), its age since the report, and a countdown to
+its next target (acknowledge while new, then arrive) from the rule settings."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, QUEUE_BINDINGS, key_of
-from pilkades_tui.console.widgets.pane import Pane
+from pilkades_tui.console.widgets.pane import Pane, age_text, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
-from pilkades_tui.domain.models import Incident, IncidentStatus, Verification
-from pilkades_tui.domain.rules import TimerKind
-from pilkades_tui.domain.rules.settings import TimerSettings
+from pilkades_tui.domain.models import Incident, Verification
+from pilkades_tui.domain.rules.alerts import Severity
+from pilkades_tui.domain.rules.settings import RuleSettings
+from pilkades_tui.domain.rules.timers import next_target
 from pilkades_tui.domain.state import Changes
+from pilkades_tui.i18n import Catalogue
 
 
-def sla_tone(incident: Incident, now: datetime, timers: TimerSettings) -> str:
-    """The queue's colour for a new incident: the warning and alarm of its priority's
-    unacknowledged timer, the same stages the alerts fire at."""
-    if incident.status != IncidentStatus.NEW:
-        return "normal"
-    stages = timers.for_priority(incident.priority).stages(TimerKind.UNACKNOWLEDGED)
-    if stages is None:
-        return "normal"
-    waited = (now - incident.reported_at).total_seconds() / 60
-    if waited >= stages.alarm:
-        return "alarm"
-    if waited >= stages.warning:
-        return "warn"
-    return "normal"
+def countdown(incident: Incident, now: datetime, settings: RuleSettings) -> tuple[int, str] | None:
+    """Whole minutes left to the incident's next target (negative once it has passed)
+    and the tone the queue shows it in: the target's warning and alarm stages, the same
+    moments the alerts fire at. None when no target runs."""
+    plan = next_target(incident, settings)
+    if plan is None:
+        return None
+    left = (plan.alarm_at - now).total_seconds()
+    # Minutes left round up (the officer has at most that long); minutes late round down
+    # but never to zero, so a passed target always reads as late.
+    minutes = math.ceil(left / 60) if left > 0 else -max(1, int(-left // 60))
+    tone = plan.severity(now)
+    if tone is Severity.ALARM:
+        return minutes, "alarm"
+    if tone is Severity.WARNING:
+        return minutes, "warn"
+    return minutes, "normal"
 
 
-def clock_text(seconds: float, hour_mark: str) -> str:
-    """mm:ss under an hour, then hours and minutes (`1j05`, `1h05`): the hour mark is
-    the officer's language's."""
-    seconds = max(0, int(seconds))
-    if seconds >= 3600:
-        return f"{seconds // 3600}{hour_mark}{seconds % 3600 // 60:02d}"
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+def countdown_text(catalogue: Catalogue, minutes: int) -> str:
+    """`4 mnt` left, `+3 mnt` late: the sign says which, the unit cannot be misread."""
+    if minutes < 0:
+        return "+" + age_text(catalogue, -minutes)
+    return age_text(catalogue, minutes)
 
 
 PINNED_PREFIX = "\x00pinned:"
@@ -49,11 +55,13 @@ class IncidentPane(Pane):
     title_key = "pane.incidents"
     column_spec = (
         Column("col.priority", 2),
-        Column("col.sla", 6, "right"),
+        Column("col.id", 10),
+        Column("col.age", 10, "right"),
+        Column("col.target_due", 11, "right"),
         Column("col.category", 17),
         Column("col.place", 24),
         Column("col.status", 13),
-        Column("col.units", 20),
+        Column("col.units", 16),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -150,9 +158,6 @@ class IncidentPane(Pane):
         incident = self.state.incidents[key]
         now = self.clock()
         enum = self.catalogue.enum
-        since = (
-            incident.reported_at if incident.acknowledged_at is None else incident.acknowledged_at
-        )
         category = enum("category", incident.category)
         if incident.verification == Verification.UNVERIFIED:
             category = "? " + category
@@ -161,7 +166,8 @@ class IncidentPane(Pane):
         place = incident.village or incident.tps_id or ""
         if incident.district:
             place = f"{place}, {incident.district}" if place else incident.district
-        tone = sla_tone(incident, now, self.settings.timers)
+        due = countdown(incident, now, self.settings)
+        tone = due[1] if due else "normal"
         if tone == "normal" and incident.priority == 1:
             tone = "highlight"
         escalation = (
@@ -171,7 +177,9 @@ class IncidentPane(Pane):
             key,
             [
                 str(incident.priority),
-                clock_text((now - since).total_seconds(), self.catalogue.text("unit.hour_mark")),
+                incident.id,
+                age_text(self.catalogue, minutes_since(incident.reported_at, now) or 0),
+                countdown_text(self.catalogue, due[0]) if due else "-",
                 category,
                 place,
                 enum("status", incident.status) + escalation,

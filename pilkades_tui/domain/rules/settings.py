@@ -228,6 +228,17 @@ class ReportingSettings(Settings):
     tps_stale_minutes: PositiveMinutes = 30
 
 
+# ---- confirmations -----------------------------------------------------------------
+
+
+class ConfirmationSettings(Settings):
+    """How hard the console makes closing an incident (resolve, cancel, verify as
+    invalid): always with a written reason; for these priorities the officer also types
+    the incident's number, so a P1 cannot be closed by two stray keys."""
+
+    typed_priorities: frozenset[Annotated[int, Field(ge=1, le=4)]] = frozenset({1, 2})
+
+
 # ---- spread ----------------------------------------------------------------------
 
 
@@ -257,6 +268,7 @@ class RuleSettings(Settings):
     timers: TimerSettings = TimerSettings()
     spread: SpreadSettings = SpreadSettings()
     reporting: ReportingSettings = ReportingSettings()
+    confirmation: ConfirmationSettings = ConfirmationSettings()
 
 
 DEFAULT_SETTINGS = RuleSettings()

@@ -156,6 +156,21 @@ def plan_timers(
     return [plan for plan in plans if plan is not None]
 
 
+def next_target(incident: Incident, settings: RuleSettings) -> TimerPlan | None:
+    """The one deadline an open incident runs towards next: acknowledgement while it is
+    new (its priority's unacknowledged alarm), then the on-scene target until a unit is
+    there. None once on scene, closed, judged invalid, or when the priority has none."""
+    if not incident.is_open or incident.verification == Verification.INVALID:
+        return None
+    if incident.status == IncidentStatus.NEW:
+        plan = _stages_plan(TimerKind.UNACKNOWLEDGED, incident, incident.reported_at, settings)
+        if plan is not None:
+            return plan
+    if incident.status == IncidentStatus.ON_SCENE:
+        return None
+    return _target_plan(incident, settings)
+
+
 def timer_alert(incident: Incident, plan: TimerPlan, now: dt.datetime) -> Alert | None:
     severity = plan.severity(now)
     if severity is None:
