@@ -44,14 +44,20 @@ class PlaceGrid(Generic[T]):
     and a province has tens of thousands of places, too many to measure each time."""
 
     def __init__(self, places: Iterable[tuple[float, float, T]]) -> None:
-        self._cells: dict[Cell, list[tuple[float, float, T]]] = {}
+        # Places at one point are measured once, the first given standing for them: the
+        # TPS of a village are often all given its centre.
+        first: dict[tuple[float, float], T] = {}
         for lat, lon, item in places:
+            first.setdefault((lat, lon), item)
+        self._cells: dict[Cell, list[tuple[float, float, T]]] = {}
+        for (lat, lon), item in first.items():
             self._cells.setdefault(cell_of(lat, lon, PLACE_CELL_DEG), []).append((lat, lon, item))
         rows = [i for i, _ in self._cells] or [0]
         columns = [j for _, j in self._cells] or [0]
         self._box = (min(rows), max(rows), min(columns), max(columns))
 
     def __len__(self) -> int:
+        """How many distinct points it holds."""
         return sum(len(members) for members in self._cells.values())
 
     def nearest(self, lat: float, lon: float) -> tuple[T, float] | None:
