@@ -236,6 +236,16 @@ async def test_enter_shows_the_unit_with_its_incident_and_history(
         # The on-scene change is the timeline's entry, told once, not again as seen.
         assert ID.text("unit_detail.became", status="di lokasi") not in history
         assert ID.text("unit_detail.seen") in history
+        # `x` works from the detail too; the recall joins the history.
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, UnitDetailScreen))
+        # By the token and the officer at this desk (the console names its operator).
+        recalled = f"runner-dispatcher / Iptu Budi {ID.enum('action', 'release')} {officer_id}"
+        await until(pilot, lambda: "siaga sejak" in screen_text(app))
+        await until(pilot, lambda: recalled in " ".join(screen_text(app).split()))
+        assert ID.text("unit_detail.no_incident") in screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, UnitDetailScreen))
         assert app.active_pane() == "officers"
