@@ -113,6 +113,14 @@ async def test_title_counts_follow_a_filter_and_status_changes(app_factory: AppF
                                           data=record)))  # fmt: skip
         want = f"Unit — {available - 1} siaga · 1 ditugaskan · 1 di lokasi"
         await until(pilot, lambda: pane.border_title == want)
+        # `/` finds units by their status in words, and the title counts what it leaves.
+        await pilot.press("slash")
+        field = app.focused
+        assert isinstance(field, Input)
+        field.value = "di lokasi"
+        await pilot.press("enter")
+        await until(pilot, lambda: pane.source_rows.keys == [moved.id])
+        assert pane.border_title == "Unit — 1 di lokasi"
 
 
 async def test_time_in_status_reads_in_minutes_and_hours(app_factory: AppFactory) -> None:

@@ -8,7 +8,7 @@ from pilkades_tui.console.keys import OFFICER_PANE_BINDINGS
 from pilkades_tui.console.widgets.pane import Pane, age_text, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.geo import haversine_km
-from pilkades_tui.domain.models import Officer, OfficerStatus
+from pilkades_tui.domain.models import Officer, OfficerKind, OfficerStatus
 from pilkades_tui.domain.state import Changes, ElectionState
 from pilkades_tui.i18n import Catalogue
 
@@ -19,11 +19,9 @@ CLOCK_REDRAW_S = 20.0
 
 def unit_name(officer: Officer) -> str:
     """`Bripda Andi Hakim`; a vehicle or team has its own name and no rank in front."""
-    return (
-        f"{officer.rank} {officer.name}"
-        if officer.rank and officer.kind == "person"
-        else (officer.name)
-    )
+    if officer.rank and officer.kind == OfficerKind.PERSON:
+        return f"{officer.rank} {officer.name}"
+    return officer.name
 
 
 def unit_place(state: ElectionState, officer: Officer) -> str:
@@ -122,10 +120,17 @@ class OfficerPane(Pane):
                 self.state.officer_district(officer)
             ):
                 continue
-            if filters.matches_text(
-                officer.id, officer.name, officer.rank, officer.unit, officer.status
+            # The status as the officer reads it (`siaga`) and as the protocol says it.
+            if filters.text and not filters.matches_text(
+                officer.id,
+                officer.name,
+                officer.rank,
+                officer.unit,
+                officer.status,
+                self.catalogue.enum("ostatus", officer.status),
             ):
-                keys.append(officer.id)
+                continue
+            keys.append(officer.id)
         keys.sort()
         return keys
 
