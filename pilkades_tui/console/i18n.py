@@ -12,7 +12,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # panes and header
     "pane.tps": ("TPS", "TPS"),
     "pane.incidents": ("Insiden", "Incidents"),
-    "pane.officers": ("Personel", "Officers"),
+    "pane.officers": ("Unit", "Units"),
     "pane.map": ("Peta", "Map"),
     "pane.alerts": ("Peringatan", "Alerts"),
     "header.phase": ("Tahap", "Phase"),
@@ -88,7 +88,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "col.unit": ("Satuan", "Unit"),
     "col.kind": ("Jenis", "Kind"),
     "col.incident": ("Insiden", "Incident"),
-    "col.fix_age": ("Posisi", "Fix"),
+    "col.fix_age": ("Umur fix", "Fix age"),
     "col.distance": ("Jarak", "Distance"),
     "col.eta": ("Tiba", "ETA"),
     "summary.district": (
@@ -125,7 +125,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # keys (footer and help)
     "key.tps": ("TPS", "TPS"),
     "key.incidents": ("Insiden", "Incidents"),
-    "key.officers": ("Personel", "Officers"),
+    "key.officers": ("Unit", "Units"),
     "key.map": ("Peta", "Map"),
     "key.next": ("panel berikut", "next pane"),
     "key.filter": ("saring", "filter"),
@@ -625,4 +625,52 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "notify.select_tps": ("Pilih TPS dulu", "Select a TPS first"),
     "notify.select_officer": ("Pilih unit dulu", "Select a unit first"),
     "notify.incident_created": ("Insiden {id} tercatat di hub", "Incident {id} is on the hub"),
+    # the unit board (widgets/officer_pane.py, screens/unit_detail.py) and recalling a unit
+    "units.title": ("{title} — {counts}", "{title} — {counts}"),
+    "units.count": ("{count} {status}", "{count} {status}"),
+    "col.status_for": ("Lamanya", "For"),
+    "unit.km": ("{km:.1f} km", "{km:.1f} km"),
+    "key.unit_detail": ("rincian unit", "unit detail"),
+    "key.release": ("tarik unit dari insiden", "recall from its incident"),
+    "help.units": ("Papan unit", "Unit board"),
+    "unit_detail.title": ("Unit {id}", "Unit {id}"),
+    "unit_detail.gone": ("Unit ini tidak ada lagi", "This unit no longer exists"),
+    "unit_detail.status": (
+        "{status} sejak {at} WIB ({duration})",
+        "{status} since {at} WIB ({duration})",
+    ),
+    "unit_detail.status_unknown": (
+        "{status} (sejak kapan tidak diketahui)",
+        "{status} (since when unknown)",
+    ),
+    "unit_detail.place": (
+        "Posisi terakhir: dekat {place} ({km} dari {tps}), fix {at} WIB ({age} lalu)",
+        "Last position: near {place} ({km} from {tps}), fix at {at} WIB ({age} ago)",
+    ),
+    "unit_detail.no_fix": ("Posisi terakhir: belum ada fix", "Last position: no fix yet"),
+    "unit_detail.post": ("Pos: {tps}", "Post: {tps}"),
+    "unit_detail.contact": ("Kabar terakhir {at} WIB", "Last contact {at} WIB"),
+    "unit_detail.phone": ("Telepon {phone}", "Phone {phone}"),
+    "unit_detail.nrp": ("NRP {nrp}", "NRP {nrp}"),
+    "unit_detail.incident": (
+        "Tugas: {id} — P{priority} {category}, {place} ({status}), {km} dari unit",
+        "Assigned: {id} — P{priority} {category}, {place} ({status}), {km} from the unit",
+    ),
+    "unit_detail.no_incident": ("Tugas: tidak ada insiden", "Assigned: no incident"),
+    "unit_detail.history": ("Riwayat unit", "Unit history"),
+    "unit_detail.history_none": (
+        "Belum ada perubahan status atau penugasan yang tercatat.",
+        "No status change or assignment recorded yet.",
+    ),
+    "unit_detail.became": ("menjadi {status}", "became {status}"),
+    "unit_detail.left": ("lepas dari {id}", "left {id}"),
+    "unit_detail.seen": ("terlihat oleh konsol", "seen by the console"),
+    "dialog.release": (
+        "Tarik {unit} ({name}) dari {id} — {category}, {place}?",
+        "Recall {unit} ({name}) from {id} — {category}, {place}?",
+    ),
+    "notify.unit_free": (
+        "{unit} tidak sedang ditugaskan ke insiden terbuka — tidak ada yang ditarik",
+        "{unit} is not on an open incident — nothing to recall",
+    ),
 }

@@ -112,8 +112,16 @@ CHECKPOINT_BINDINGS: list[Binding] = [
 TPS_PANE_BINDINGS: list[Binding] = [
     Binding("t", "app.tps_status", "key.tps_status"),
 ]
+# The unit board: its detail, recalling a unit from its incident, a radio report.
+UNIT_RELEASE_BINDING = Binding("x", "app.release_unit", "key.release")
 OFFICER_PANE_BINDINGS: list[Binding] = [
+    Binding("enter", "app.unit_detail", "key.unit_detail"),
+    UNIT_RELEASE_BINDING,
     Binding("s", "app.unit_report", "key.unit_status"),
+]
+UNIT_DETAIL_BINDINGS: list[Binding] = [
+    UNIT_RELEASE_BINDING,
+    Binding("escape", "app.pop_screen", "key.back", key_display="esc"),
 ]
 # Over a form `enter` sends from any field (a priority binding, so an input's own enter
 # does not swallow it); `esc` asks before typed text is thrown away.

@@ -31,9 +31,10 @@ from pilkades_tui.console.screens.intake import (
 )
 from pilkades_tui.console.screens.logbook_screen import LogbookScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
+from pilkades_tui.console.screens.unit_detail import UnitDetailScreen
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
-from pilkades_tui.console.widgets.officer_pane import OfficerPane
+from pilkades_tui.console.widgets.officer_pane import OfficerPane, unit_name
 from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.domain.intake import (
     Place,
@@ -48,6 +49,7 @@ from pilkades_tui.domain.models import (
     Escalation,
     Incident,
     IncidentStatus,
+    Officer,
 )
 from pilkades_tui.domain.rules import AlertKind
 from pilkades_tui.feed.outbox import Outbox
@@ -441,3 +443,59 @@ class IncidentWorkflows:
             )
             self.notify(text("notify.logged", number=number), timeout=3)
             self._announce("position", result)
+
+    # ---- the unit board: a unit's detail, recalling it from its incident ----------
+
+    def selected_unit(self: PilkadesApp) -> Officer | None:
+        state = self.current_state()
+        if state is None:
+            return None
+        if isinstance(self.screen, UnitDetailScreen):
+            return state.officers.get(self.screen.officer_id)
+        if len(self.screen_stack) > 1 or self.active_pane() != "officers":
+            return None
+        key = self.query_one(OfficerPane).selected_key
+        return state.officers.get(key) if key else None
+
+    def action_unit_detail(self: PilkadesApp) -> None:
+        officer = self.selected_unit()
+        if officer is not None and not isinstance(self.screen, UnitDetailScreen):
+            self.push_screen(
+                UnitDetailScreen(
+                    self.catalogue,
+                    self.current_state,
+                    officer.id,
+                    self.facts,
+                    self.clock,
+                    self._is_drill,
+                )
+            )
+
+    @work(exclusive=True, group="decision")
+    async def action_release_unit(self: PilkadesApp) -> None:
+        """`x`: the unit leaves its incident and becomes available, once the officer
+        has seen which unit and which incident."""
+        text = self.catalogue.text
+        officer = self.selected_unit()
+        state = self.current_state()
+        if officer is None or state is None:
+            self.notify(text("notify.select_officer"), severity="warning")
+            return
+        incident = state.incidents.get(officer.incident_id) if officer.incident_id else None
+        if incident is None or not incident.is_open or officer.id not in incident.officer_ids:
+            self.notify(text("notify.unit_free", unit=officer.id), severity="warning")
+            return
+        question = text(
+            "dialog.release",
+            unit=officer.id,
+            name=unit_name(officer),
+            id=incident.id,
+            category=self.catalogue.enum("category", incident.category),
+            place=incident.village or incident.district or incident.tps_id or "-",
+        )
+        if not await self.push_screen_wait(ConfirmDialog(self.catalogue, question)):
+            return
+        current = state.incidents.get(incident.id, incident)
+        number, result = await self.desk.act(current, "release", officer_ids=[officer.id])
+        self.notify(text("notify.logged", number=number), timeout=3)
+        self._announce("release", result)

@@ -23,7 +23,6 @@ from pilkades_tui.domain.events import (
     PHASE_CHANGED,
     TPS_UPDATED,
 )
-from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import (
     CLOSED_STATUSES,
     ESCALATION_ORDER,
@@ -113,13 +112,9 @@ def notice_id_for(seq: int) -> str:
 
 
 def nearest_tps(state: ElectionState, lat: float, lon: float) -> Tps | None:
-    best: Tps | None = None
-    best_km = float("inf")
-    for tps in state.tps.values():
-        km = haversine_km(lat, lon, tps.lat, tps.lon)
-        if km < best_km:
-            best, best_km = tps, km
-    return best
+    # The state's grid: the same place the console's unit board names a point by.
+    found = state.nearest_tps(lat, lon)
+    return found[0] if found is not None else None
 
 
 def _entry(now: datetime, by: str, action: str, note: str | None) -> TimelineEntry:

@@ -8,12 +8,12 @@ factor before dividing by an assumed speed per kind of unit.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from math import cos, floor, radians, sqrt
+from math import cos, radians, sqrt
 from operator import itemgetter
 
-from pilkades_tui.domain.geo import haversine_km
+from pilkades_tui.domain.geo import Cell, cell_of, haversine_km, ring_cells
 from pilkades_tui.domain.models import Incident, Officer, OfficerKind, OfficerStatus
 
 # Assumed average speeds on kabupaten roads, km/h. A person is a Bhabinkamtibmas or a
@@ -32,8 +32,6 @@ KM_PER_DEGREE = 111.195  # along a meridian
 FLAT_MARGIN = 1.02
 # Side of a UnitGrid cell in degrees (~2.2 km): a kecamatan is a few dozen cells.
 CELL_DEG = 0.02
-
-Cell = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +108,7 @@ class UnitGrid:
     def place(self, officer_id: str, lat: float, lon: float, available: bool) -> None:
         """Where a unit is now, and whether it can be sent (only those are kept)."""
         old = self._cell_of.get(officer_id)
-        cell = (floor(lat / CELL_DEG), floor(lon / CELL_DEG)) if available else None
+        cell = cell_of(lat, lon, CELL_DEG) if available else None
         if old == cell:
             return
         if old is not None:
@@ -142,14 +140,14 @@ class UnitGrid:
         """Every unit that `recommend_units(..., limit)` could put on its list for a
         place at (lat, lon): those within the flat reach of the `limit`-th nearest."""
         x_scale = cos(radians(lat))
-        centre = (floor(lat / CELL_DEG), floor(lon / CELL_DEG))
+        centre = cell_of(lat, lon, CELL_DEG)
         last_ring = max(
             (max(abs(i - centre[0]), abs(j - centre[1])) for i, j in self._cells), default=0
         )
         found: list[tuple[float, Officer]] = []
         reach = float("inf")
         for ring in range(last_ring + 1):
-            for cell in _ring(centre, ring):
+            for cell in ring_cells(centre, ring):
                 for officer_id in self._cells.get(cell, ()):
                     officer = officers[officer_id]
                     squared = ((officer.lon - lon) * x_scale) ** 2 + (officer.lat - lat) ** 2
@@ -160,17 +158,3 @@ class UnitGrid:
                 if ring * CELL_DEG * x_scale > reach:
                     break
         return [officer for squared, officer in found if squared <= reach * reach]
-
-
-def _ring(centre: Cell, ring: int) -> Iterator[Cell]:
-    """The cells at Chebyshev distance `ring` from `centre`."""
-    i, j = centre
-    if ring == 0:
-        yield centre
-        return
-    for step in range(-ring, ring + 1):
-        yield (i - ring, j + step)
-        yield (i + ring, j + step)
-    for step in range(-ring + 1, ring):
-        yield (i + step, j - ring)
-        yield (i + step, j + ring)

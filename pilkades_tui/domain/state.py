@@ -12,6 +12,7 @@ from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pilkades_tui.domain.events import (
     INCIDENT_UPDATED,
@@ -22,6 +23,7 @@ from pilkades_tui.domain.events import (
     TPS_UPDATED,
     Event,
 )
+from pilkades_tui.domain.geo import PlaceGrid
 from pilkades_tui.domain.models import (
     CLOSED_STATUSES,
     HubMode,
@@ -37,6 +39,8 @@ from pilkades_tui.domain.models import (
 from pilkades_tui.domain.recommend import Recommendation, UnitGrid, recommend_units
 
 RECENT_NOTICES = 100
+# Status changes kept per unit as the state saw them (its detail screen's history).
+UNIT_HISTORY = 20
 
 
 class SeqGap(Exception):
@@ -85,6 +89,18 @@ class Changes:
         self.ignored += other.ignored
 
 
+@dataclass(frozen=True, slots=True)
+class UnitChange:
+    """A unit's status or incident changing, as applied: `left` is the incident it was
+    bound to before, when the change unbound it."""
+
+    at: datetime
+    status: OfficerStatus
+    incident_id: str | None
+    left: str | None = None
+    new_status: bool = True  # False: only the incident changed
+
+
 @dataclass(slots=True)
 class DistrictCounts:
     district: str
@@ -126,6 +142,8 @@ class ElectionState:
         self.incidents: dict[str, Incident] = {}
         self.officers: dict[str, Officer] = {}
         self.notices: deque[Notice] = deque(maxlen=RECENT_NOTICES)
+        # What was seen happen stays true across a resync: kept outside the indexes.
+        self._unit_history: dict[str, deque[UnitChange]] = {}
         self._reset_indexes()
 
     def _reset_indexes(self) -> None:
@@ -140,6 +158,7 @@ class ElectionState:
         # Kept sorted as incidents change (bisect), so reading the queue never sorts it all.
         self._open_keys: list[tuple[int, float, str]] = []
         self._open_sorted: list[Incident] | None = None
+        self._tps_places: PlaceGrid[Tps] | None = None  # built when first asked
 
     # ---- loading ---------------------------------------------------------
 
@@ -268,6 +287,15 @@ class ElectionState:
                 _index_remove(self._tps_by_phase, old.phase, tps_id)
             if old.risk != tps.risk:
                 _index_remove(self._tps_by_risk, old.risk, tps_id)
+            if (old.lat, old.lon, old.village, old.district) != (
+                tps.lat,
+                tps.lon,
+                tps.village,
+                tps.district,
+            ):
+                self._tps_places = None
+        else:
+            self._tps_places = None
         self.tps[tps_id] = tps
         _index_add(self._tps_by_district, tps.district, tps_id)
         _index_add(self._tps_by_phase, tps.phase, tps_id)
@@ -281,6 +309,8 @@ class ElectionState:
                 return False
             if old.status != officer.status:
                 _index_remove(self._officers_by_status, old.status, officer.id)
+            if old.status != officer.status or old.incident_id != officer.incident_id:
+                self._note_change(old, officer)
         self.officers[officer.id] = officer
         _index_add(self._officers_by_status, officer.status, officer.id)
         self._grid_stale.add(officer.id)
@@ -304,6 +334,15 @@ class ElectionState:
             insort(self._open_keys, _queue_key(incident))
         self._open_sorted = None
         return True
+
+    def _note_change(self, old: Officer, new: Officer) -> None:
+        history = self._unit_history.get(new.id)
+        if history is None:
+            history = self._unit_history[new.id] = deque(maxlen=UNIT_HISTORY)
+        changed = old.status != new.status
+        at = (new.status_since if changed else None) or new.updated_at
+        left = old.incident_id if old.incident_id != new.incident_id else None
+        history.append(UnitChange(at, new.status, new.incident_id, left, changed))
 
     # ---- queries ---------------------------------------------------------
 
@@ -365,6 +404,34 @@ class ElectionState:
         if officer.unit.startswith("Polsek "):
             return officer.unit.removeprefix("Polsek ")
         return None
+
+    def status_since(self, officer: Officer) -> datetime | None:
+        """Since when the unit has had its status: as the hub recorded it, else when this
+        state saw it change (a record from a hub that does not stamp it)."""
+        if officer.status_since is not None:
+            return officer.status_since
+        for change in reversed(self._unit_history.get(officer.id, ())):
+            if change.new_status:
+                return change.at if change.status == officer.status else None
+        return None
+
+    def unit_history(self, officer_id: str) -> list[UnitChange]:
+        """The unit's status and incident changes this state applied, oldest first."""
+        return list(self._unit_history.get(officer_id, ()))
+
+    def nearest_tps(self, lat: float, lon: float) -> tuple[Tps, float] | None:
+        """The TPS nearest to a point and its distance in km: its village and kecamatan
+        name the place (the hub names a reported point the same way)."""
+        places = self._tps_places
+        if places is None:
+            places = self._tps_places = PlaceGrid(
+                (tps.lat, tps.lon, tps) for tps in self.tps.values()
+            )
+        found = places.nearest(lat, lon)
+        if found is None:
+            return None
+        # The grid holds the record of when it was built; a newer version may have come.
+        return self.tps.get(found[0].id, found[0]), found[1]
 
     def recommend(self, incident: Incident, limit: int | None = 10) -> list[Recommendation]:
         available = self._officers_by_status.get(OfficerStatus.AVAILABLE, ())

@@ -32,3 +32,12 @@ def test_main_screen(
 
 def test_tps_pane_in_english(snap_compare: Callable[..., bool], app_factory: AppFactory) -> None:
     assert snap_compare(app_factory(lang="en"), press=["1"], terminal_size=(120, 40))
+
+
+def test_unit_board(snap_compare: Callable[..., bool], app_factory: AppFactory) -> None:
+    """The unit board at 120x40: counts by status in the title, place in words."""
+    assert snap_compare(app_factory(), press=["3"], terminal_size=(120, 40))
+
+
+def test_unit_detail(snap_compare: Callable[..., bool], app_factory: AppFactory) -> None:
+    assert snap_compare(app_factory(), press=["3", "enter"], terminal_size=(120, 40))

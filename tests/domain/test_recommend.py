@@ -143,3 +143,22 @@ def test_the_grid_of_a_moving_province_ranks_like_the_full_ranking() -> None:
     far_off = incident(lat=-8.6, lon=111.1)
     assert state.recommend(far_off, 1)[0].officer.id == "lone"
     assert state.index_view() == state.recount()
+
+
+def test_place_grid_finds_the_same_nearest_place_as_measuring_all() -> None:
+    """The grid's rings stop early; they must never stop before the nearest place."""
+    import random
+
+    from pilkades_tui.domain.geo import PlaceGrid, haversine_km
+
+    rng = random.Random(7)
+    places = [(rng.uniform(-7.3, -6.8), rng.uniform(109.4, 109.9), n) for n in range(400)]
+    grid = PlaceGrid(places)
+    assert len(grid) == 400
+    for _ in range(300):
+        lat, lon = rng.uniform(-7.5, -6.6), rng.uniform(109.2, 110.1)
+        best = min(places, key=lambda p: haversine_km(lat, lon, p[0], p[1]))
+        found = grid.nearest(lat, lon)
+        assert found is not None
+        assert found[1] == pytest.approx(haversine_km(lat, lon, best[0], best[1]))
+    assert PlaceGrid([]).nearest(-7.0, 109.5) is None

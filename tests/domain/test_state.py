@@ -138,3 +138,51 @@ def test_officer_district_from_post_then_polsek() -> None:
     assert state.officer_district(state.officers["posted"]) == "Wiradesa"
     assert state.officer_district(state.officers["polsek"]) == "Bojong"
     assert state.officer_district(state.officers["polres"]) is None
+
+
+def test_unit_history_and_status_since_follow_the_applied_records() -> None:
+    """The state keeps what it saw a unit go through; a record without `status_since`
+    (an older hub) gets its time in status from when the change was applied."""
+    state = make_state()
+    state.apply_many(
+        [
+            event(11, OFFICER_UPDATED, officer("A", version=2, status="dispatched",
+                                               incident_id="I1", updated_at=at(5))),
+            event(12, OFFICER_UPDATED, officer("A", version=3, status="dispatched",
+                                               incident_id="I2", updated_at=at(7))),
+            event(13, OFFICER_UPDATED, officer("A", version=4, status="available",
+                                               updated_at=at(9))),
+            event(14, OFFICER_UPDATED, officer("B", version=2, status="on_scene",
+                                               status_since=at(3), updated_at=at(4))),
+        ]
+    )  # fmt: skip
+    history = state.unit_history("A")
+    assert [(c.at, c.status, c.incident_id, c.left, c.new_status) for c in history] == [
+        (at(5), OfficerStatus.DISPATCHED, "I1", None, True),
+        (at(7), OfficerStatus.DISPATCHED, "I2", "I1", False),
+        (at(9), OfficerStatus.AVAILABLE, None, "I2", True),
+    ]
+    assert state.status_since(state.officers["A"]) == at(9)
+    # The hub's own stamp wins over when the change reached this state.
+    assert state.status_since(state.officers["B"]) == at(3)
+    assert state.unit_history("nobody") == []
+
+
+def test_status_since_unknown_when_never_seen_change() -> None:
+    state = make_state()
+    assert state.status_since(state.officers["A"]) is None
+    # Only the incident changed: the status began before this state was watching.
+    moved = officer("B", version=2, status="dispatched", incident_id="I1", updated_at=at(2))
+    state.apply(event(11, OFFICER_UPDATED, moved))
+    assert state.status_since(state.officers["B"]) is None
+
+
+def test_nearest_tps_names_the_place_and_follows_new_tps() -> None:
+    state = make_state()
+    found = state.nearest_tps(-6.9001, 109.6)
+    assert found is not None and found[0].id == "T1" and found[1] < 0.02
+    new_tps = tps("T3", village="Kajen", district="Kajen", lat=-7.03, lon=109.58)
+    state.apply(event(11, TPS_UPDATED, new_tps))
+    found = state.nearest_tps(-7.031, 109.581)
+    assert found is not None and found[0].village == "Kajen"
+    assert 0.1 < found[1] < 0.2

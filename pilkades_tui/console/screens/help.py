@@ -40,6 +40,7 @@ def help_sections() -> list[HelpSection]:
     from pilkades_tui.console.screens.intake import NewIncidentForm, PlaceInput, TpsStatusForm
     from pilkades_tui.console.screens.logbook_screen import LogbookScreen
     from pilkades_tui.console.screens.outbox_screen import OutboxScreen
+    from pilkades_tui.console.screens.unit_detail import UnitDetailScreen
     from pilkades_tui.console.widgets.alerts_pane import AlertsPane
     from pilkades_tui.console.widgets.incident_pane import IncidentPane
     from pilkades_tui.console.widgets.map_pane import MapPane
@@ -58,6 +59,7 @@ def help_sections() -> list[HelpSection]:
         ("help.closed", bindings(ClosedIncidentsScreen)),
         ("help.alerts", bindings(AlertsPane)),
         ("help.map", bindings(MapPane)),
+        ("help.units", bindings(OfficerPane, UnitDetailScreen)),
         ("help.dialogs", bindings(ConfirmDialog, HandoverScreen, AssignDialog)),
         (
             "help.screens",
@@ -65,7 +67,12 @@ def help_sections() -> list[HelpSection]:
         ),
         (
             "help.intake",
-            bindings(TpsPane, OfficerPane, NewIncidentForm, TpsStatusForm, PlaceInput),
+            [
+                *bindings(TpsPane),
+                # The unit board's radio report is call-taking too.
+                *(b for b in bindings(OfficerPane) if b.action == "app.unit_report"),
+                *bindings(NewIncidentForm, TpsStatusForm, PlaceInput),
+            ],
         ),
         ("help.checkpoints", bindings(CheckpointsScreen, HelpScreen)),
     ]

@@ -223,9 +223,12 @@ class TimerSettings(Settings):
 
 class ReportingSettings(Settings):
     """How often a TPS is expected to report while the day runs: a TPS silent for longer
-    stands out in the console's TPS pane and is listed in the Anev report."""
+    stands out in the console's TPS pane and is listed in the Anev report. A unit's
+    position fix older than `unit_fix_stale_minutes` stands out on the unit board: its
+    GPS or radio may be lost."""
 
     tps_stale_minutes: PositiveMinutes = 30
+    unit_fix_stale_minutes: PositiveMinutes = 15
 
 
 # ---- confirmations -----------------------------------------------------------------
