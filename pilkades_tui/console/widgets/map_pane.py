@@ -1,9 +1,12 @@
-"""The kabupaten map: villages hatched and coloured by risk, incidents, units.
+"""The kabupaten map: villages hatched and coloured by risk, incidents, units, names.
 
-Two layers. The outline layer (village borders, risk hatching) is rasterised once per
+Three layers. The outline layer (village borders, risk hatching) is rasterised once per
 size, zoom and pan and kept as ready Strips; risk changes only re-tone it. The marker
-layer (incidents, units, the selection) is rebuilt from the state on each `apply`, and
-only the rows whose markers changed are repainted.
+layer (incidents, units, the selection and its recommended units) is rebuilt from the
+state on each `apply`, and only the rows whose markers changed are repainted. The name
+layer (kecamatan names once a kecamatan is big enough on screen, village names when
+zoomed in) is placed when the view, the incidents or the selection change, around the
+markers then on screen and each other; a unit moving later draws over a name.
 
 Attributes down: the app calls `show(state)`, `apply(changes)` and sets
 `selected_incident_id`; the words come in through `labels` (the console's catalogue owns
@@ -26,7 +29,12 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from pilkades_tui.console.canvas import (
+    BOX_DOUBLE,
+    BOX_SINGLE,
+    EXIT_E,
+    EXIT_W,
     OutlineLayer,
+    PlaceLabel,
     Raster,
     Viewport,
     check_charset,
@@ -45,8 +53,23 @@ ZOOM_LEVELS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 # A pan moves the view by this share of its width or height, whatever the zoom.
 PAN_SHARE = 0.25
 RECOMMENDED_SHOWN = 3
-# Below this many rows the legend would leave too little map; it is dropped.
-LEGEND_MIN_HEIGHT = 6
+# The recommended units are lettered best first, as the assign dialog lists them; letters
+# are in every font and cannot be taken for an incident's priority digit.
+RECOMMENDED_GLYPHS = "ABC"
+SELECTED_GLYPH = {"braille": "◆", "blocks": "@"}
+# The legend may take lines until this many rows of map are left; below, it is dropped
+# whole rather than shown cut.
+LEGEND_MIN_MAP_ROWS = 5
+# Names are written once a kecamatan (a village) covers this many cells on average:
+# from about a 120x40 terminal for kecamatan at the whole-kabupaten view, and after a
+# zoom or two for villages. Below, the names would cover most of the map.
+DISTRICT_LABEL_CELLS = 30.0
+VILLAGE_LABEL_CELLS = 12.0
+# The outline rendering adds village borders only where a village is this big: a line
+# one cell thick around a smaller one leaves no inside to see its risk hatching.
+VILLAGE_BORDER_CELLS = 30.0
+DISTRICT_LABEL_TONE = "map--label"
+VILLAGE_LABEL_TONE = "map--label-village"
 
 LABEL_KEYS = (
     "title",
@@ -59,6 +82,8 @@ LABEL_KEYS = (
     "on_scene",
     "recommended",
     "selected",
+    "district_border",
+    "village_border",
     "zoom",
     "keys",
     "waiting",
@@ -72,10 +97,12 @@ DEFAULT_LABELS: dict[str, str] = {
     "unit": "unit",
     "moving": "moving",
     "on_scene": "on scene",
-    "recommended": "recommended",
-    "selected": "selected",
+    "recommended": "recommended, best first",
+    "selected": "selected incident",
+    "district_border": "kecamatan border",
+    "village_border": "village border",
     "zoom": "zoom {zoom}×",  # {zoom}: the zoom factor, e.g. 1.5
-    "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",
+    "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",  # split at " · "
     "waiting": "waiting for the hub's map",
 }
 
@@ -130,6 +157,8 @@ class MapPane(Widget, can_focus=True):
         "map--selected",
         "map--legend",
         "map--cluster",
+        DISTRICT_LABEL_TONE,
+        VILLAGE_LABEL_TONE,
     }
     DEFAULT_CSS = """
     MapPane {
@@ -151,11 +180,14 @@ class MapPane(Widget, can_focus=True):
     MapPane > .map--recommended { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--selected { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--legend { color: $foreground-muted; }
+    MapPane > .map--label { color: $foreground; text-style: bold; }
+    MapPane > .map--label-village { color: $foreground; }
     """
     BINDINGS = MAP_BINDINGS
 
     charset: reactive[str] = reactive("braille")
-    """`braille` (2x4 dots a cell) or `blocks` (CP437 half blocks, for the Linux console)."""
+    """`braille` (2x4 dots a cell) or `blocks` (CP437 box-drawing outlines, for the Linux
+    console)."""
     selected_incident_id: reactive[str | None] = reactive(None, repaint=False)
     """The incident to highlight with its recommended units; None for none."""
     show_posts: reactive[bool] = reactive(False, repaint=False)
@@ -202,6 +234,8 @@ class MapPane(Widget, can_focus=True):
         self._raster_key: tuple[object, ...] | None = None
         self._base_rows: list[list[tuple[str, str]]] | None = None
         self._overlay: Overlay = {}
+        self._names: Overlay = {}  # the name layer, under the markers
+        self._legend: tuple[tuple[object, ...], list[list[tuple[str, str]]]] | None = None
         # The recommended units for (incident id, version), kept while no move can reorder them.
         self._recommend_key: tuple[str, int] | None = None
         self._recommended_ids: list[str] = []
@@ -236,7 +270,7 @@ class MapPane(Widget, can_focus=True):
         }
         self._retone()
         self._base_rows = None
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     def set_geography(self, geography: Geography) -> None:
@@ -256,7 +290,7 @@ class MapPane(Widget, can_focus=True):
         self._raster_key = None
         self._base_rows = None
         self._retone()
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     @property
@@ -275,11 +309,14 @@ class MapPane(Widget, can_focus=True):
         if changes.tps and self._update_risks(changes.tps, state):
             self._retone()
             self._base_rows = None
-            self._overlay = self._build_overlay()
+            self._rebuild_marks(changes)
             self._repaint_all()
             return
         if changes.incidents or changes.officers or changes.positions or changes.tps:
-            self._replace_overlay(self._build_overlay(changes))
+            overlay = self._build_overlay(changes)
+            # Names make room for a new or closed incident, not for every unit's step.
+            names = self._place_names(overlay) if changes.incidents else None
+            self._replace_overlay(overlay, names)
 
     def select_incident(self, incident_id: str | None) -> None:
         self.selected_incident_id = incident_id
@@ -295,8 +332,10 @@ class MapPane(Widget, can_focus=True):
     def set_labels(self, labels: Mapping[str, str]) -> None:
         """New words (a language switch); keys missing from `labels` keep English."""
         self.labels = {**DEFAULT_LABELS, **labels}
-        self._update_titles()
-        self.refresh()
+        self._legend = None
+        # The legend's height may change with its words, and the map's rows with it.
+        self._rebuild_marks()
+        self._repaint_all()
 
     def set_stale(self, note: str) -> None:
         if note != self.stale_note:
@@ -314,7 +353,7 @@ class MapPane(Widget, can_focus=True):
         return ZOOM_LEVELS[self.zoom_index]
 
     def viewport(self) -> Viewport:
-        """The projection of the map area (the pane less its legend row)."""
+        """The projection of the map area (the pane less its legend lines)."""
         cols, rows = self._map_size()
         return Viewport(max(1, cols), max(1, rows), self._layer.bounds, self.zoom, self.center)
 
@@ -332,11 +371,13 @@ class MapPane(Widget, can_focus=True):
 
     def watch_charset(self) -> None:
         self._base_rows = None
-        self._overlay = self._build_overlay()
+        self._legend = None
+        self._rebuild_marks()
         self._repaint_all()
 
     def watch_selected_incident_id(self) -> None:
-        self._replace_overlay(self._build_overlay())
+        overlay = self._build_overlay()
+        self._replace_overlay(overlay, self._place_names(overlay))
 
     def watch_show_posts(self) -> None:
         self._replace_overlay(self._build_overlay())
@@ -411,15 +452,28 @@ class MapPane(Widget, can_focus=True):
 
     def _map_size(self) -> tuple[int, int]:
         width, height = self.size
-        if self.show_legend and height >= LEGEND_MIN_HEIGHT:
-            height -= 1
-        return width, height
+        return width, height - len(self._legend_lines())
+
+    def _village_cells(self, viewport: Viewport) -> float:
+        """How many cells a village covers on average in this view."""
+        return self._layer.cells_per_place(viewport, len(self._layer.village_labels))
 
     def _ensure_base(self) -> list[list[tuple[str, str]]]:
         cols, rows = self._map_size()
-        key = (cols, rows, self.zoom_index, self.center)
+        key = (cols, rows, self.zoom_index, self.center, self.charset)
         if self._raster is None or key != self._raster_key:
-            self._raster = self._layer.rasterize(self.viewport()) if cols and rows else Raster(0, 0)
+            if cols > 0 and rows > 0:
+                viewport = self.viewport()
+                outline = self.charset == "blocks"
+                # The outline rendering draws kecamatan borders; village borders only
+                # where villages are big enough not to turn the map into a mesh.
+                self._raster = self._layer.rasterize(
+                    viewport,
+                    villages=not outline or self._village_cells(viewport) >= VILLAGE_BORDER_CELLS,
+                    major=outline,
+                )
+            else:
+                self._raster = Raster(0, 0)
             self._raster_key = key
             self._base_rows = None
         if self._base_rows is None:
@@ -521,24 +575,74 @@ class MapPane(Widget, can_focus=True):
             put(lon, lat, CLUSTER_GLYPH[self.charset], "map--cluster")
         selected = self._selected_incident()
         if selected is not None:
-            for unit in self._recommended_units(state, selected, changes):
-                put(unit.lon, unit.lat, unit_glyph, "map--recommended")
-            put(selected.lon, selected.lat, str(selected.priority), "map--selected")
+            ranked = self._recommended_units(state, selected, changes)
+            # The best last, so it shows where two share a cell.
+            for glyph, unit in reversed(list(zip(RECOMMENDED_GLYPHS, ranked, strict=False))):
+                put(unit.lon, unit.lat, glyph, "map--recommended")
+            put(selected.lon, selected.lat, SELECTED_GLYPH[self.charset], "map--selected")
         return overlay
 
-    def _replace_overlay(self, overlay: Overlay) -> None:
-        old = self._overlay
+    def _place_names(self, overlay: Overlay) -> Overlay:
+        """Kecamatan names (in capitals), then village names, each at its label point
+        or beside it, never on a marker, another name or the cell next to one."""
+        names: Overlay = {}
+        cols, rows = self._map_size()
+        if self._state is None or cols < 1 or rows < 1:
+            return names
+        viewport = self.viewport()
+        layer = self._layer
+        taken = {(row, col) for row, marks in overlay.items() for col in marks}
+        wanted: list[tuple[list[PlaceLabel], bool, str]] = []
+        if layer.cells_per_place(viewport, len(layer.district_labels)) >= DISTRICT_LABEL_CELLS:
+            wanted.append((layer.district_labels, True, DISTRICT_LABEL_TONE))
+        if self._village_cells(viewport) >= VILLAGE_LABEL_CELLS:
+            wanted.append((layer.village_labels, False, VILLAGE_LABEL_TONE))
+        for places, capitals, tone in wanted:
+            for place in places:
+                spot = viewport.to_cell(place.lon, place.lat)
+                if spot is None:
+                    continue
+                text = place.name.upper() if capitals else place.name
+                width = len(text)
+                col, row = spot
+                for dy, start in (
+                    (0, col - width // 2),
+                    (-1, col - width // 2),
+                    (1, col - width // 2),
+                    (0, col + 1),
+                    (0, col - width),
+                ):
+                    y = row + dy
+                    if not (0 <= y < rows and start >= 0 and start + width <= cols):
+                        continue
+                    if any((y, x) in taken for x in range(start - 1, start + width + 1)):
+                        continue
+                    line = names.setdefault(y, {})
+                    for offset, char in enumerate(text):
+                        line[start + offset] = (char, tone)
+                    taken.update((y, x) for x in range(start - 1, start + width + 1))
+                    break
+        return names
+
+    def _rebuild_marks(self, changes: Changes | None = None) -> None:
+        self._overlay = self._build_overlay(changes)
+        self._names = self._place_names(self._overlay)
+
+    def _replace_overlay(self, overlay: Overlay, names: Overlay | None = None) -> None:
+        old, old_names = self._overlay, self._names
         self._overlay = overlay
+        if names is not None:
+            self._names = names
         if not self.is_mounted:
             return
         width = self.size.width
-        for row in old.keys() | overlay.keys():
-            if old.get(row) != overlay.get(row):
+        for row in old.keys() | overlay.keys() | old_names.keys() | self._names.keys():
+            if old.get(row) != overlay.get(row) or old_names.get(row) != self._names.get(row):
                 self._strips.pop(row, None)
                 self.refresh(Region(0, row, width, 1))
 
     def _view_changed(self) -> None:
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     def _repaint_all(self) -> None:
@@ -549,7 +653,8 @@ class MapPane(Widget, can_focus=True):
     def _update_titles(self) -> None:
         self.border_title = self.labels["title"]
         zoom = f"{self.zoom:g}"
-        parts = [self.labels["zoom"].format(zoom=zoom), self.labels["keys"]]
+        # The keys are in the legend, which wraps: a border cannot.
+        parts = [self.labels["zoom"].format(zoom=zoom)]
         if self.awaiting_geography:
             parts.insert(0, self.labels["waiting"])
         if self.stale_note:
@@ -567,7 +672,7 @@ class MapPane(Widget, can_focus=True):
         if event.size == self._overlay_size:
             return
         self._overlay_size = event.size
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     def notify_style_update(self) -> None:
@@ -609,37 +714,90 @@ class MapPane(Widget, can_focus=True):
         if y < rows:
             base = self._ensure_base()
             cells = base[y] if y < len(base) else []
-            segments = [
-                Segment(text, self._style(tone))
-                for text, tone in runs(cells, self._overlay.get(y, {}))
-            ]
+            marks = self._overlay.get(y, {})
+            names = self._names.get(y)
+            if names:
+                marks = {**names, **marks}
+            segments = [Segment(text, self._style(tone)) for text, tone in runs(cells, marks)]
             strip = Strip(segments).adjust_cell_length(width, base_style)
-        elif self.show_legend and y == rows:
-            strip = Strip(self._legend_segments()).crop(0, width)
-            strip = strip.adjust_cell_length(width, base_style)
+        elif y - rows < len(legend := self._legend_lines()):
+            segments = [Segment(text, self._style(tone)) for text, tone in legend[y - rows]]
+            strip = Strip(segments).adjust_cell_length(width, base_style)
         else:
             strip = Strip.blank(width, base_style)
         self._strips[y] = strip
         return strip
 
-    def _legend_segments(self) -> list[Segment]:
+    def _legend_items(self) -> list[tuple[str, str, str]]:
+        """(glyph, its tone, words) for each legend entry, then each of the map's keys."""
         labels = self.labels
         unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
-        # Most needed first: a narrow pane cuts the legend from the right.
         items = [
             (risk_swatch(self.charset, RISK_FILL[Risk.LOW]), "map--low", labels["low"]),
             (risk_swatch(self.charset, RISK_FILL[Risk.MEDIUM]), "map--medium", labels["medium"]),
             (risk_swatch(self.charset, RISK_FILL[Risk.HIGH]), "map--high", labels["high"]),
             ("1-4", "map--incident-urgent", labels["incident"]),
-            ("1", "map--selected", labels["selected"]),
-            (unit_glyph, "map--recommended", labels["recommended"]),
+            (SELECTED_GLYPH[self.charset], "map--selected", labels["selected"]),
+            (RECOMMENDED_GLYPHS, "map--recommended", labels["recommended"]),
             (unit_glyph, "map--unit", labels["unit"]),
             (moving_glyph, "map--unit-busy", labels["moving"]),
             (on_scene_glyph, "map--unit-busy", labels["on_scene"]),
         ]
-        text_style = self._style("map--legend")
-        segments: list[Segment] = []
-        for glyph, tone, label in items:
-            segments.append(Segment(glyph, self._style(tone)))
-            segments.append(Segment(f" {label} ", text_style))
-        return segments
+        if self.charset == "blocks":
+            line = EXIT_E | EXIT_W
+            items.append((BOX_DOUBLE[line] * 2, "map--legend", labels["district_border"]))
+            items.append((BOX_SINGLE[line] * 2, "map--legend", labels["village_border"]))
+        items.extend(("", "map--legend", key) for key in labels["keys"].split(" · ") if key)
+        return items
+
+    def _legend_lines(self) -> list[list[tuple[str, str]]]:
+        """The legend wrapped to the pane's width, entries whole (words split only when
+        one entry is wider than the pane); none at all if it would leave too little map."""
+        width, height = self.size
+        key = (width, height, self.charset, self.show_legend)
+        if self._legend is not None and self._legend[0] == key:
+            return self._legend[1]
+        lines: list[list[tuple[str, str]]] = []
+        if self.show_legend and width > 0:
+            line: list[tuple[str, str]] = []
+            used = 0
+            for glyph, tone, words in self._legend_items():
+                pieces = self._entry_pieces(glyph, words, width)
+                for index, (lead, text) in enumerate(pieces):
+                    size = len(lead) + len(text)
+                    gap = 2 if used else 0
+                    if used and used + gap + size > width:
+                        lines.append(line)
+                        line, used, gap = [], 0, 0
+                    if gap:
+                        line.append(("  ", "map--legend"))
+                    if lead:
+                        line.append((lead, tone if index == 0 else "map--legend"))
+                    line.append((text, "map--legend"))
+                    used += gap + size
+            if line:
+                lines.append(line)
+            if height - len(lines) < LEGEND_MIN_MAP_ROWS:
+                lines = []
+        self._legend = (key, lines)
+        return lines
+
+    @staticmethod
+    def _entry_pieces(glyph: str, words: str, width: int) -> list[tuple[str, str]]:
+        """One legend entry as (glyph part, words part) pieces no wider than `width`."""
+        lead = f"{glyph} " if glyph else ""
+        if len(lead) + len(words) <= width:
+            return [(lead, words)]
+        pieces: list[tuple[str, str]] = []
+        text = ""
+        for word in words.split():
+            room = width - (len(lead) if not pieces else 0)
+            if text and len(text) + 1 + len(word) > room:
+                pieces.append((lead if not pieces else "", text))
+                text = word
+            else:
+                text = f"{text} {word}" if text else word
+        pieces.append(
+            (lead if not pieces else "", text[: width - (len(lead) if not pieces else 0)])
+        )
+        return pieces
