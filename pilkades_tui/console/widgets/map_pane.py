@@ -64,7 +64,7 @@ LEGEND_MIN_MAP_ROWS = 5
 # from about a 120x40 terminal for kecamatan at the whole-kabupaten view, and after a
 # zoom or two for villages. Below, the names would cover most of the map.
 DISTRICT_LABEL_CELLS = 30.0
-VILLAGE_LABEL_CELLS = 12.0
+VILLAGE_LABEL_CELLS = 10.0
 # The outline rendering adds village borders only where a village is this big: a line
 # one cell thick around a smaller one leaves no inside to see its risk hatching.
 VILLAGE_BORDER_CELLS = 30.0
@@ -541,6 +541,9 @@ class MapPane(Widget, can_focus=True):
         state = self._state
         overlay: Overlay = {}
         cols, rows = self._map_size()
+        if cols < 1 or rows < 1:
+            # Hidden (another pane showing): the resize that shows it again must rebuild.
+            self._overlay_size = None
         if state is None or cols < 1 or rows < 1:
             return overlay
         viewport = self.viewport()
