@@ -5,8 +5,10 @@ size, zoom and pan and kept as ready Strips; risk changes only re-tone it. The m
 layer (incidents, units, the selection and its recommended units) is rebuilt from the
 state on each `apply`, and only the rows whose markers changed are repainted. The name
 layer (kecamatan names once a kecamatan is big enough on screen, village names when
-zoomed in) is placed when the view, the incidents or the selection change, around the
-markers then on screen and each other; a unit moving later draws over a name.
+zoomed in) is placed around the markers and each other when the view changes; a new
+incident or selection moves only the names in its way. Units move all the time: one
+that moved onto a name since draws over it, rather than push the names about (names
+that moved on every position batch would repaint most rows).
 
 Attributes down: the app calls `show(state)`, `apply(changes)` and sets
 `selected_incident_id`; the words come in through `labels` (the console's catalogue owns
@@ -110,6 +112,9 @@ DEFAULT_LABELS: dict[str, str] = {
 # risk (a village takes the fill of its riskiest TPS).
 RISK_FILL = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
 UNRATED_TONE = "map--unrated"
+# Markers that move with every position batch: names make room for them only when the
+# view changes.
+UNIT_TONES = frozenset({"map--unit", "map--unit-busy"})
 OUTSIDE_TONE = "map--outside"
 # Unit markers per charset: (available, moving, on scene). The block set keeps to
 # printable CP437, which every Linux console font has.
@@ -235,6 +240,14 @@ class MapPane(Widget, can_focus=True):
         self._base_rows: list[list[tuple[str, str]]] | None = None
         self._overlay: Overlay = {}
         self._names: Overlay = {}  # the name layer, under the markers
+        # What `_names` was placed for: the view and the cells kept free; the names in
+        # view and where each was put (row, first column, width) by its index.
+        self._names_view: tuple[object, ...] | None = None
+        self._names_taken: frozenset[tuple[int, int]] = frozenset()
+        self._name_specs: list[tuple[str, str, int, int]] = []
+        self._placed: dict[int, tuple[int, int, int]] = {}
+        self._name_at: dict[tuple[int, int], int] = {}  # (row, column) → the name there
+        self._unit_cells: frozenset[tuple[int, int]] = frozenset()  # units the names avoid
         self._legend: tuple[tuple[object, ...], list[list[tuple[str, str]]]] | None = None
         # The recommended units for (incident id, version), kept while no move can reorder them.
         self._recommend_key: tuple[str, int] | None = None
@@ -315,7 +328,7 @@ class MapPane(Widget, can_focus=True):
         if changes.incidents or changes.officers or changes.positions or changes.tps:
             overlay = self._build_overlay(changes)
             # Names make room for a new or closed incident, not for every unit's step.
-            names = self._place_names(overlay) if changes.incidents else None
+            names = self._place_names(overlay, units_moved=False) if changes.incidents else None
             self._replace_overlay(overlay, names)
 
     def select_incident(self, incident_id: str | None) -> None:
@@ -377,7 +390,7 @@ class MapPane(Widget, can_focus=True):
 
     def watch_selected_incident_id(self) -> None:
         overlay = self._build_overlay()
-        self._replace_overlay(overlay, self._place_names(overlay))
+        self._replace_overlay(overlay, self._place_names(overlay, units_moved=False))
 
     def watch_show_posts(self) -> None:
         self._replace_overlay(self._build_overlay())
@@ -585,16 +598,87 @@ class MapPane(Widget, can_focus=True):
             put(selected.lon, selected.lat, SELECTED_GLYPH[self.charset], "map--selected")
         return overlay
 
-    def _place_names(self, overlay: Overlay) -> Overlay:
+    def _place_names(self, overlay: Overlay, *, units_moved: bool = True) -> Overlay:
         """Kecamatan names (in capitals), then village names, each at its label point
-        or beside it, never on a marker, another name or the cell next to one."""
-        names: Overlay = {}
+        or beside it, never on a marker, another name or the cell next to one.
+
+        The units count where they stood at the last placement with `units_moved`; without
+        it, only the other markers (incidents, the selection) are read anew, and only the
+        names a new marker stands on are moved: the rest keep their place.
+        """
         cols, rows = self._map_size()
         if self._state is None or cols < 1 or rows < 1:
-            return names
+            self._names_view = None
+            return {}
+        taken: set[tuple[int, int]] = set()
+        units: set[tuple[int, int]] = set()
+        for row, marks in overlay.items():
+            for col, (_, tone) in marks.items():
+                (units if tone in UNIT_TONES else taken).add((row, col))
+        if units_moved:
+            self._unit_cells = frozenset(units)
+        taken |= self._unit_cells
+        view = (cols, rows, self.zoom_index, self.center, self._layer)
+        placed = self._placed
+        if view == self._names_view:
+            name_at = self._name_at
+            moved = sorted({name_at[cell] for cell in taken - self._names_taken if cell in name_at})
+            self._names_taken = frozenset(taken)
+            if not moved:
+                return self._names
+            for index in moved:
+                row, start, width = placed.pop(index)
+                for x in range(start - 1, start + width + 1):
+                    if name_at.get((row, x)) == index:
+                        del name_at[row, x]
+            taken.update(name_at)
+            wanted = moved
+        else:
+            self._names_view = view
+            self._names_taken = frozenset(taken)
+            self._name_specs = self._names_in_view()
+            placed.clear()
+            self._name_at.clear()
+            wanted = list(range(len(self._name_specs)))
+        specs = self._name_specs
+        for index in wanted:
+            text, _, col, row = specs[index]
+            width = len(text)
+            for dy, start in (
+                (0, col - width // 2),
+                (-1, col - width // 2),
+                (1, col - width // 2),
+                (0, col + 1),
+                (0, col - width),
+            ):
+                y = row + dy
+                if not (0 <= y < rows and start >= 0 and start + width <= cols):
+                    continue
+                footprint = [(y, x) for x in range(start - 1, start + width + 1)]
+                if any(cell in taken for cell in footprint):
+                    continue
+                placed[index] = (y, start, width)
+                taken.update(footprint)
+                self._name_at.update(dict.fromkeys(footprint, index))
+                break
+        names: Overlay = {}
+        for index in sorted(placed):  # in the order of placement, whatever moved
+            text, tone, _, _ = specs[index]
+            row, start, _ = placed[index]
+            line = names.setdefault(row, {})
+            for offset, char in enumerate(text):
+                line[start + offset] = (char, tone)
+        return names
+
+    def _names_in_view(self) -> list[tuple[str, str, int, int]]:
+        """(text, tone, column, row) of each name whose place is in view, kecamatan first
+        (they win a contested spot), once a kecamatan or village is big enough."""
         viewport = self.viewport()
         layer = self._layer
-        taken = {(row, col) for row, marks in overlay.items() for col in marks}
+        scale, offset_x, offset_y = viewport.transform()
+        factor = viewport.bounds.lon_factor
+        width, height = viewport.width, viewport.height
+        specs: list[tuple[str, str, int, int]] = []
         wanted: list[tuple[list[PlaceLabel], bool, str]] = []
         if layer.cells_per_place(viewport, len(layer.district_labels)) >= DISTRICT_LABEL_CELLS:
             wanted.append((layer.district_labels, True, DISTRICT_LABEL_TONE))
@@ -602,30 +686,12 @@ class MapPane(Widget, can_focus=True):
             wanted.append((layer.village_labels, False, VILLAGE_LABEL_TONE))
         for places, capitals, tone in wanted:
             for place in places:
-                spot = viewport.to_cell(place.lon, place.lat)
-                if spot is None:
-                    continue
-                text = place.name.upper() if capitals else place.name
-                width = len(text)
-                col, row = spot
-                for dy, start in (
-                    (0, col - width // 2),
-                    (-1, col - width // 2),
-                    (1, col - width // 2),
-                    (0, col + 1),
-                    (0, col - width),
-                ):
-                    y = row + dy
-                    if not (0 <= y < rows and start >= 0 and start + width <= cols):
-                        continue
-                    if any((y, x) in taken for x in range(start - 1, start + width + 1)):
-                        continue
-                    line = names.setdefault(y, {})
-                    for offset, char in enumerate(text):
-                        line[start + offset] = (char, tone)
-                    taken.update((y, x) for x in range(start - 1, start + width + 1))
-                    break
-        return names
+                x = place.lon * factor * scale + offset_x
+                y = offset_y - place.lat * scale
+                if 0 <= x < width and 0 <= y < height:
+                    text = place.name.upper() if capitals else place.name
+                    specs.append((text, tone, int(x) >> 1, int(y) >> 2))
+        return specs
 
     def _rebuild_marks(self, changes: Changes | None = None) -> None:
         self._overlay = self._build_overlay(changes)
