@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from rich.style import Style
@@ -20,6 +21,7 @@ from pilkades_tui.console.widgets.map_pane import (
 )
 from pilkades_tui.domain.models import Incident, OfficerStatus, Risk
 from pilkades_tui.domain.state import Changes, ElectionState
+from pilkades_tui.scenario.geography import districts
 from tests.map.scene import busy_state, move_officer, report_incident, rerate_tps
 
 pytestmark = pytest.mark.timeout(60)
@@ -453,3 +455,93 @@ async def test_every_builtin_theme_draws_risk_and_selection_apart() -> None:
             assert cell(pane, col, row)[1].reverse, theme
             risks = {tone(pane, f"map--{risk}") for risk in ("low", "medium", "high")}
             assert len(risks) == 3, theme
+
+
+def name_spots(pane: MapPane, names: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each name is written whole on the map: (column, row) of its first letter."""
+    spots: dict[str, tuple[int, int]] = {}
+    for row, line in enumerate(map_lines(pane)):
+        for name in names:
+            for found in re.finditer(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", line):
+                spots[name] = (found.start(), row)
+    return spots
+
+
+KECAMATAN = [district.name.upper() for district in districts()]
+
+
+async def test_names_keep_clear_of_markers_and_each_other() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=(202, 62)) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-1"
+        await pilot.pause()
+        spots = name_spots(pane, KECAMATAN)
+        # Placed around the markers, so none is cut by one right after the view changed.
+        assert len(spots) >= 15, spots
+        lines = map_lines(pane)
+        for name, (col, row) in spots.items():
+            before = lines[row][col - 1] if col else " "
+            after = lines[row][col + len(name)] if col + len(name) < len(lines[row]) else " "
+            assert not before.isalpha() and not after.isalpha(), name
+        # Every incident still shows: names give way to markers.
+        for incident in state.open_incidents():
+            spot = pane.cell_of(incident.lon, incident.lat)
+            assert spot is not None
+            assert lines[spot[1]][spot[0]] in f"{incident.priority}{SELECTED_GLYPH['braille']}"
+
+
+async def test_a_new_incident_moves_only_the_name_it_lands_on() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=(202, 62)) as pilot:
+        pane.show(state)
+        await pilot.pause()
+        before = name_spots(pane, KECAMATAN)
+        name, (col, row) = sorted(before.items())[0]
+        lon, lat = pane.viewport().to_lonlat(col * 2 + 3, row * 4 + 2)  # its second letter
+        assert pane.cell_of(lon, lat) == (col + 1, row)
+        pane.apply(report_incident(state, "INC-ON-NAME", 0, 4, lat=lat, lon=lon))
+        await pilot.pause()
+        after = name_spots(pane, KECAMATAN)
+        assert map_lines(pane)[row][col + 1] == "4"
+        assert name in after and after[name] != (col, row)  # moved, and whole
+        assert {k: v for k, v in after.items() if k != name} == {
+            k: v for k, v in before.items() if k != name
+        }
+
+
+@pytest.mark.parametrize("charset", ["braille", "blocks"])
+async def test_the_legend_wraps_whole_entries_in_a_narrow_pane(charset: str) -> None:
+    pane = MapPane(charset=charset)
+    async with MapApp(pane).run_test(size=(42, 26)) as pilot:
+        pane.show(busy_state())
+        await pilot.pause()
+        legend = legend_text(pane)
+        assert len(legend.splitlines()) >= 5
+        entries = [label for key, label in DEFAULT_LABELS.items() if key in LEGEND_WORDS]
+        if charset == "blocks":
+            entries += [DEFAULT_LABELS["district_border"], DEFAULT_LABELS["village_border"]]
+        entries += DEFAULT_LABELS["keys"].split(" · ")
+        for entry in entries:
+            assert entry in legend, (entry, legend)
+        assert all(len(line.rstrip()) <= 40 for line in legend.splitlines())
+        # Too low for the legend and a map: no legend rather than a cut one.
+        await pilot.resize_terminal(42, 10)
+        await pilot.pause()
+        assert legend_text(pane) == ""
+        assert pane.viewport().rows == pane.size.height
+
+
+LEGEND_WORDS = (
+    "low",
+    "medium",
+    "high",
+    "incident",
+    "selected",
+    "recommended",
+    "unit",
+    "moving",
+    "on_scene",
+)

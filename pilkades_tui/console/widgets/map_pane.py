@@ -18,6 +18,7 @@ has a shape (hatching density, glyph, reverse video) so it survives NO_COLOR.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from functools import cache
 from math import inf
@@ -246,7 +247,7 @@ class MapPane(Widget, can_focus=True):
         self._names_taken: frozenset[tuple[int, int]] = frozenset()
         self._name_specs: list[tuple[str, str, int, int]] = []
         self._placed: dict[int, tuple[int, int, int]] = {}
-        self._name_at: dict[tuple[int, int], int] = {}  # (row, column) → the name there
+        self._name_at: dict[tuple[int, int], int] = {}  # (row, column) → the name written there
         self._unit_cells: frozenset[tuple[int, int]] = frozenset()  # units the names avoid
         self._legend: tuple[tuple[object, ...], list[list[tuple[str, str]]]] | None = None
         # The recommended units for (incident id, version), kept while no move can reorder them.
@@ -620,28 +621,37 @@ class MapPane(Widget, can_focus=True):
         taken |= self._unit_cells
         view = (cols, rows, self.zoom_index, self.center, self._layer)
         placed = self._placed
+        name_at = self._name_at  # (row, column) of each letter → the name's index
+        queue: list[int]
         if view == self._names_view:
-            name_at = self._name_at
-            moved = sorted({name_at[cell] for cell in taken - self._names_taken if cell in name_at})
+            arrived = taken - self._names_taken
+            queue = sorted(
+                {
+                    name_at[near]
+                    for row, col in arrived
+                    for near in ((row, col - 1), (row, col), (row, col + 1))
+                    if near in name_at
+                }
+            )
             self._names_taken = frozenset(taken)
-            if not moved:
+            if not queue:
                 return self._names
-            for index in moved:
-                row, start, width = placed.pop(index)
-                for x in range(start - 1, start + width + 1):
-                    if name_at.get((row, x)) == index:
-                        del name_at[row, x]
-            taken.update(name_at)
-            wanted = moved
+            for index in queue:
+                self._unplace(index)
         else:
             self._names_view = view
             self._names_taken = frozenset(taken)
             self._name_specs = self._names_in_view()
             placed.clear()
-            self._name_at.clear()
-            wanted = list(range(len(self._name_specs)))
+            name_at.clear()
+            queue = list(range(len(self._name_specs)))
         specs = self._name_specs
-        for index in wanted:
+        # Lower index, higher rank: a kecamatan name moved by an incident may take the
+        # spot of village names, which then look for another.
+        while queue:
+            index = heapq.heappop(queue)
+            if index in placed:
+                continue
             text, _, col, row = specs[index]
             width = len(text)
             for dy, start in (
@@ -657,9 +667,14 @@ class MapPane(Widget, can_focus=True):
                 footprint = [(y, x) for x in range(start - 1, start + width + 1)]
                 if any(cell in taken for cell in footprint):
                     continue
+                blockers = {name_at[cell] for cell in footprint if cell in name_at}
+                if any(blocker < index for blocker in blockers):
+                    continue
+                for blocker in blockers:
+                    self._unplace(blocker)
+                    heapq.heappush(queue, blocker)
                 placed[index] = (y, start, width)
-                taken.update(footprint)
-                self._name_at.update(dict.fromkeys(footprint, index))
+                name_at.update(dict.fromkeys(footprint[1:-1], index))
                 break
         names: Overlay = {}
         for index in sorted(placed):  # in the order of placement, whatever moved
@@ -669,6 +684,11 @@ class MapPane(Widget, can_focus=True):
             for offset, char in enumerate(text):
                 line[start + offset] = (char, tone)
         return names
+
+    def _unplace(self, index: int) -> None:
+        row, start, width = self._placed.pop(index)
+        for x in range(start, start + width):
+            del self._name_at[row, x]
 
     def _names_in_view(self) -> list[tuple[str, str, int, int]]:
         """(text, tone, column, row) of each name whose place is in view, kecamatan first
