@@ -30,20 +30,28 @@ SOLID = set("█▀▄▌▐▒▓")
 
 
 def map_rows(app: PilkadesApp) -> list[str]:
-    """The map's own rows on screen (inside the pane's border, above its legend)."""
+    """The map's own rows on screen (inside the pane's border, without its legend)."""
     pane = app.query_one(MapPane)
     region = pane.content_region
-    lines = screen_text(app).splitlines()
-    rows = pane.viewport().rows
-    return [line[region.x : region.right] for line in lines[region.y : region.y + rows]]
+    viewport = pane.viewport()
+    lines = screen_text(app).splitlines()[region.y : region.y + viewport.rows]
+    return [line[region.x : region.x + viewport.cols] for line in lines]
 
 
 def legend_rows(app: PilkadesApp) -> list[str]:
+    """The legend's lines, from beside the map or under it."""
     pane = app.query_one(MapPane)
     region = pane.content_region
+    viewport = pane.viewport()
     lines = screen_text(app).splitlines()
-    first = region.y + pane.viewport().rows
-    return [line[region.x : region.right] for line in lines[first : region.bottom]]
+    beside = [
+        line[region.x + viewport.cols : region.right].strip()
+        for line in lines[region.y : region.y + viewport.rows]
+    ]
+    under = [
+        line[region.x : region.right] for line in lines[region.y + viewport.rows : region.bottom]
+    ]
+    return [line for line in beside + under if line.strip()]
 
 
 def glyph_at(app: PilkadesApp, lon: float, lat: float) -> str:

@@ -70,12 +70,17 @@ def screen_text(pane: MapPane) -> str:
 
 
 def map_lines(pane: MapPane) -> list[str]:
-    """The map's rows, without the legend under them."""
-    return screen_text(pane).splitlines()[: pane.viewport().rows]
+    """The map's rows, without the legend under or beside them."""
+    viewport = pane.viewport()
+    return [line[: viewport.cols] for line in screen_text(pane).splitlines()[: viewport.rows]]
 
 
 def legend_text(pane: MapPane) -> str:
-    return "\n".join(screen_text(pane).splitlines()[pane.viewport().rows :])
+    """The legend, from beside the map or under it."""
+    viewport = pane.viewport()
+    lines = screen_text(pane).splitlines()
+    beside = [line[viewport.cols :].strip() for line in lines[: viewport.rows]]
+    return "\n".join(line for line in beside + lines[viewport.rows :] if line.strip())
 
 
 async def test_incidents_show_their_priority_and_the_selection_stands_out() -> None:
@@ -117,7 +122,8 @@ async def test_recommended_units_are_highlighted() -> None:
         assert pane.zoom == 12
         incident = state.incidents["INC-9"]
         incident_cell = pane.cell_of(incident.lon, incident.lat)
-        assert incident_cell == (40, pane.viewport().rows // 2)  # centred above the legend
+        viewport = pane.viewport()
+        assert incident_cell == (viewport.cols // 2, viewport.rows // 2)  # beside the legend
         recommended = state.recommend(incident, limit=3)
         assert recommended
         apart = 0
@@ -184,12 +190,13 @@ async def test_pan_moves_the_map_by_a_quarter_of_the_view() -> None:
         await pilot.press("f", "plus", "plus")
         incident = state.incidents["INC-1"]
         col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
-        assert (col, row) == (40, pane.viewport().rows // 2)
+        assert (col, row) == (pane.viewport().cols // 2, pane.viewport().rows // 2)
         await pilot.press("right")
-        assert pane.cell_of(incident.lon, incident.lat) == (col - 20, row)
+        across = round(pane.viewport().cols * PAN_SHARE)
+        assert pane.cell_of(incident.lon, incident.lat) == (col - across, row)
         await pilot.press("up")
         step = round(pane.viewport().rows * PAN_SHARE)
-        assert pane.cell_of(incident.lon, incident.lat) == (col - 20, row + step)
+        assert pane.cell_of(incident.lon, incident.lat) == (col - across, row + step)
 
 
 async def test_moving_a_unit_redraws_its_marker_without_redrawing_the_outlines(
@@ -545,3 +552,21 @@ LEGEND_WORDS = (
     "moving",
     "on_scene",
 )
+
+
+@pytest.mark.parametrize("size", [(82, 20), (122, 42), (202, 62)])
+async def test_a_wide_pane_puts_the_legend_beside_the_map_which_keeps_every_row(
+    size: tuple[int, int],
+) -> None:
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=size) as pilot:
+        pane.show(busy_state())
+        await pilot.pause()
+        viewport = pane.viewport()
+        assert viewport.rows == pane.size.height
+        assert viewport.cols < pane.size.width
+        legend = legend_text(pane)
+        for key in LEGEND_WORDS:
+            assert DEFAULT_LABELS[key] in legend, key
+        # The whole kabupaten still fits its columns: nothing drawn at their right edge.
+        assert all(line[-1] == " " for line in map_lines(pane))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from functools import cache
-from math import inf
+from math import ceil, inf
 
 from rich.segment import Segment
 from rich.style import Style
@@ -34,6 +34,8 @@ from textual.widget import Widget
 from pilkades_tui.console.canvas import (
     BOX_DOUBLE,
     BOX_SINGLE,
+    DOTS_X,
+    DOTS_Y,
     EXIT_E,
     EXIT_W,
     OutlineLayer,
@@ -63,6 +65,8 @@ SELECTED_GLYPH = {"braille": "◆", "blocks": "@"}
 # The legend may take lines until this many rows of map are left; below, it is dropped
 # whole rather than shown cut.
 LEGEND_MIN_MAP_ROWS = 5
+# A legend column beside the map is at most this wide (its entries wrap within it).
+SIDE_LEGEND_MAX = 32
 # Names are written once a kecamatan (a village) covers this many cells on average:
 # from about a 120x40 terminal for kecamatan at the whole-kabupaten view, and after a
 # zoom or two for villages. Below, the names would cover most of the map.
@@ -123,6 +127,8 @@ CLUSTER_GLYPH = {"braille": "◎", "blocks": "O"}
 UNIT_GLYPHS = {"braille": ("▲", "►", "■"), "blocks": ("^", ">", "■")}
 
 Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, tone)
+LegendLine = list[tuple[str, str]]  # (text, tone) runs
+LegendLayout = tuple[int, list[LegendLine]]  # (width beside the map or 0 under it, lines)
 
 
 @cache
@@ -249,7 +255,7 @@ class MapPane(Widget, can_focus=True):
         self._placed: dict[int, tuple[int, int, int]] = {}
         self._name_at: dict[tuple[int, int], int] = {}  # (row, column) → the name written there
         self._unit_cells: frozenset[tuple[int, int]] = frozenset()  # units the names avoid
-        self._legend: tuple[tuple[object, ...], list[list[tuple[str, str]]]] | None = None
+        self._legend: tuple[tuple[object, ...], LegendLayout] | None = None
         # The recommended units for (incident id, version), kept while no move can reorder them.
         self._recommend_key: tuple[str, int] | None = None
         self._recommended_ids: list[str] = []
@@ -466,7 +472,10 @@ class MapPane(Widget, can_focus=True):
 
     def _map_size(self) -> tuple[int, int]:
         width, height = self.size
-        return width, height - len(self._legend_lines())
+        side, lines = self._legend_layout()
+        if side:
+            return width - side - 1, height
+        return width, height - len(lines)
 
     def _village_cells(self, viewport: Viewport) -> float:
         """How many cells a village covers on average in this view."""
@@ -808,10 +817,15 @@ class MapPane(Widget, can_focus=True):
             if names:
                 marks = {**names, **marks}
             segments = [Segment(text, self._style(tone)) for text, tone in runs(cells, marks)]
-            strip = Strip(segments).adjust_cell_length(width, base_style)
-        elif y - rows < len(legend := self._legend_lines()):
-            segments = [Segment(text, self._style(tone)) for text, tone in legend[y - rows]]
-            strip = Strip(segments).adjust_cell_length(width, base_style)
+            strip = Strip(segments).adjust_cell_length(cols, base_style)
+            side, legend = self._legend_layout()
+            if side and y < len(legend):
+                gap = Strip.blank(1, base_style)  # the map never touches its legend
+                strip = Strip.join([strip.crop(0, cols), gap, self._legend_strip(legend[y])])
+                strip = strip.adjust_cell_length(width, base_style)
+        elif y - rows < len(legend := self._legend_layout()[1]):
+            strip = self._legend_strip(legend[y - rows])
+            strip = strip.adjust_cell_length(width, base_style)
         else:
             strip = Strip.blank(width, base_style)
         self._strips[y] = strip
@@ -839,36 +853,67 @@ class MapPane(Widget, can_focus=True):
         items.extend(("", "map--legend", key) for key in labels["keys"].split(" · ") if key)
         return items
 
-    def _legend_lines(self) -> list[list[tuple[str, str]]]:
-        """The legend wrapped to the pane's width, entries whole (words split only when
-        one entry is wider than the pane); none at all if it would leave too little map."""
+    def _legend_strip(self, line: LegendLine) -> Strip:
+        return Strip([Segment(text, self._style(tone)) for text, tone in line])
+
+    def _legend_layout(self) -> LegendLayout:
+        """(width of a legend column beside the map, or 0 for one under it; its lines).
+
+        Beside the map when the pane is wider than the kabupaten drawn at the pane's full
+        height needs (one entry a line, the map keeping every row); otherwise under it,
+        wrapped to the pane's width. Entries stay whole (words split only when one is
+        wider than the pane); no legend at all if it would leave too little map.
+        """
         width, height = self.size
-        key = (width, height, self.charset, self.show_legend)
+        key = (width, height, self.charset, self.show_legend, self._layer.bounds)
         if self._legend is not None and self._legend[0] == key:
             return self._legend[1]
-        lines: list[list[tuple[str, str]]] = []
-        if self.show_legend and width > 0:
-            line: list[tuple[str, str]] = []
-            used = 0
-            for glyph, tone, words in self._legend_items():
-                pieces = self._entry_pieces(glyph, words, width)
-                for index, (lead, text) in enumerate(pieces):
-                    size = len(lead) + len(text)
-                    gap = 2 if used else 0
-                    if used and used + gap + size > width:
-                        lines.append(line)
-                        line, used, gap = [], 0, 0
-                    if gap:
-                        line.append(("  ", "map--legend"))
-                    if lead:
-                        line.append((lead, tone if index == 0 else "map--legend"))
-                    line.append((text, "map--legend"))
-                    used += gap + size
-            if line:
-                lines.append(line)
-            if height - len(lines) < LEGEND_MIN_MAP_ROWS:
-                lines = []
-        self._legend = (key, lines)
+        layout: LegendLayout = (0, [])
+        if self.show_legend and width > 0 and height > 0:
+            items = self._legend_items()
+            widest = max(len(glyph) + 1 + len(words) for glyph, _, words in items)
+            side = min(SIDE_LEGEND_MAX, widest)
+            column = self._legend_wrapped(items, side, one_per_line=True)
+            if len(column) <= height and width - side - 1 >= self._map_width_for(height):
+                layout = (side, column)
+            else:
+                lines = self._legend_wrapped(items, width, one_per_line=False)
+                if height - len(lines) >= LEGEND_MIN_MAP_ROWS:
+                    layout = (0, lines)
+        self._legend = (key, layout)
+        return layout
+
+    def _map_width_for(self, rows: int) -> int:
+        """Columns the whole kabupaten takes when drawn `rows` high (zoom 1)."""
+        bounds = self._layer.bounds
+        span_x = (bounds.lon_max - bounds.lon_min) * bounds.lon_factor
+        span_y = max(bounds.lat_max - bounds.lat_min, 1e-9)
+        # A cell is 2 dots wide and 4 high, and one scale serves both axes.
+        return ceil(rows * DOTS_Y * span_x / span_y / DOTS_X)
+
+    def _legend_wrapped(
+        self, items: list[tuple[str, str, str]], width: int, *, one_per_line: bool
+    ) -> list[LegendLine]:
+        lines: list[LegendLine] = []
+        line: LegendLine = []
+        used = 0
+        for glyph, tone, words in items:
+            for index, (lead, text) in enumerate(self._entry_pieces(glyph, words, width)):
+                size = len(lead) + len(text)
+                gap = 2 if used else 0
+                if used and (one_per_line or used + gap + size > width):
+                    lines.append(line)
+                    line, used, gap = [], 0, 0
+                if gap:
+                    line.append(("  ", "map--legend"))
+                if lead:
+                    line.append((lead, tone if index == 0 else "map--legend"))
+                elif one_per_line and index:
+                    line.append(("  ", "map--legend"))  # a wrapped entry's words indented
+                line.append((text, "map--legend"))
+                used += gap + size
+        if line:
+            lines.append(line)
         return lines
 
     @staticmethod
