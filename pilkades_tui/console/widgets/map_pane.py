@@ -655,13 +655,13 @@ class MapPane(Widget, can_focus=True):
             name_at.clear()
             queue = list(range(len(self._name_specs)))
         specs = self._name_specs
-        # Lower index, higher rank: a kecamatan name moved by an incident may take the
-        # spot of village names, which then look for another.
+        # Kecamatan first (lower index): one moved by an incident may take the spot of
+        # village names, which then look for another.
         while queue:
             index = heapq.heappop(queue)
             if index in placed:
                 continue
-            text, _, col, row = specs[index]
+            text, tone, col, row = specs[index]
             width = len(text)
             for dy, start in (
                 (0, col - width // 2),
@@ -677,7 +677,12 @@ class MapPane(Widget, can_focus=True):
                 if any(cell in taken for cell in footprint):
                     continue
                 blockers = {name_at[cell] for cell in footprint if cell in name_at}
-                if any(blocker < index for blocker in blockers):
+                # Only a kecamatan name pushes names away, and only village names: the
+                # pushed ones take a free spot or none, so one incident moves a few names.
+                if blockers and (
+                    tone != DISTRICT_LABEL_TONE
+                    or any(specs[blocker][1] == DISTRICT_LABEL_TONE for blocker in blockers)
+                ):
                     continue
                 for blocker in blockers:
                     self._unplace(blocker)
@@ -821,8 +826,9 @@ class MapPane(Widget, can_focus=True):
             side, legend = self._legend_layout()
             if side and y < len(legend):
                 gap = Strip.blank(1, base_style)  # the map never touches its legend
-                strip = Strip.join([strip.crop(0, cols), gap, self._legend_strip(legend[y])])
-                strip = strip.adjust_cell_length(width, base_style)
+                strip = Strip.join([strip, gap, self._legend_strip(legend[y])])
+            # Always the pane's width: the cache above knows a strip by it.
+            strip = strip.adjust_cell_length(width, base_style)
         elif y - rows < len(legend := self._legend_layout()[1]):
             strip = self._legend_strip(legend[y - rows])
             strip = strip.adjust_cell_length(width, base_style)
