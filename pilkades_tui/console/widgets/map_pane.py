@@ -674,9 +674,13 @@ class MapPane(Widget, can_focus=True):
                 if not (0 <= y < rows and start >= 0 and start + width <= cols):
                     continue
                 footprint = [(y, x) for x in range(start - 1, start + width + 1)]
-                if any(cell in taken for cell in footprint):
+                if not taken.isdisjoint(footprint):
                     continue
-                blockers = {name_at[cell] for cell in footprint if cell in name_at}
+                blockers = (
+                    set()
+                    if name_at.keys().isdisjoint(footprint)
+                    else {name_at[cell] for cell in footprint if cell in name_at}
+                )
                 # Only a kecamatan name pushes names away, and only village names: the
                 # pushed ones take a free spot or none, so one incident moves a few names.
                 if blockers and (
@@ -739,7 +743,10 @@ class MapPane(Widget, can_focus=True):
         if not self.is_mounted:
             return
         width = self.size.width
-        for row in old.keys() | overlay.keys() | old_names.keys() | self._names.keys():
+        rows = old.keys() | overlay.keys()
+        if self._names is not old_names:
+            rows |= old_names.keys() | self._names.keys()
+        for row in rows:
             if old.get(row) != overlay.get(row) or old_names.get(row) != self._names.get(row):
                 self._strips.pop(row, None)
                 self.refresh(Region(0, row, width, 1))
