@@ -2,8 +2,9 @@
 
 A terminal cell is about twice as tall as it is wide, so its 2x4 braille dots are square:
 one scale serves both axes once longitude is shrunk by cos(latitude). Terminals without
-braille (the Linux console's font only has the CP437 blocks) get the same dots folded
-into half and shade blocks, so the projection never depends on the character set.
+braille (the Linux console's font only has CP437) get the same lines traced with box-drawing
+characters instead: thin edges, double for kecamatan borders, so the map reads as outlines
+and the projection never depends on the character set.
 
 The outlines are projected once into "scaled degrees" (lon·cos(lat₀), −lat); a viewport
 is then only a shift and a scale, and a raster of ~300 village polygons is cheap enough
@@ -16,13 +17,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import ceil, cos, radians
 
-from pilkades_tui.scenario.geography import Outline
+from pilkades_tui.scenario.geography import Outline, centroid, contains
 
 DOTS_X = 2
 DOTS_Y = 4
 BRAILLE_BASE = 0x2800
 # DOT_BITS[row][column]: the bit of that dot in a braille cell (Unicode's dot numbering).
 DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+# `blocks` is the outline rendering with CP437 box-drawing characters (the name stays
+# for the configs and code that already say it).
 CHARSETS = ("braille", "blocks")
 # Terminals whose fonts have no braille: the Linux virtual console and its kin.
 BLOCK_TERMS = frozenset({"linux", "vt100", "vt102", "vt220", "cons25"})
@@ -45,35 +48,8 @@ def braille_char(bits: int) -> str:
     return chr(BRAILLE_BASE + bits) if bits else " "
 
 
-def block_char(bits: int) -> str:
-    """The dots folded to CP437 blocks: half blocks where they fit, a shade for diagonals."""
-    top_left = bool(bits & (DOT_BITS[0][0] | DOT_BITS[1][0]))
-    top_right = bool(bits & (DOT_BITS[0][1] | DOT_BITS[1][1]))
-    bottom_left = bool(bits & (DOT_BITS[2][0] | DOT_BITS[3][0]))
-    bottom_right = bool(bits & (DOT_BITS[2][1] | DOT_BITS[3][1]))
-    top = top_left or top_right
-    bottom = bottom_left or bottom_right
-    left = top_left or bottom_left
-    right = top_right or bottom_right
-    quadrants = top_left + top_right + bottom_left + bottom_right
-    if quadrants == 0:
-        return " "
-    if quadrants >= 3:
-        return "█"
-    if not bottom:
-        return "▀"
-    if not top:
-        return "▄"
-    if not right:
-        return "▌"
-    if not left:
-        return "▐"
-    return "▒"
-
-
 GLYPHS: dict[str, tuple[str, ...]] = {
     "braille": tuple(braille_char(bits) for bits in range(256)),
-    "blocks": tuple(block_char(bits) for bits in range(256)),
 }
 
 
@@ -82,11 +58,76 @@ def risk_swatch(charset: str, level: int) -> str:
     if charset == "braille":
         border = DOT_BITS[3][0] | DOT_BITS[3][1]
         return "".join(GLYPHS["braille"][border | FILL_DOTS[level][parity]] for parity in (0, 1))
-    return "".join(FILL_BLOCKS[level][parity] or "▄" for parity in (0, 1))
+    return "".join(FILL_BLOCKS[level][parity] or BOX_SINGLE[EXIT_E | EXIT_W] for parity in (0, 1))
+
+
+# ---- outlines traced with box-drawing characters (the Linux console) ------------------
+# A cell's line dots leave it through some of its four sides; the box-drawing character
+# joining those sides draws the same line one cell thin, where folding the dots into
+# blocks drew a solid mass.
+EXIT_N, EXIT_E, EXIT_S, EXIT_W = 1, 2, 4, 8
+_BOX_SIDES = {
+    EXIT_N: "│",
+    EXIT_S: "│",
+    EXIT_N | EXIT_S: "│",
+    EXIT_E: "─",
+    EXIT_W: "─",
+    EXIT_E | EXIT_W: "─",
+    EXIT_N | EXIT_E: "└",
+    EXIT_E | EXIT_S: "┌",
+    EXIT_S | EXIT_W: "┐",
+    EXIT_W | EXIT_N: "┘",
+    EXIT_N | EXIT_E | EXIT_S: "├",
+    EXIT_E | EXIT_S | EXIT_W: "┬",
+    EXIT_S | EXIT_W | EXIT_N: "┤",
+    EXIT_W | EXIT_N | EXIT_E: "┴",
+    EXIT_N | EXIT_E | EXIT_S | EXIT_W: "┼",
+}
+BOX_SINGLE = tuple(_BOX_SIDES.get(exits, "") for exits in range(16))
+BOX_DOUBLE = tuple(
+    char.translate(str.maketrans("│─└┌┐┘├┬┤┴┼", "║═╚╔╗╝╠╦╣╩╬")) for char in BOX_SINGLE
+)
+
+
+def _column_mask(bits: int, column: int) -> int:
+    """Which of the four dot rows are lit in one column of a cell, as 4 bits."""
+    return sum(1 << row for row in range(DOTS_Y) if bits & DOT_BITS[row][column])
+
+
+LEFT_ROWS = tuple(_column_mask(bits, 0) for bits in range(256))
+RIGHT_ROWS = tuple(_column_mask(bits, 1) for bits in range(256))
+# A lit row, or the rows beside it: a line may step diagonally into the next cell.
+NEAR_ROWS = tuple((mask | mask << 1 | mask >> 1) & 0xF for mask in range(16))
+TOP_DOTS = DOT_BITS[0][0] | DOT_BITS[0][1]
+BOTTOM_DOTS = DOT_BITS[3][0] | DOT_BITS[3][1]
+LEFT_DOTS = DOT_BITS[0][0] | DOT_BITS[1][0] | DOT_BITS[2][0] | DOT_BITS[3][0]
+
+
+def cell_exits(bits: bytes | bytearray, cols: int, rows: int, index: int) -> int:
+    """The sides of cell `index` its line dots cross into the next cell (or off the edge)."""
+    cell = bits[index]
+    if not cell:
+        return 0
+    row, col = divmod(index, cols)
+    exits = 0
+    if cell & TOP_DOTS and (row == 0 or bits[index - cols] & BOTTOM_DOTS):
+        exits |= EXIT_N
+    if cell & BOTTOM_DOTS and (row == rows - 1 or bits[index + cols] & TOP_DOTS):
+        exits |= EXIT_S
+    right = RIGHT_ROWS[cell]
+    if right and (col == cols - 1 or right & NEAR_ROWS[LEFT_ROWS[bits[index + 1]]]):
+        exits |= EXIT_E
+    left = LEFT_ROWS[cell]
+    if left and (col == 0 or left & NEAR_ROWS[RIGHT_ROWS[bits[index - 1]]]):
+        exits |= EXIT_W
+    if not exits:
+        # A fragment touching no neighbour: its longer extent decides.
+        exits = EXIT_E | EXIT_W if right and left else EXIT_N | EXIT_S
+    return exits
 
 
 def check_charset(charset: str) -> str:
-    if charset not in GLYPHS:
+    if charset not in CHARSETS:
         raise ValueError(f"charset {charset!r}: expected one of {', '.join(CHARSETS)}")
     return charset
 
@@ -229,25 +270,34 @@ def clip_segment(
 
 @dataclass(slots=True)
 class Raster:
-    """Line dots per cell, and which filled shape owns each cell's centre."""
+    """Line dots per cell, and which filled shape owns each cell's centre.
+
+    `bits` holds the village borders, `major` the kecamatan and kabupaten borders (drawn
+    only for the outline rendering, which tells the two apart).
+    """
 
     cols: int
     rows: int
     bits: bytearray = field(init=False)
+    major: bytearray = field(init=False)
     owner: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.cols = max(0, self.cols)
         self.rows = max(0, self.rows)
         self.bits = bytearray(self.cols * self.rows)
+        self.major = bytearray(self.cols * self.rows)
         self.owner = [NO_OWNER] * (self.cols * self.rows)
 
     def set_dot(self, x: int, y: int) -> None:
         if 0 <= x < self.cols * DOTS_X and 0 <= y < self.rows * DOTS_Y:
             self.bits[(y >> 2) * self.cols + (x >> 1)] |= DOT_BITS[y & 3][x & 1]
 
-    def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        """Bresenham between the dots of two points, clipped to the canvas first."""
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, into: bytearray | None = None
+    ) -> None:
+        """Bresenham between the dots of two points, clipped to the canvas first, into
+        `bits` (or `into`, e.g. `major`)."""
         width, height = self.cols * DOTS_X, self.rows * DOTS_Y
         if 0 <= x0 < width and 0 <= x1 < width and 0 <= y0 < height and 0 <= y1 < height:
             ax, ay, bx, by = int(x0), int(y0), int(x1), int(y1)
@@ -256,7 +306,7 @@ class Raster:
             if clipped is None:
                 return
             ax, ay, bx, by = (int(value) for value in clipped)
-        bits = self.bits
+        bits = self.bits if into is None else into
         cols = self.cols
         dx = abs(bx - ax)
         dy = -abs(by - ay)
@@ -311,12 +361,50 @@ class _Shape:
     box: tuple[float, float, float, float]  # X min, Y min, X max, Y max
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceLabel:
+    """A place's name and where it is written: its centroid, or a point inside the
+    shape when the centroid falls outside it (a crescent, an archipelago)."""
+
+    name: str
+    lon: float
+    lat: float
+
+
+def label_point(outline: Outline) -> tuple[float, float]:
+    """(lon, lat) inside the outline, as near its centroid as a horizontal scan finds."""
+    lat, lon = centroid(outline.polygons)
+    if contains(outline, lat, lon):
+        return lon, lat
+    spans: list[tuple[float, float]] = []
+    for polygon in outline.polygons:
+        crossings = sorted(
+            x0 + (lat - y0) * (x1 - x0) / (y1 - y0)
+            for ring in polygon
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)
+            if (y0 > lat) != (y1 > lat)
+        )
+        spans.extend(zip(crossings[::2], crossings[1::2], strict=False))
+    if not spans:
+        first = next((ring[0] for polygon in outline.polygons for ring in polygon[:1]), (lon, lat))
+        return first
+    west, east = max(spans, key=lambda span: span[1] - span[0])
+    return (west + east) / 2, lat
+
+
+def _ring_area(ring: Sequence[tuple[float, float]]) -> float:
+    return abs(
+        sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+    )
+
+
 class OutlineLayer:
     """Outlines projected once; `rasterize` draws them for any viewport.
 
     Village polygons are filled (their cells take the village's tone) and outlined; the
-    other levels are outlined only. Districts are left out when villages are given,
-    since their borders are village borders too.
+    other levels are outlined only. When villages are given, the kecamatan and kabupaten
+    borders are kept apart (`major`) for the outline rendering, which draws them heavier;
+    the dot rendering needs only the village borders, which include them.
     """
 
     def __init__(self, shapes: Sequence[Outline], bounds: Bounds | None = None) -> None:
@@ -325,39 +413,70 @@ class OutlineLayer:
         self.bounds = bounds or bounds_of(
             point for shape in shapes for polygon in shape.polygons for point in polygon[0]
         )
-        factor = self.bounds.lon_factor
         has_villages = any(shape.level == "village" for shape in shapes)
         self.codes: list[str] = []
+        self.district_labels: list[PlaceLabel] = []
+        self.village_labels: list[PlaceLabel] = []
+        # The villages' area in square scaled degrees: with a viewport's scale it says
+        # how many cells a kecamatan or a village covers on average, at any pan.
+        self.village_area = 0.0
         self._shapes: list[_Shape] = []
+        self._major: list[_Shape] = []
         # Neighbouring villages share their border; drawing it once halves the line work.
         drawn: set[tuple[tuple[float, float], tuple[float, float]]] = set()
+        drawn_major: set[tuple[tuple[float, float], tuple[float, float]]] = set()
         for shape in shapes:
-            if has_villages and shape.level == "district":
-                continue
+            if shape.level == "district":
+                self.district_labels.append(PlaceLabel(shape.name, *label_point(shape)))
+            major = has_villages and shape.level != "village"
             owner = NO_OWNER
             if shape.level == "village":
                 owner = len(self.codes)
                 self.codes.append(shape.code)
+                self.village_labels.append(PlaceLabel(shape.name, *label_point(shape)))
             for polygon in shape.polygons:
-                rings = tuple(tuple((lon * factor, -lat) for lon, lat in ring) for ring in polygon)
-                edges = []
-                for ring in rings:
-                    for start, end in zip(ring, ring[1:], strict=False):
-                        key = (start, end) if start <= end else (end, start)
-                        if start != end and key not in drawn:
-                            drawn.add(key)
-                            edges.append((*start, *end))
-                xs = [x for ring in rings for x, _ in ring]
-                ys = [y for ring in rings for _, y in ring]
-                box = (min(xs), min(ys), max(xs), max(ys))
-                self._shapes.append(_Shape(owner, rings, tuple(edges), box))
+                projected = self._project(polygon, owner, drawn_major if major else drawn)
+                (self._major if major else self._shapes).append(projected)
+                if owner != NO_OWNER:
+                    self.village_area += _ring_area(projected.rings[0])
 
-    def rasterize(self, viewport: Viewport) -> Raster:
+    def _project(
+        self,
+        polygon: Sequence[Sequence[tuple[float, float]]],
+        owner: int,
+        drawn: set[tuple[tuple[float, float], tuple[float, float]]],
+    ) -> _Shape:
+        factor = self.bounds.lon_factor
+        rings = tuple(tuple((lon * factor, -lat) for lon, lat in ring) for ring in polygon)
+        edges = []
+        for ring in rings:
+            for start, end in zip(ring, ring[1:], strict=False):
+                key = (start, end) if start <= end else (end, start)
+                if start != end and key not in drawn:
+                    drawn.add(key)
+                    edges.append((*start, *end))
+        xs = [x for ring in rings for x, _ in ring]
+        ys = [y for ring in rings for _, y in ring]
+        return _Shape(owner, rings, tuple(edges), (min(xs), min(ys), max(xs), max(ys)))
+
+    def cells_per_place(self, viewport: Viewport, places: int) -> float:
+        """How many cells each of `places` equal parts of the villages' area would cover."""
+        dots = self.village_area * viewport.dots_per_degree**2
+        return dots / (DOTS_X * DOTS_Y) / max(1, places)
+
+    def rasterize(
+        self, viewport: Viewport, *, villages: bool = True, major: bool = False
+    ) -> Raster:
+        """Fill the villages; draw their borders into `bits` if `villages`, and the
+        kecamatan and kabupaten borders into `major` if `major`."""
         raster = Raster(viewport.cols, viewport.rows)
         scale, offset_x, offset_y = viewport.transform()
         # In scaled degrees Y is −lat, so the viewport's y offset applies as it is.
         width, height = viewport.width, viewport.height
-        for shape in self._shapes:
+        shapes = [(shape, raster.bits if villages else None) for shape in self._shapes]
+        if major:
+            shapes += [(shape, raster.major) for shape in self._major]
+        for shape, into in shapes:
             x_min, y_min, x_max, y_max = shape.box
             if (
                 x_max * scale + offset_x < 0
@@ -372,6 +491,8 @@ class OutlineLayer:
                     for ring in shape.rings
                 ]
                 raster.fill(dot_rings, shape.owner)
+            if into is None:
+                continue
             line = raster.line
             for xa, ya, xb, yb in shape.edges:
                 line(
@@ -379,6 +500,7 @@ class OutlineLayer:
                     ya * scale + offset_y,
                     xb * scale + offset_x,
                     yb * scale + offset_y,
+                    into,
                 )
         return raster
 
@@ -391,9 +513,10 @@ def compose_row(
     owner_fills: Sequence[int],
     outside_tone: str,
 ) -> list[tuple[str, str]]:
-    """One row as (character, tone) per cell: line dots plus the owner's risk hatching."""
+    """One row as (character, tone) per cell: the lines plus the owner's risk hatching."""
+    if charset != "braille":
+        return _outline_row(raster, row, owner_tones, owner_fills, outside_tone)
     glyphs = GLYPHS[charset]
-    braille = charset == "braille"
     start = row * raster.cols
     bits = raster.bits
     owners = raster.owner
@@ -404,15 +527,50 @@ def compose_row(
         if owner == NO_OWNER:
             cells.append((glyphs[cell_bits], outside_tone))
             continue
-        level = owner_fills[owner]
         parity = (col + row) & 1
-        if braille:
-            char = glyphs[cell_bits | FILL_DOTS[level][parity]]
-        elif cell_bits:
-            char = glyphs[cell_bits]
-        else:
-            char = FILL_BLOCKS[level][parity] or " "
+        char = glyphs[cell_bits | FILL_DOTS[owner_fills[owner]][parity]]
         cells.append((char, owner_tones[owner]))
+    return cells
+
+
+def _beside(bits: bytes | bytearray, cols: int, rows: int, index: int) -> bool:
+    """Whether a 4-neighbour of cell `index` has lines in `bits`."""
+    row, col = divmod(index, cols)
+    return bool(
+        (col > 0 and bits[index - 1])
+        or (col < cols - 1 and bits[index + 1])
+        or (row > 0 and bits[index - cols])
+        or (row < rows - 1 and bits[index + cols])
+    )
+
+
+def _outline_row(
+    raster: Raster,
+    row: int,
+    owner_tones: Sequence[str],
+    owner_fills: Sequence[int],
+    outside_tone: str,
+) -> list[tuple[str, str]]:
+    """The outline rendering: kecamatan borders double, village borders single, one
+    cell thin; the cells between them hatched by risk."""
+    cols, rows = raster.cols, raster.rows
+    start = row * cols
+    bits, major, owners = raster.bits, raster.major, raster.owner
+    cells: list[tuple[str, str]] = []
+    for col in range(cols):
+        index = start + col
+        owner = owners[index]
+        if major[index]:
+            char = BOX_DOUBLE[cell_exits(major, cols, rows, index)]
+        elif bits[index] and not _beside(major, cols, rows, index):
+            # The kecamatan outlines are simpler than the villages' (their borders run a
+            # dot or two apart): a village line beside a kecamatan line would double it.
+            char = BOX_SINGLE[cell_exits(bits, cols, rows, index)]
+        elif owner == NO_OWNER:
+            char = " "
+        else:
+            char = FILL_BLOCKS[owner_fills[owner]][(col + row) & 1] or " "
+        cells.append((char, outside_tone if owner == NO_OWNER else owner_tones[owner]))
     return cells
 
 

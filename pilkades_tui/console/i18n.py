@@ -482,10 +482,13 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "maplabel.unit": ("unit", "unit"),
     "maplabel.moving": ("bergerak", "moving"),
     "maplabel.on_scene": ("di lokasi", "on scene"),
-    "maplabel.recommended": ("disarankan", "recommended"),
-    "maplabel.selected": ("terpilih", "selected"),
+    "maplabel.recommended": ("disarankan, terbaik dulu", "recommended, best first"),
+    "maplabel.selected": ("insiden terpilih", "selected incident"),
     "maplabel.zoom": ("zoom {zoom}×", "zoom {zoom}×"),
     "maplabel.waiting": ("menunggu peta dari hub", "waiting for the hub's map"),
+    # map for dispatch: the outline rendering's two kinds of border (TERM=linux)
+    "maplabel.district_border": ("batas kecamatan", "kecamatan border"),
+    "maplabel.village_border": ("batas desa", "village border"),
     # alerts (message keys from domain/rules; params as the rules give them)
     "col.severity": ("Tingkat", "Level"),
     "col.alert": ("Peringatan", "Alert"),

@@ -86,8 +86,11 @@ def test_console_over_a_pty(hub: HubServer, isolated_home: Path, tmp_path: Path,
         console.press("Escape", "4")
         screen = console.wait_for(ID.text("pane.map"))
         if term == "linux":
-            # The Linux console's fonts have no braille: the map must draw with blocks.
+            # The Linux console's fonts have no braille: the map draws outlines in
+            # box-drawing characters, not a mass of filled blocks.
             assert not BRAILLE.search(screen), screen
+            assert set(screen) & set("═║╔╗╚╝╠╣╦╩╬"), screen
+            assert not set(screen) & set("█▀▄▌▐▒▓"), screen
         console.press("3")
         console.wait_for(ID.text("col.callsign"))
         console.press("q")

@@ -5,25 +5,31 @@ from __future__ import annotations
 import pytest
 
 from pilkades_tui.console.canvas import (
+    BOX_DOUBLE,
+    BOX_SINGLE,
+    EXIT_E,
+    EXIT_N,
+    EXIT_S,
+    EXIT_W,
     FIT_MARGIN,
-    GLYPHS,
     NO_OWNER,
     Bounds,
     OutlineLayer,
     Raster,
     Viewport,
-    block_char,
     bounds_of,
     braille_char,
+    cell_exits,
     check_charset,
     clip_segment,
     compose_row,
     default_charset,
+    label_point,
     risk_swatch,
     runs,
 )
 from pilkades_tui.domain.geo import haversine_km
-from pilkades_tui.scenario.geography import Outline, outlines, villages
+from pilkades_tui.scenario.geography import Outline, contains, outlines, villages
 
 # Roughly Kabupaten Pekalongan.
 BOUNDS = Bounds(109.48, -7.25, 109.80, -6.84)
@@ -68,16 +74,102 @@ def test_each_braille_dot_has_its_unicode_codepoint() -> None:
     assert braille_char(0xFF) == "⣿"
 
 
-def test_block_characters_fold_the_dots_and_exist_in_cp437() -> None:
-    assert block_char(0) == " "
-    assert block_char(0x01 | 0x08) == "▀"  # top row
-    assert block_char(0x40 | 0x80) == "▄"  # bottom row
-    assert block_char(0x01 | 0x02 | 0x04 | 0x40) == "▌"  # left column
-    assert block_char(0x08 | 0x10 | 0x20 | 0x80) == "▐"  # right column
-    assert block_char(0x01 | 0x80) == "▒"  # a diagonal
-    assert block_char(0xFF) == "█"
-    for char in set(GLYPHS["blocks"]):
-        char.encode("cp437")  # the Linux console's font has every one
+# Characters a map drawn in blocks would show: filled or shaded cells.
+SOLID = set("█▀▄▌▐▒▓")
+
+
+def outline_text(raster: Raster) -> list[str]:
+    owners = max(raster.owner) + 1
+    return [
+        "".join(
+            char
+            for char, _ in compose_row(raster, row, "blocks", ["v"] * owners, [0] * owners, "out")
+        )
+        for row in range(raster.rows)
+    ]
+
+
+def test_outline_traces_lines_one_cell_thin_with_box_characters() -> None:
+    raster = Raster(6, 4)
+    raster.line(1, 5, 9, 5)  # along row 1, from column 0 to 4
+    raster.line(9, 5, 9, 14)  # down column 4 to row 3
+    rows = outline_text(raster)
+    assert rows[0] == " " * 6
+    assert rows[1] == "────┐ "
+    assert rows[2] == "    │ "
+    assert rows[3] == "    │ "  # off the bottom edge the line goes on
+    for box in (BOX_SINGLE, BOX_DOUBLE):
+        "".join(box).encode("cp437")  # every one in the Linux console font
+
+
+def test_kecamatan_borders_are_double_and_village_lines_beside_them_give_way() -> None:
+    raster = Raster(5, 4)
+    raster.owner[:] = [0] * 20
+    raster.line(0, 5, 9, 5, raster.major)  # a kecamatan border along row 1
+    raster.line(0, 1, 9, 1)  # a village border a cell above it, doubling it
+    raster.line(0, 13, 3, 13)  # and one two cells off
+    rows = outline_text(raster)
+    assert rows[1] == "═════"
+    assert rows[0] == "     "
+    assert rows[3] == "──   "
+
+
+def test_cell_exits_follow_the_line_into_each_neighbour() -> None:
+    raster = Raster(3, 3)
+    raster.line(1, 5, 3, 5)  # from the left cell into the middle one
+    raster.line(3, 5, 3, 9)  # and down into the cell below the middle
+    middle = 1 * 3 + 1
+    assert cell_exits(raster.bits, 3, 3, middle) == EXIT_W | EXIT_S
+    assert cell_exits(raster.bits, 3, 3, 2 * 3 + 1) == EXIT_N
+    assert cell_exits(raster.bits, 3, 3, 0) == 0  # no dots, no line
+    assert BOX_SINGLE[EXIT_W | EXIT_S] == "┐" and BOX_SINGLE[EXIT_E | EXIT_N] == "└"
+
+
+def test_the_regency_in_outline_is_lines_not_a_blob() -> None:
+    layer = OutlineLayer(outlines())
+    # (cols, rows, zoom, village borders drawn, most line cells per cell inside)
+    for cols, rows, zoom, villages_drawn, most in (
+        (78, 17, 1.0, False, 1.0),
+        (118, 33, 1.0, False, 0.6),
+        (198, 55, 1.0, False, 0.45),
+        (118, 33, 3.0, True, 0.6),
+    ):
+        viewport = Viewport(cols, rows, layer.bounds, zoom)
+        raster = layer.rasterize(viewport, villages=villages_drawn, major=True)
+        text = "".join(outline_text(raster))
+        text.encode("cp437")
+        assert not set(text) & SOLID, (cols, zoom)
+        inside = sum(owner != NO_OWNER for owner in raster.owner)
+        lines = sum(char in BOX_SINGLE + BOX_DOUBLE for char in text if char != " ")
+        # Kecamatan (and, zoomed in, village) borders, with room inside them.
+        assert 0.15 * inside < lines < most * inside, (cols, zoom, lines, inside)
+        assert any(char in BOX_DOUBLE for char in text if char.strip())
+        assert villages_drawn == any(char in BOX_SINGLE for char in text if char.strip())
+
+
+def test_a_label_point_lies_inside_its_shape() -> None:
+    # A U: its centroid lies in the gap between the arms.
+    ring = [(0.0, 0.0), (3.0, 0.0), (3.0, 3.0), (2.0, 3.0), (2.0, 1.0), (1.0, 1.0)]
+    ring += [(1.0, 3.0), (0.0, 3.0), (0.0, 0.0)]
+    shape = Outline("U", "U", "village", ((ring,),))
+    lon, lat = label_point(shape)
+    assert contains(shape, lat, lon)
+    layer = OutlineLayer(outlines())
+    assert len(layer.district_labels) == sum(o.level == "district" for o in outlines())
+    for outline, place in zip(
+        (o for o in outlines() if o.level == "village"), layer.village_labels, strict=True
+    ):
+        assert place.name == outline.name
+        assert contains(outline, place.lat, place.lon), outline.name
+
+
+def test_cells_per_place_grow_with_the_square_of_the_zoom() -> None:
+    layer = OutlineLayer(outlines())
+    one = layer.cells_per_place(Viewport(80, 24, layer.bounds), 19)
+    two = layer.cells_per_place(Viewport(80, 24, layer.bounds, zoom=2.0), 19)
+    assert two == pytest.approx(4 * one)
+    inside = sum(o != NO_OWNER for o in layer.rasterize(Viewport(80, 24, layer.bounds)).owner)
+    assert one * 19 == pytest.approx(inside, rel=0.15)
 
 
 def test_charset_choice() -> None:
@@ -317,7 +409,8 @@ def test_compose_row_hatches_by_risk_level() -> None:
     assert row[2][1] == "medium" and row[3][1] == "high"
     assert row[3][0] != " "
     blocks = compose_row(raster, 0, "blocks", tones, [0, 1, 2], "outside")
-    assert blocks[0] == ("▀", "outside") and blocks[1] == (" ", "low")
+    assert blocks[0][0] in BOX_SINGLE and blocks[0][1] == "outside"
+    assert blocks[1] == (" ", "low")
     assert blocks[3][0] in "·░"
 
 

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
 
-from pilkades_tui.console.canvas import GLYPHS
+from pilkades_tui.console.canvas import BOX_DOUBLE, GLYPHS
 from pilkades_tui.console.widgets.map_pane import (
     DEFAULT_LABELS,
     LABEL_KEYS,
+    PAN_SHARE,
+    RECOMMENDED_GLYPHS,
+    SELECTED_GLYPH,
     ZOOM_LEVELS,
     MapPane,
 )
 from pilkades_tui.domain.models import Incident, OfficerStatus, Risk
 from pilkades_tui.domain.state import Changes, ElectionState
+from pilkades_tui.scenario.geography import districts
 from tests.map.scene import busy_state, move_officer, report_incident, rerate_tps
 
 pytestmark = pytest.mark.timeout(60)
@@ -64,6 +69,20 @@ def screen_text(pane: MapPane) -> str:
     )
 
 
+def map_lines(pane: MapPane) -> list[str]:
+    """The map's rows, without the legend under or beside them."""
+    viewport = pane.viewport()
+    return [line[: viewport.cols] for line in screen_text(pane).splitlines()[: viewport.rows]]
+
+
+def legend_text(pane: MapPane) -> str:
+    """The legend, from beside the map or under it."""
+    viewport = pane.viewport()
+    lines = screen_text(pane).splitlines()
+    beside = [line[viewport.cols :].strip() for line in lines[: viewport.rows]]
+    return "\n".join(line for line in beside + lines[viewport.rows :] if line.strip())
+
+
 async def test_incidents_show_their_priority_and_the_selection_stands_out() -> None:
     state = busy_state()
     pane = MapPane()
@@ -79,7 +98,7 @@ async def test_incidents_show_their_priority_and_the_selection_stands_out() -> N
         pane.selected_incident_id = "INC-1"
         await pilot.pause()
         char, style = cell(pane, col, row)
-        assert char == "1"
+        assert char == SELECTED_GLYPH["braille"]
         assert painted_with(pane, col, row, "map--selected")
         assert style.reverse  # readable without colour too
 
@@ -103,18 +122,22 @@ async def test_recommended_units_are_highlighted() -> None:
         assert pane.zoom == 12
         incident = state.incidents["INC-9"]
         incident_cell = pane.cell_of(incident.lon, incident.lat)
-        assert incident_cell == (40, 11)  # centred (the legend takes the bottom row)
+        viewport = pane.viewport()
+        assert incident_cell == (viewport.cols // 2, viewport.rows // 2)  # beside the legend
         recommended = state.recommend(incident, limit=3)
         assert recommended
         apart = 0
-        for recommendation in recommended:
+        best_at: dict[tuple[int, int], str] = {}
+        for glyph, recommendation in zip(RECOMMENDED_GLYPHS, recommended, strict=False):
             unit = recommendation.officer
             unit_cell = pane.cell_of(unit.lon, unit.lat)
             assert unit_cell is not None
+            best_at.setdefault(unit_cell, glyph)  # two in one cell: the better shows
+        for unit_cell, glyph in best_at.items():
             if unit_cell == incident_cell:
                 continue
             apart += 1
-            assert cell(pane, *unit_cell)[0] == "▲"
+            assert cell(pane, *unit_cell)[0] == glyph
             assert painted_with(pane, *unit_cell, "map--recommended")
         assert apart >= 1
 
@@ -167,11 +190,13 @@ async def test_pan_moves_the_map_by_a_quarter_of_the_view() -> None:
         await pilot.press("f", "plus", "plus")
         incident = state.incidents["INC-1"]
         col, row = pane.cell_of(incident.lon, incident.lat) or (-1, -1)
-        assert (col, row) == (40, 11)
+        assert (col, row) == (pane.viewport().cols // 2, pane.viewport().rows // 2)
         await pilot.press("right")
-        assert pane.cell_of(incident.lon, incident.lat) == (col - 20, row)
+        across = round(pane.viewport().cols * PAN_SHARE)
+        assert pane.cell_of(incident.lon, incident.lat) == (col - across, row)
         await pilot.press("up")
-        assert pane.cell_of(incident.lon, incident.lat) == (col - 20, row + 6)
+        step = round(pane.viewport().rows * PAN_SHARE)
+        assert pane.cell_of(incident.lon, incident.lat) == (col - across, row + step)
 
 
 async def test_moving_a_unit_redraws_its_marker_without_redrawing_the_outlines(
@@ -182,9 +207,9 @@ async def test_moving_a_unit_redraws_its_marker_without_redrawing_the_outlines(
     rasterized: list[object] = []
     original = OutlineLayer.rasterize
 
-    def counting(layer: OutlineLayer, viewport: object) -> object:
+    def counting(layer: OutlineLayer, viewport: object, **options: bool) -> object:
         rasterized.append(viewport)
-        return original(layer, viewport)  # type: ignore[arg-type]
+        return original(layer, viewport, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(OutlineLayer, "rasterize", counting)
     state = busy_state()
@@ -264,8 +289,8 @@ async def test_village_colour_follows_its_tps_risk() -> None:
         pane.focus()
         await pilot.press("plus", "plus", "plus", "plus")  # 4x, centred on the village
         col, row = pane.cell_of(place.lon, place.lat) or (-1, -1)
-        if cell(pane, col, row)[0] in "▲123":
-            col += 1  # a marker there: look beside it
+        if cell(pane, col, row)[0] in "▲123" or cell(pane, col, row)[0].isalpha():
+            row += 1  # a marker or the village's name there: look under it
         assert painted_with(pane, col, row, "map--low")
         pane.apply(rerate_tps(state, tps_ids[0], Risk.HIGH))
         await pilot.pause()
@@ -303,7 +328,8 @@ async def test_block_characters_for_the_linux_console() -> None:
         text = screen_text(pane)
         assert not set(text) & set(GLYPHS["braille"][1:])
         text.encode("cp437")  # every character drawable in the Linux console font
-        assert "█" in text or "▀" in text or "▄" in text
+        assert set(text) & set(BOX_DOUBLE[1:])  # kecamatan borders as thin lines
+        assert not set(text) & set("█▀▄▌▐▒▓")  # not a blob of blocks
         pane.charset = "braille"
         await pilot.pause()
         assert set(screen_text(pane)) & set(GLYPHS["braille"][1:])
@@ -322,12 +348,12 @@ async def test_labels_come_from_the_app() -> None:
         await pilot.pause()
         assert pane.border_title == "Peta"
         assert "perbesaran 1x" in str(pane.border_subtitle)
-        legend = "".join(segment.text for segment in pane.render_line(pane.size.height - 1))
+        legend = legend_text(pane)
         assert "sangat rawan" in legend and "medium" in legend  # a missing key keeps English
         pane.set_labels({"title": "Map", "medium": "sedang"})
         pane.set_stale("stale for 30 s")
         await pilot.pause()
-        legend = "".join(segment.text for segment in pane.render_line(pane.size.height - 1))
+        legend = legend_text(pane)
         assert "sedang" in legend and "high risk" in legend
         assert pane.border_title == "Map"
         assert str(pane.border_subtitle).startswith("stale for 30 s")
@@ -366,10 +392,7 @@ async def test_a_resync_rereads_the_state() -> None:
         pane.state = empty
         pane.apply(changes)
         await pilot.pause()
-        assert not set("123") & set(screen_text(pane).splitlines()[0:-1][0])
-        assert all(
-            char not in "123" for line in screen_text(pane).splitlines()[:-1] for char in line
-        )
+        assert all(char not in "123" for line in map_lines(pane) for char in line)
 
 
 async def test_recommendations_stay_those_of_the_domain_as_units_move(
@@ -439,3 +462,111 @@ async def test_every_builtin_theme_draws_risk_and_selection_apart() -> None:
             assert cell(pane, col, row)[1].reverse, theme
             risks = {tone(pane, f"map--{risk}") for risk in ("low", "medium", "high")}
             assert len(risks) == 3, theme
+
+
+def name_spots(pane: MapPane, names: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each name is written whole on the map: (column, row) of its first letter."""
+    spots: dict[str, tuple[int, int]] = {}
+    for row, line in enumerate(map_lines(pane)):
+        for name in names:
+            for found in re.finditer(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", line):
+                spots[name] = (found.start(), row)
+    return spots
+
+
+KECAMATAN = [district.name.upper() for district in districts()]
+
+
+async def test_names_keep_clear_of_markers_and_each_other() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=(202, 62)) as pilot:
+        pane.show(state)
+        pane.selected_incident_id = "INC-1"
+        await pilot.pause()
+        spots = name_spots(pane, KECAMATAN)
+        # Placed around the markers, so none is cut by one right after the view changed.
+        assert len(spots) >= 15, spots
+        lines = map_lines(pane)
+        for name, (col, row) in spots.items():
+            before = lines[row][col - 1] if col else " "
+            after = lines[row][col + len(name)] if col + len(name) < len(lines[row]) else " "
+            assert not before.isalpha() and not after.isalpha(), name
+        # Every incident still shows: names give way to markers.
+        for incident in state.open_incidents():
+            spot = pane.cell_of(incident.lon, incident.lat)
+            assert spot is not None
+            assert lines[spot[1]][spot[0]] in f"{incident.priority}{SELECTED_GLYPH['braille']}"
+
+
+async def test_a_new_incident_moves_only_the_name_it_lands_on() -> None:
+    state = busy_state()
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=(202, 62)) as pilot:
+        pane.show(state)
+        await pilot.pause()
+        before = name_spots(pane, KECAMATAN)
+        name, (col, row) = sorted(before.items())[0]
+        lon, lat = pane.viewport().to_lonlat(col * 2 + 3, row * 4 + 2)  # its second letter
+        assert pane.cell_of(lon, lat) == (col + 1, row)
+        pane.apply(report_incident(state, "INC-ON-NAME", 0, 4, lat=lat, lon=lon))
+        await pilot.pause()
+        after = name_spots(pane, KECAMATAN)
+        assert map_lines(pane)[row][col + 1] == "4"
+        assert name in after and after[name] != (col, row)  # moved, and whole
+        assert {k: v for k, v in after.items() if k != name} == {
+            k: v for k, v in before.items() if k != name
+        }
+
+
+@pytest.mark.parametrize("charset", ["braille", "blocks"])
+async def test_the_legend_wraps_whole_entries_in_a_narrow_pane(charset: str) -> None:
+    pane = MapPane(charset=charset)
+    async with MapApp(pane).run_test(size=(42, 26)) as pilot:
+        pane.show(busy_state())
+        await pilot.pause()
+        legend = legend_text(pane)
+        assert len(legend.splitlines()) >= 5
+        entries = [label for key, label in DEFAULT_LABELS.items() if key in LEGEND_WORDS]
+        if charset == "blocks":
+            entries += [DEFAULT_LABELS["district_border"], DEFAULT_LABELS["village_border"]]
+        entries += DEFAULT_LABELS["keys"].split(" · ")
+        for entry in entries:
+            assert entry in legend, (entry, legend)
+        assert all(len(line.rstrip()) <= 40 for line in legend.splitlines())
+        # Too low for the legend and a map: no legend rather than a cut one.
+        await pilot.resize_terminal(42, 10)
+        await pilot.pause()
+        assert legend_text(pane) == ""
+        assert pane.viewport().rows == pane.size.height
+
+
+LEGEND_WORDS = (
+    "low",
+    "medium",
+    "high",
+    "incident",
+    "selected",
+    "recommended",
+    "unit",
+    "moving",
+    "on_scene",
+)
+
+
+@pytest.mark.parametrize("size", [(82, 20), (122, 42), (202, 62)])
+async def test_a_wide_pane_puts_the_legend_beside_the_map_which_keeps_every_row(
+    size: tuple[int, int],
+) -> None:
+    pane = MapPane()
+    async with MapApp(pane).run_test(size=size) as pilot:
+        pane.show(busy_state())
+        await pilot.pause()
+        viewport = pane.viewport()
+        assert viewport.rows == pane.size.height
+        assert viewport.cols < pane.size.width
+        legend = legend_text(pane)
+        for key in LEGEND_WORDS:
+            assert DEFAULT_LABELS[key] in legend, key
+        # The whole kabupaten still fits its columns: nothing drawn at their right edge.
+        assert all(line[-1] == " " for line in map_lines(pane))

@@ -1,9 +1,14 @@
-"""The kabupaten map: villages hatched and coloured by risk, incidents, units.
+"""The kabupaten map: villages hatched and coloured by risk, incidents, units, names.
 
-Two layers. The outline layer (village borders, risk hatching) is rasterised once per
+Three layers. The outline layer (village borders, risk hatching) is rasterised once per
 size, zoom and pan and kept as ready Strips; risk changes only re-tone it. The marker
-layer (incidents, units, the selection) is rebuilt from the state on each `apply`, and
-only the rows whose markers changed are repainted.
+layer (incidents, units, the selection and its recommended units) is rebuilt from the
+state on each `apply`, and only the rows whose markers changed are repainted. The name
+layer (kecamatan names once a kecamatan is big enough on screen, village names when
+zoomed in) is placed around the markers and each other when the view changes; a new
+incident or selection moves only the names in its way. Units move all the time: one
+that moved onto a name since draws over it, rather than push the names about (names
+that moved on every position batch would repaint most rows).
 
 Attributes down: the app calls `show(state)`, `apply(changes)` and sets
 `selected_incident_id`; the words come in through `labels` (the console's catalogue owns
@@ -13,9 +18,10 @@ has a shape (hatching density, glyph, reverse video) so it survives NO_COLOR.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from functools import cache
-from math import inf
+from math import ceil, inf
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,7 +32,14 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from pilkades_tui.console.canvas import (
+    BOX_DOUBLE,
+    BOX_SINGLE,
+    DOTS_X,
+    DOTS_Y,
+    EXIT_E,
+    EXIT_W,
     OutlineLayer,
+    PlaceLabel,
     Raster,
     Viewport,
     check_charset,
@@ -45,8 +58,25 @@ ZOOM_LEVELS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 # A pan moves the view by this share of its width or height, whatever the zoom.
 PAN_SHARE = 0.25
 RECOMMENDED_SHOWN = 3
-# Below this many rows the legend would leave too little map; it is dropped.
-LEGEND_MIN_HEIGHT = 6
+# The recommended units are lettered best first, as the assign dialog lists them; letters
+# are in every font and cannot be taken for an incident's priority digit.
+RECOMMENDED_GLYPHS = "ABC"
+SELECTED_GLYPH = {"braille": "◆", "blocks": "@"}
+# The legend may take lines until this many rows of map are left; below, it is dropped
+# whole rather than shown cut.
+LEGEND_MIN_MAP_ROWS = 5
+# A legend column beside the map is at most this wide (its entries wrap within it).
+SIDE_LEGEND_MAX = 32
+# Names are written once a kecamatan (a village) covers this many cells on average:
+# from about a 120x40 terminal for kecamatan at the whole-kabupaten view, and after a
+# zoom or two for villages. Below, the names would cover most of the map.
+DISTRICT_LABEL_CELLS = 30.0
+VILLAGE_LABEL_CELLS = 10.0
+# The outline rendering adds village borders only where a village is this big: a line
+# one cell thick around a smaller one leaves no inside to see its risk hatching.
+VILLAGE_BORDER_CELLS = 30.0
+DISTRICT_LABEL_TONE = "map--label"
+VILLAGE_LABEL_TONE = "map--label-village"
 
 LABEL_KEYS = (
     "title",
@@ -59,6 +89,8 @@ LABEL_KEYS = (
     "on_scene",
     "recommended",
     "selected",
+    "district_border",
+    "village_border",
     "zoom",
     "keys",
     "waiting",
@@ -72,10 +104,12 @@ DEFAULT_LABELS: dict[str, str] = {
     "unit": "unit",
     "moving": "moving",
     "on_scene": "on scene",
-    "recommended": "recommended",
-    "selected": "selected",
+    "recommended": "recommended, best first",
+    "selected": "selected incident",
+    "district_border": "kecamatan border",
+    "village_border": "village border",
     "zoom": "zoom {zoom}×",  # {zoom}: the zoom factor, e.g. 1.5
-    "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",
+    "keys": "+/- zoom · arrows pan · 0 reset · f centre · p posts",  # split at " · "
     "waiting": "waiting for the hub's map",
 }
 
@@ -83,6 +117,9 @@ DEFAULT_LABELS: dict[str, str] = {
 # risk (a village takes the fill of its riskiest TPS).
 RISK_FILL = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
 UNRATED_TONE = "map--unrated"
+# Markers that move with every position batch: names make room for them only when the
+# view changes.
+UNIT_TONES = frozenset({"map--unit", "map--unit-busy"})
 OUTSIDE_TONE = "map--outside"
 # Unit markers per charset: (available, moving, on scene). The block set keeps to
 # printable CP437, which every Linux console font has.
@@ -90,6 +127,8 @@ CLUSTER_GLYPH = {"braille": "◎", "blocks": "O"}
 UNIT_GLYPHS = {"braille": ("▲", "►", "■"), "blocks": ("^", ">", "■")}
 
 Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, tone)
+LegendLine = list[tuple[str, str]]  # (text, tone) runs
+LegendLayout = tuple[int, list[LegendLine]]  # (width beside the map or 0 under it, lines)
 
 
 @cache
@@ -130,6 +169,8 @@ class MapPane(Widget, can_focus=True):
         "map--selected",
         "map--legend",
         "map--cluster",
+        DISTRICT_LABEL_TONE,
+        VILLAGE_LABEL_TONE,
     }
     DEFAULT_CSS = """
     MapPane {
@@ -151,11 +192,14 @@ class MapPane(Widget, can_focus=True):
     MapPane > .map--recommended { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--selected { color: $text-accent; text-style: bold reverse; }
     MapPane > .map--legend { color: $foreground-muted; }
+    MapPane > .map--label { color: $foreground; text-style: bold; }
+    MapPane > .map--label-village { color: $foreground; }
     """
     BINDINGS = MAP_BINDINGS
 
     charset: reactive[str] = reactive("braille")
-    """`braille` (2x4 dots a cell) or `blocks` (CP437 half blocks, for the Linux console)."""
+    """`braille` (2x4 dots a cell) or `blocks` (CP437 box-drawing outlines, for the Linux
+    console)."""
     selected_incident_id: reactive[str | None] = reactive(None, repaint=False)
     """The incident to highlight with its recommended units; None for none."""
     show_posts: reactive[bool] = reactive(False, repaint=False)
@@ -202,6 +246,16 @@ class MapPane(Widget, can_focus=True):
         self._raster_key: tuple[object, ...] | None = None
         self._base_rows: list[list[tuple[str, str]]] | None = None
         self._overlay: Overlay = {}
+        self._names: Overlay = {}  # the name layer, under the markers
+        # What `_names` was placed for: the view and the cells kept free; the names in
+        # view and where each was put (row, first column, width) by its index.
+        self._names_view: tuple[object, ...] | None = None
+        self._names_taken: frozenset[tuple[int, int]] = frozenset()
+        self._name_specs: list[tuple[str, str, int, int]] = []
+        self._placed: dict[int, tuple[int, int, int]] = {}
+        self._name_at: dict[tuple[int, int], int] = {}  # (row, column) → the name written there
+        self._unit_cells: frozenset[tuple[int, int]] = frozenset()  # units the names avoid
+        self._legend: tuple[tuple[object, ...], LegendLayout] | None = None
         # The recommended units for (incident id, version), kept while no move can reorder them.
         self._recommend_key: tuple[str, int] | None = None
         self._recommended_ids: list[str] = []
@@ -236,7 +290,7 @@ class MapPane(Widget, can_focus=True):
         }
         self._retone()
         self._base_rows = None
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     def set_geography(self, geography: Geography) -> None:
@@ -256,7 +310,7 @@ class MapPane(Widget, can_focus=True):
         self._raster_key = None
         self._base_rows = None
         self._retone()
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     @property
@@ -275,11 +329,14 @@ class MapPane(Widget, can_focus=True):
         if changes.tps and self._update_risks(changes.tps, state):
             self._retone()
             self._base_rows = None
-            self._overlay = self._build_overlay()
+            self._rebuild_marks(changes)
             self._repaint_all()
             return
         if changes.incidents or changes.officers or changes.positions or changes.tps:
-            self._replace_overlay(self._build_overlay(changes))
+            overlay = self._build_overlay(changes)
+            # Names make room for a new or closed incident, not for every unit's step.
+            names = self._place_names(overlay, units_moved=False) if changes.incidents else None
+            self._replace_overlay(overlay, names)
 
     def select_incident(self, incident_id: str | None) -> None:
         self.selected_incident_id = incident_id
@@ -295,8 +352,10 @@ class MapPane(Widget, can_focus=True):
     def set_labels(self, labels: Mapping[str, str]) -> None:
         """New words (a language switch); keys missing from `labels` keep English."""
         self.labels = {**DEFAULT_LABELS, **labels}
-        self._update_titles()
-        self.refresh()
+        self._legend = None
+        # The legend's height may change with its words, and the map's rows with it.
+        self._rebuild_marks()
+        self._repaint_all()
 
     def set_stale(self, note: str) -> None:
         if note != self.stale_note:
@@ -314,7 +373,7 @@ class MapPane(Widget, can_focus=True):
         return ZOOM_LEVELS[self.zoom_index]
 
     def viewport(self) -> Viewport:
-        """The projection of the map area (the pane less its legend row)."""
+        """The projection of the map area (the pane less its legend lines)."""
         cols, rows = self._map_size()
         return Viewport(max(1, cols), max(1, rows), self._layer.bounds, self.zoom, self.center)
 
@@ -332,11 +391,13 @@ class MapPane(Widget, can_focus=True):
 
     def watch_charset(self) -> None:
         self._base_rows = None
-        self._overlay = self._build_overlay()
+        self._legend = None
+        self._rebuild_marks()
         self._repaint_all()
 
     def watch_selected_incident_id(self) -> None:
-        self._replace_overlay(self._build_overlay())
+        overlay = self._build_overlay()
+        self._replace_overlay(overlay, self._place_names(overlay, units_moved=False))
 
     def watch_show_posts(self) -> None:
         self._replace_overlay(self._build_overlay())
@@ -411,15 +472,31 @@ class MapPane(Widget, can_focus=True):
 
     def _map_size(self) -> tuple[int, int]:
         width, height = self.size
-        if self.show_legend and height >= LEGEND_MIN_HEIGHT:
-            height -= 1
-        return width, height
+        side, lines = self._legend_layout()
+        if side:
+            return width - side - 1, height
+        return width, height - len(lines)
+
+    def _village_cells(self, viewport: Viewport) -> float:
+        """How many cells a village covers on average in this view."""
+        return self._layer.cells_per_place(viewport, len(self._layer.village_labels))
 
     def _ensure_base(self) -> list[list[tuple[str, str]]]:
         cols, rows = self._map_size()
-        key = (cols, rows, self.zoom_index, self.center)
+        key = (cols, rows, self.zoom_index, self.center, self.charset)
         if self._raster is None or key != self._raster_key:
-            self._raster = self._layer.rasterize(self.viewport()) if cols and rows else Raster(0, 0)
+            if cols > 0 and rows > 0:
+                viewport = self.viewport()
+                outline = self.charset == "blocks"
+                # The outline rendering draws kecamatan borders; village borders only
+                # where villages are big enough not to turn the map into a mesh.
+                self._raster = self._layer.rasterize(
+                    viewport,
+                    villages=not outline or self._village_cells(viewport) >= VILLAGE_BORDER_CELLS,
+                    major=outline,
+                )
+            else:
+                self._raster = Raster(0, 0)
             self._raster_key = key
             self._base_rows = None
         if self._base_rows is None:
@@ -487,6 +564,9 @@ class MapPane(Widget, can_focus=True):
         state = self._state
         overlay: Overlay = {}
         cols, rows = self._map_size()
+        if cols < 1 or rows < 1:
+            # Hidden (another pane showing): the resize that shows it again must rebuild.
+            self._overlay_size = None
         if state is None or cols < 1 or rows < 1:
             return overlay
         viewport = self.viewport()
@@ -521,24 +601,158 @@ class MapPane(Widget, can_focus=True):
             put(lon, lat, CLUSTER_GLYPH[self.charset], "map--cluster")
         selected = self._selected_incident()
         if selected is not None:
-            for unit in self._recommended_units(state, selected, changes):
-                put(unit.lon, unit.lat, unit_glyph, "map--recommended")
-            put(selected.lon, selected.lat, str(selected.priority), "map--selected")
+            ranked = self._recommended_units(state, selected, changes)
+            # The best last, so it shows where two share a cell.
+            for glyph, unit in reversed(list(zip(RECOMMENDED_GLYPHS, ranked, strict=False))):
+                put(unit.lon, unit.lat, glyph, "map--recommended")
+            put(selected.lon, selected.lat, SELECTED_GLYPH[self.charset], "map--selected")
         return overlay
 
-    def _replace_overlay(self, overlay: Overlay) -> None:
-        old = self._overlay
+    def _place_names(self, overlay: Overlay, *, units_moved: bool = True) -> Overlay:
+        """Kecamatan names (in capitals), then village names, each at its label point
+        or beside it, never on a marker, another name or the cell next to one.
+
+        The units count where they stood at the last placement with `units_moved`; without
+        it, only the other markers (incidents, the selection) are read anew, and only the
+        names a new marker stands on are moved: the rest keep their place.
+        """
+        cols, rows = self._map_size()
+        if self._state is None or cols < 1 or rows < 1:
+            self._names_view = None
+            return {}
+        taken: set[tuple[int, int]] = set()
+        units: set[tuple[int, int]] = set()
+        for row, marks in overlay.items():
+            for col, (_, tone) in marks.items():
+                (units if tone in UNIT_TONES else taken).add((row, col))
+        if units_moved:
+            self._unit_cells = frozenset(units)
+        taken |= self._unit_cells
+        view = (cols, rows, self.zoom_index, self.center, self._layer)
+        placed = self._placed
+        name_at = self._name_at  # (row, column) of each letter → the name's index
+        queue: list[int]
+        if view == self._names_view:
+            arrived = taken - self._names_taken
+            queue = sorted(
+                {
+                    name_at[near]
+                    for row, col in arrived
+                    for near in ((row, col - 1), (row, col), (row, col + 1))
+                    if near in name_at
+                }
+            )
+            self._names_taken = frozenset(taken)
+            if not queue:
+                return self._names
+            for index in queue:
+                self._unplace(index)
+        else:
+            self._names_view = view
+            self._names_taken = frozenset(taken)
+            self._name_specs = self._names_in_view()
+            placed.clear()
+            name_at.clear()
+            queue = list(range(len(self._name_specs)))
+        specs = self._name_specs
+        # Kecamatan first (lower index): one moved by an incident may take the spot of
+        # village names, which then look for another.
+        while queue:
+            index = heapq.heappop(queue)
+            if index in placed:
+                continue
+            text, tone, col, row = specs[index]
+            width = len(text)
+            for dy, start in (
+                (0, col - width // 2),
+                (-1, col - width // 2),
+                (1, col - width // 2),
+                (0, col + 1),
+                (0, col - width),
+            ):
+                y = row + dy
+                if not (0 <= y < rows and start >= 0 and start + width <= cols):
+                    continue
+                footprint = [(y, x) for x in range(start - 1, start + width + 1)]
+                if not taken.isdisjoint(footprint):
+                    continue
+                blockers = (
+                    set()
+                    if name_at.keys().isdisjoint(footprint)
+                    else {name_at[cell] for cell in footprint if cell in name_at}
+                )
+                # Only a kecamatan name pushes names away, and only village names: the
+                # pushed ones take a free spot or none, so one incident moves a few names.
+                if blockers and (
+                    tone != DISTRICT_LABEL_TONE
+                    or any(specs[blocker][1] == DISTRICT_LABEL_TONE for blocker in blockers)
+                ):
+                    continue
+                for blocker in blockers:
+                    self._unplace(blocker)
+                    heapq.heappush(queue, blocker)
+                placed[index] = (y, start, width)
+                name_at.update(dict.fromkeys(footprint[1:-1], index))
+                break
+        names: Overlay = {}
+        for index in sorted(placed):  # in the order of placement, whatever moved
+            text, tone, _, _ = specs[index]
+            row, start, _ = placed[index]
+            line = names.setdefault(row, {})
+            for offset, char in enumerate(text):
+                line[start + offset] = (char, tone)
+        return names
+
+    def _unplace(self, index: int) -> None:
+        row, start, width = self._placed.pop(index)
+        for x in range(start, start + width):
+            del self._name_at[row, x]
+
+    def _names_in_view(self) -> list[tuple[str, str, int, int]]:
+        """(text, tone, column, row) of each name whose place is in view, kecamatan first
+        (they win a contested spot), once a kecamatan or village is big enough."""
+        viewport = self.viewport()
+        layer = self._layer
+        scale, offset_x, offset_y = viewport.transform()
+        factor = viewport.bounds.lon_factor
+        width, height = viewport.width, viewport.height
+        specs: list[tuple[str, str, int, int]] = []
+        wanted: list[tuple[list[PlaceLabel], bool, str]] = []
+        if layer.cells_per_place(viewport, len(layer.district_labels)) >= DISTRICT_LABEL_CELLS:
+            wanted.append((layer.district_labels, True, DISTRICT_LABEL_TONE))
+        if self._village_cells(viewport) >= VILLAGE_LABEL_CELLS:
+            wanted.append((layer.village_labels, False, VILLAGE_LABEL_TONE))
+        for places, capitals, tone in wanted:
+            for place in places:
+                x = place.lon * factor * scale + offset_x
+                y = offset_y - place.lat * scale
+                if 0 <= x < width and 0 <= y < height:
+                    text = place.name.upper() if capitals else place.name
+                    specs.append((text, tone, int(x) >> 1, int(y) >> 2))
+        return specs
+
+    def _rebuild_marks(self, changes: Changes | None = None) -> None:
+        self._overlay = self._build_overlay(changes)
+        self._names = self._place_names(self._overlay)
+
+    def _replace_overlay(self, overlay: Overlay, names: Overlay | None = None) -> None:
+        old, old_names = self._overlay, self._names
         self._overlay = overlay
+        if names is not None:
+            self._names = names
         if not self.is_mounted:
             return
         width = self.size.width
-        for row in old.keys() | overlay.keys():
-            if old.get(row) != overlay.get(row):
+        rows = old.keys() | overlay.keys()
+        if self._names is not old_names:
+            rows |= old_names.keys() | self._names.keys()
+        for row in rows:
+            if old.get(row) != overlay.get(row) or old_names.get(row) != self._names.get(row):
                 self._strips.pop(row, None)
                 self.refresh(Region(0, row, width, 1))
 
     def _view_changed(self) -> None:
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     def _repaint_all(self) -> None:
@@ -549,7 +763,8 @@ class MapPane(Widget, can_focus=True):
     def _update_titles(self) -> None:
         self.border_title = self.labels["title"]
         zoom = f"{self.zoom:g}"
-        parts = [self.labels["zoom"].format(zoom=zoom), self.labels["keys"]]
+        # The keys are in the legend, which wraps: a border cannot.
+        parts = [self.labels["zoom"].format(zoom=zoom)]
         if self.awaiting_geography:
             parts.insert(0, self.labels["waiting"])
         if self.stale_note:
@@ -567,7 +782,7 @@ class MapPane(Widget, can_focus=True):
         if event.size == self._overlay_size:
             return
         self._overlay_size = event.size
-        self._overlay = self._build_overlay()
+        self._rebuild_marks()
         self._repaint_all()
 
     def notify_style_update(self) -> None:
@@ -609,37 +824,127 @@ class MapPane(Widget, can_focus=True):
         if y < rows:
             base = self._ensure_base()
             cells = base[y] if y < len(base) else []
-            segments = [
-                Segment(text, self._style(tone))
-                for text, tone in runs(cells, self._overlay.get(y, {}))
-            ]
-            strip = Strip(segments).adjust_cell_length(width, base_style)
-        elif self.show_legend and y == rows:
-            strip = Strip(self._legend_segments()).crop(0, width)
+            marks = self._overlay.get(y, {})
+            names = self._names.get(y)
+            if names:
+                marks = {**names, **marks}
+            segments = [Segment(text, self._style(tone)) for text, tone in runs(cells, marks)]
+            strip = Strip(segments).adjust_cell_length(cols, base_style)
+            side, legend = self._legend_layout()
+            if side and y < len(legend):
+                gap = Strip.blank(1, base_style)  # the map never touches its legend
+                strip = Strip.join([strip, gap, self._legend_strip(legend[y])])
+            # Always the pane's width: the cache above knows a strip by it.
+            strip = strip.adjust_cell_length(width, base_style)
+        elif y - rows < len(legend := self._legend_layout()[1]):
+            strip = self._legend_strip(legend[y - rows])
             strip = strip.adjust_cell_length(width, base_style)
         else:
             strip = Strip.blank(width, base_style)
         self._strips[y] = strip
         return strip
 
-    def _legend_segments(self) -> list[Segment]:
+    def _legend_items(self) -> list[tuple[str, str, str]]:
+        """(glyph, its tone, words) for each legend entry, then each of the map's keys."""
         labels = self.labels
         unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
-        # Most needed first: a narrow pane cuts the legend from the right.
         items = [
             (risk_swatch(self.charset, RISK_FILL[Risk.LOW]), "map--low", labels["low"]),
             (risk_swatch(self.charset, RISK_FILL[Risk.MEDIUM]), "map--medium", labels["medium"]),
             (risk_swatch(self.charset, RISK_FILL[Risk.HIGH]), "map--high", labels["high"]),
             ("1-4", "map--incident-urgent", labels["incident"]),
-            ("1", "map--selected", labels["selected"]),
-            (unit_glyph, "map--recommended", labels["recommended"]),
+            (SELECTED_GLYPH[self.charset], "map--selected", labels["selected"]),
+            (RECOMMENDED_GLYPHS, "map--recommended", labels["recommended"]),
             (unit_glyph, "map--unit", labels["unit"]),
             (moving_glyph, "map--unit-busy", labels["moving"]),
             (on_scene_glyph, "map--unit-busy", labels["on_scene"]),
         ]
-        text_style = self._style("map--legend")
-        segments: list[Segment] = []
-        for glyph, tone, label in items:
-            segments.append(Segment(glyph, self._style(tone)))
-            segments.append(Segment(f" {label} ", text_style))
-        return segments
+        if self.charset == "blocks":
+            line = EXIT_E | EXIT_W
+            items.append((BOX_DOUBLE[line] * 2, "map--legend", labels["district_border"]))
+            items.append((BOX_SINGLE[line] * 2, "map--legend", labels["village_border"]))
+        items.extend(("", "map--legend", key) for key in labels["keys"].split(" · ") if key)
+        return items
+
+    def _legend_strip(self, line: LegendLine) -> Strip:
+        return Strip([Segment(text, self._style(tone)) for text, tone in line])
+
+    def _legend_layout(self) -> LegendLayout:
+        """(width of a legend column beside the map, or 0 for one under it; its lines).
+
+        Beside the map when the pane is wider than the kabupaten drawn at the pane's full
+        height needs (one entry a line, the map keeping every row); otherwise under it,
+        wrapped to the pane's width. Entries stay whole (words split only when one is
+        wider than the pane); no legend at all if it would leave too little map.
+        """
+        width, height = self.size
+        key = (width, height, self.charset, self.show_legend, self._layer.bounds)
+        if self._legend is not None and self._legend[0] == key:
+            return self._legend[1]
+        layout: LegendLayout = (0, [])
+        if self.show_legend and width > 0 and height > 0:
+            items = self._legend_items()
+            widest = max(len(glyph) + 1 + len(words) for glyph, _, words in items)
+            side = min(SIDE_LEGEND_MAX, widest)
+            column = self._legend_wrapped(items, side, one_per_line=True)
+            if len(column) <= height and width - side - 1 >= self._map_width_for(height):
+                layout = (side, column)
+            else:
+                lines = self._legend_wrapped(items, width, one_per_line=False)
+                if height - len(lines) >= LEGEND_MIN_MAP_ROWS:
+                    layout = (0, lines)
+        self._legend = (key, layout)
+        return layout
+
+    def _map_width_for(self, rows: int) -> int:
+        """Columns the whole kabupaten takes when drawn `rows` high (zoom 1)."""
+        bounds = self._layer.bounds
+        span_x = (bounds.lon_max - bounds.lon_min) * bounds.lon_factor
+        span_y = max(bounds.lat_max - bounds.lat_min, 1e-9)
+        # A cell is 2 dots wide and 4 high, and one scale serves both axes.
+        return ceil(rows * DOTS_Y * span_x / span_y / DOTS_X)
+
+    def _legend_wrapped(
+        self, items: list[tuple[str, str, str]], width: int, *, one_per_line: bool
+    ) -> list[LegendLine]:
+        lines: list[LegendLine] = []
+        line: LegendLine = []
+        used = 0
+        for glyph, tone, words in items:
+            for index, (lead, text) in enumerate(self._entry_pieces(glyph, words, width)):
+                size = len(lead) + len(text)
+                gap = 2 if used else 0
+                if used and (one_per_line or used + gap + size > width):
+                    lines.append(line)
+                    line, used, gap = [], 0, 0
+                if gap:
+                    line.append(("  ", "map--legend"))
+                if lead:
+                    line.append((lead, tone if index == 0 else "map--legend"))
+                elif one_per_line and index:
+                    line.append(("  ", "map--legend"))  # a wrapped entry's words indented
+                line.append((text, "map--legend"))
+                used += gap + size
+        if line:
+            lines.append(line)
+        return lines
+
+    @staticmethod
+    def _entry_pieces(glyph: str, words: str, width: int) -> list[tuple[str, str]]:
+        """One legend entry as (glyph part, words part) pieces no wider than `width`."""
+        lead = f"{glyph} " if glyph else ""
+        if len(lead) + len(words) <= width:
+            return [(lead, words)]
+        pieces: list[tuple[str, str]] = []
+        text = ""
+        for word in words.split():
+            room = width - (len(lead) if not pieces else 0)
+            if text and len(text) + 1 + len(word) > room:
+                pieces.append((lead if not pieces else "", text))
+                text = word
+            else:
+                text = f"{text} {word}" if text else word
+        pieces.append(
+            (lead if not pieces else "", text[: width - (len(lead) if not pieces else 0)])
+        )
+        return pieces
