@@ -120,6 +120,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "empty.rows": ("Tidak ada baris yang cocok.", "No matching rows."),
     # Durations that cannot be misread (51m reads as metres): minutes, then hours too.
     "unit.minutes": ("{minutes} mnt", "{minutes} min"),
+    "unit.hours": ("{hours} j", "{hours} h"),
     "unit.hours_minutes": ("{hours} j {minutes} mnt", "{hours} h {minutes} min"),
     "never": ("belum", "never"),
     # keys (footer and help)

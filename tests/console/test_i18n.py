@@ -143,7 +143,7 @@ def test_ages_say_their_unit_in_both_languages() -> None:
     assert age_text(Words("id"), 51) == "51 mnt"
     assert age_text(Words("en"), 51) == "51 min"
     assert age_text(Words("id"), 72) == "1 j 12 mnt"
-    assert age_text(Words("en"), 60) == "1 h 0 min"
+    assert age_text(Words("en"), 60) == "1 h"
 
 
 async def test_tps_pane_says_report_ages_in_minutes(app_factory) -> None:  # noqa: ANN001

@@ -67,8 +67,8 @@ async def test_the_queue_shows_id_age_and_countdown_to_the_next_target(
         # P3 new for 1 min: 29 of 30.
         assert queue_cells(app, "INC-0003")[2:4] == ["1 mnt", "29 mnt"]
         # P3 dispatched, reported 08:40: on scene before the 19:00 shift change.
-        assert queue_cells(app, "INC-0004")[2:4] == ["20 mnt", "10 j 0 mnt"]
-        assert "+1 mnt" in text and "10 j 0 mnt" in text
+        assert queue_cells(app, "INC-0004")[2:4] == ["20 mnt", "10 j"]
+        assert "+1 mnt" in text and "10 j" in text
 
 
 async def test_a_late_target_turns_the_row_to_warning_then_alarm(

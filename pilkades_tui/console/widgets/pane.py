@@ -64,10 +64,12 @@ class ListSource:
 
 
 def age_text(catalogue: Catalogue, minutes: int) -> str:
-    """`51 mnt`, `1 j 12 mnt` (`51 min`, `1 h 12 min`): a unit no one reads as metres."""
+    """`51 mnt`, `1 j 12 mnt`, `2 j` (`51 min`, `1 h 12 min`, `2 h`): a unit no one reads as metres."""
     if minutes < 60:
         return catalogue.text("unit.minutes", minutes=minutes)
     hours, rest = divmod(minutes, 60)
+    if not rest:
+        return catalogue.text("unit.hours", hours=hours)
     return catalogue.text("unit.hours_minutes", hours=hours, minutes=rest)
 
 
