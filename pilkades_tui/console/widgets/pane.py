@@ -64,7 +64,8 @@ class ListSource:
 
 
 def age_text(catalogue: Catalogue, minutes: int) -> str:
-    """`51 mnt`, `1 j 12 mnt`, `2 j` (`51 min`, `1 h 12 min`, `2 h`): a unit no one reads as metres."""
+    """`51 mnt`, `1 j 12 mnt`, `2 j` (`51 min`, `1 h 12 min`, `2 h`): units no one reads
+    as metres."""
     if minutes < 60:
         return catalogue.text("unit.minutes", minutes=minutes)
     hours, rest = divmod(minutes, 60)
