@@ -420,6 +420,25 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{place}: possible spread",
     ),
     "notify.alarm": ("BAHAYA: {text} — {hint}", "ALARM: {text} — {hint}"),
+    # alarms that help (issue 15): a kecamatan's understaffed TPS as one alert, staffing
+    # in whole officers and the pattern ("1/2", "1/2 per 5 TPS")
+    "alert.understaffed_shared": (
+        "{tps_name} ({district}, {risk}): {posted} dari {required} personel per {per_tps} "
+        "TPS di pos",
+        "{tps_name} ({district}, {risk} risk): {posted} of {required} officers per "
+        "{per_tps} TPS posted",
+    ),
+    "alert.understaffed_district": (
+        "{count} TPS di {district} kurang personel, {empty} tanpa personel: {sample}",
+        "{count} TPS in {district} short of officers, {empty} with none: {sample}",
+    ),
+    "key.expand": ("buka", "expand"),
+    "key.fold": ("tutup", "fold"),
+    "staffing.cell": ("{posted}/{officers}", "{posted}/{officers}"),
+    "staffing.cell_shared": (
+        "{posted}/{officers} per {per_tps}",
+        "{posted}/{officers} per {per_tps}",
+    ),
     "pinned.cluster": (
         "⚠ MELUAS: {count} insiden terkait di {place} ({districts})",
         "⚠ SPREADING: {count} related incidents at {place} ({districts})",
