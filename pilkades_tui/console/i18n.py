@@ -432,6 +432,10 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{count} TPS di {district} kurang personel, {empty} tanpa personel: {sample}",
         "{count} TPS in {district} short of officers, {empty} with none: {sample}",
     ),
+    "alert.understaffed_thin": (
+        "{count} TPS di {district} kurang personel: {sample}",
+        "{count} TPS in {district} short of officers: {sample}",
+    ),
     "key.expand": ("buka", "expand"),
     "key.fold": ("tutup", "fold"),
     "staffing.cell": ("{posted}/{officers}", "{posted}/{officers}"),

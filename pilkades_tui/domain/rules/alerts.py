@@ -71,6 +71,7 @@ FALLBACK_TEXT: dict[str, str] = {
     "alert.understaffed_district": (
         "{count} TPS in {district} short of officers, {empty} with none: {sample}"
     ),
+    "alert.understaffed_thin": "{count} TPS in {district} short of officers: {sample}",
     "alert.spread": (
         "{count} related incidents within {radius_km} km / {window_minutes} min around "
         "{place}: possible spread"

@@ -201,6 +201,7 @@ class AlertEngine:
     def _staffing_in_district(self, group: str, alerts: list[Alert]) -> Alert:
         """One alert for a kecamatan's understaffed TPS (`alerts`, gravest first)."""
         district = str(alerts[0].params["district"])
+        empty = sum(1 for alert in alerts if alert.params["posted"] == 0)
         sample = ", ".join(str(alert.params["tps_name"]) for alert in alerts[:CHECKPOINT_SAMPLE])
         if len(alerts) > CHECKPOINT_SAMPLE:
             sample += ", …"
@@ -209,13 +210,8 @@ class AlertEngine:
             kind=AlertKind.UNDERSTAFFED,
             severity=alerts[0].severity,
             subject_ids=tuple(alert.subject_ids[0] for alert in alerts),
-            message_key="alert.understaffed_district",
-            params={
-                "district": district,
-                "count": len(alerts),
-                "empty": sum(1 for alert in alerts if alert.params["posted"] == 0),
-                "sample": sample,
-            },
+            message_key="alert.understaffed_district" if empty else "alert.understaffed_thin",
+            params={"district": district, "count": len(alerts), "empty": empty, "sample": sample},
             raised_at=min(alert.raised_at for alert in alerts),
             action=Action.REINFORCE_TPS,
             location=alerts[0].location,
