@@ -423,10 +423,10 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     # alarms that help (issue 15): a kecamatan's understaffed TPS as one alert, staffing
     # in whole officers and the pattern ("1/2", "1/2 per 5 TPS")
     "alert.understaffed_shared": (
-        "{tps_name} ({district}, {risk}): {posted} dari {required} personel per {per_tps} "
-        "TPS di pos",
-        "{tps_name} ({district}, {risk} risk): {posted} of {required} officers per "
-        "{per_tps} TPS posted",
+        "{tps_name} ({district}, {risk}): {posted} personel di pos, pola {required} per "
+        "{per_tps} TPS",
+        "{tps_name} ({district}, {risk} risk): {posted} officers posted, pattern "
+        "{required} per {per_tps} TPS",
     ),
     "alert.understaffed_district": (
         "{count} TPS di {district} kurang personel, {empty} tanpa personel: {sample}",
@@ -439,9 +439,11 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "key.expand": ("buka", "expand"),
     "key.fold": ("tutup", "fold"),
     "staffing.cell": ("{posted}/{officers}", "{posted}/{officers}"),
+    # Officers shared among TPS: no "1/2", which would read as short when one guard for
+    # two TPS is more than the pattern asks; the officers posted, then the pattern.
     "staffing.cell_shared": (
-        "{posted}/{officers} per {per_tps}",
-        "{posted}/{officers} per {per_tps}",
+        "{posted} · {officers} per {per_tps}",
+        "{posted} · {officers} per {per_tps}",
     ),
     "pinned.cluster": (
         "⚠ MELUAS: {count} insiden terkait di {place} ({districts})",

@@ -181,7 +181,7 @@ async def test_staffing_reads_in_whole_officers_and_the_pattern(app_factory: App
         for risk in (Risk.LOW, Risk.HIGH):
             tps = next(t for t in state.tps.values() if t.risk == risk)
             cells[risk] = pane.build_row(tps.id).cells[-1]
-        posted_low = cells[Risk.LOW].split("/")[0]
-        assert cells[Risk.LOW] == f"{posted_low}/2 per 5"  # the pattern: 2 per 5 TPS
+        posted_low = cells[Risk.LOW].split(" ")[0]
+        assert cells[Risk.LOW] == f"{posted_low} · 2 per 5"  # the pattern: 2 per 5 TPS
         assert cells[Risk.HIGH].endswith("/2") and "." not in cells[Risk.HIGH]
         assert "0.4" not in screen_text(app)

@@ -26,7 +26,7 @@ class TpsPane(Pane):
         Column("col.risk", 12),
         Column("col.health", 11),
         Column("col.report_age", 11, "right"),
-        Column("col.posted", 9, "right"),
+        Column("col.posted", 11, "right"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -121,7 +121,8 @@ class TpsPane(Pane):
         return Row(key, cells, tone)
 
     def staffing_cell(self, staffing: TpsStaffing) -> str:
-        """Whole officers against the pattern: `1/2`, or `1/2 per 5` for 2 per 5 TPS."""
+        """Whole officers against the pattern: `1/2` where it asks 2 per TPS, else the
+        officers posted and the pattern, `1 · 2 per 5` (2 officers per 5 TPS)."""
         shared = staffing.pattern_tps > 1
         return self.catalogue.text(
             "staffing.cell_shared" if shared else "staffing.cell",

@@ -54,8 +54,8 @@ FALLBACK_TEXT: dict[str, str] = {
         "{tps_name} ({district}, {risk} risk): {posted} of {required} officers posted"
     ),
     "alert.understaffed_shared": (
-        "{tps_name} ({district}, {risk} risk): {posted} of {required} officers per "
-        "{per_tps} TPS posted"
+        "{tps_name} ({district}, {risk} risk): {posted} officers posted, pattern "
+        "{required} per {per_tps} TPS"
     ),
     "alert.checkpoint": ("{count} TPS missed '{stage}' (due {due}): {sample}"),
     "alert.timer.unacknowledged": "P{priority} {incident_id} not acknowledged for {minutes} min",

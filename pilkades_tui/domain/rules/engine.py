@@ -187,7 +187,7 @@ class AlertEngine:
                     "village": tps.village,
                     "district": tps.district,
                     "risk": tps.risk.value,
-                    # Whole officers against the pattern ("1 of 2", "1 of 2 per 5 TPS").
+                    # Whole officers and the pattern ("1 of 2", "1 posted, 2 per 5 TPS").
                     "posted": staffing.posted,
                     "required": staffing.pattern_officers,
                     "per_tps": staffing.pattern_tps,
