@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
 
 ParamValue = str | int | float
 
@@ -118,12 +119,10 @@ def gravest_first(alerts: Iterable[Alert]) -> list[Alert]:
     return sorted(alerts, key=lambda alert: alert.gravity_key)
 
 
-def _newest(alert: Alert) -> tuple[float, int, str]:
-    return alert.sort_key
-
-
-def _gravest(alert: Alert) -> tuple[float, int, str]:
-    return alert.gravity_key
+# attrgetter, not a def: the book calls it on every put among thousands of alerts.
+_newest = attrgetter("sort_key")
+_gravest = attrgetter("gravity_key")
+_NOTHING_CHANGED: frozenset[str] = frozenset()
 
 
 class AlertBook:
@@ -171,9 +170,12 @@ class AlertBook:
             if self._changed is not None:
                 self._changed.add(key)
 
-    def take_changed(self) -> set[str]:
+    def take_changed(self) -> frozenset[str] | set[str]:
         """The keys put or dropped since the last call (with `track_changes`)."""
-        changed, self._changed = self._changed or set(), set()
+        changed = self._changed
+        if not changed:
+            return _NOTHING_CHANGED  # most seconds: no new set for nothing
+        self._changed = set()
         return changed
 
     def _unorder(self, alert: Alert) -> None:
@@ -225,9 +227,12 @@ class AlertDigest:
 
     def update(self) -> tuple[Alert, ...]:
         """Takes in what the book changed; the same tuple object while nothing did."""
+        changed = self.book.take_changed()
+        if not changed:
+            return self.view.ordered()
         dirty: set[str] = set()
         book = self.book
-        for key in book.take_changed():
+        for key in changed:
             held = self._group_of.pop(key, None)
             if held is not None:
                 self._members[held].pop(key, None)
