@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from textual.containers import Vertical
 from textual.geometry import Region
 
@@ -185,3 +186,26 @@ async def test_staffing_reads_in_whole_officers_and_the_pattern(app_factory: App
         assert cells[Risk.LOW] == f"{posted_low} · 2 per 5"  # the pattern: 2 per 5 TPS
         assert cells[Risk.HIGH].endswith("/2") and "." not in cells[Risk.HIGH]
         assert "0.4" not in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("theme", "no_color", "marked"),
+    [("siang", False, False), ("monokrom", False, True), ("siang", True, True)],
+)
+async def test_without_colours_a_notice_still_says_how_grave_it_is(
+    app_factory: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    theme: str,
+    no_color: bool,
+    marked: bool,
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = app_factory(theme=theme)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: bool(notice_lines(app)))
+        strip = app.screen.query_one(NoticeStrip)
+        warning = strip.get_component_rich_style("notice-strip--warning")
+        error = strip.get_component_rich_style("notice-strip--error")
+        assert (bool(warning.underline), bool(error.reverse)) == (marked, marked)
+        assert notice_lines(app)[0].startswith("!! ")  # the morning's alarm, in characters
