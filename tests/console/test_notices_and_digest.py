@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from textual.containers import Vertical
 from textual.geometry import Region
+from textual.widgets import Input
 
 from pilkades_tui.console.screens.dialogs import ConfirmDialog
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
@@ -52,6 +53,22 @@ async def test_a_notice_raised_over_a_dialog_is_seen_and_covers_none_of_it(
         await until(pilot, lambda: "antrean" in "".join(notice_lines(app)))
         queue = app.query_one(IncidentPane)
         assert queue.region.bottom <= strip_region(app).y
+        assert "4 dari 4 baris" in screen_text(app)
+
+
+async def test_a_notice_leaves_the_prompt_line_and_the_counter_whole(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("colon")
+        await pilot.pause()
+        app.notify("Filter: Kajen")
+        await until(pilot, lambda: "· Filter: Kajen" in notice_lines(app))
+        prompt = app.query_one("#prompt", Input)
+        assert prompt.display and not prompt.region.overlaps(strip_region(app))
+        queue = app.query_one(IncidentPane)
+        assert not queue.region.overlaps(strip_region(app))
         assert "4 dari 4 baris" in screen_text(app)
 
 
