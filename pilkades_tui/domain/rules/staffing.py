@@ -61,6 +61,12 @@ class DistrictStaffing:
 class StaffingIndex:
     def __init__(self, settings: StaffingSettings) -> None:
         self.settings = settings
+        # Per risk class: officers per one TPS, and the pattern (officers per TPS).
+        self._patterns: dict[Risk, tuple[float, int, int]] = {
+            risk: (pattern.per_one_tps, pattern.officers, pattern.per_tps)
+            for risk in Risk
+            for pattern in (settings.pattern(risk),)
+        }
         self._clear()
 
     def _clear(self) -> None:
@@ -153,22 +159,25 @@ class StaffingIndex:
 
     def _recompute(self, state: ElectionState, tps_ids: Iterable[str]) -> None:
         alert_risks = self.settings.alert_risks
+        # Looked up once per batch: this loop runs for every TPS a batch touches.
+        records, crews, present_of, covers = state.tps, self._crew, self._present, self._covers
+        patterns = self._patterns
         for tps_id in tps_ids:
-            tps = state.tps.get(tps_id)
+            tps = records.get(tps_id)
             if tps is None:
                 continue
-            present = [o for o in self._crew.get(tps_id, ()) if self._present.get(o, False)]
-            share = sum(1.0 / len(self._covers[o]) for o in present)
-            pattern = self.settings.pattern(tps.risk)
+            present = [o for o in crews.get(tps_id, ()) if present_of.get(o, False)]
+            share = sum(1.0 / len(covers[o]) for o in present)
+            required, officers, per_tps = patterns[tps.risk]
             result = TpsStaffing(
                 tps_id=tps_id,
                 district=tps.district,
                 risk=tps.risk,
-                required=pattern.per_one_tps,
+                required=required,
                 posted=len(present),
                 posted_share=share,
-                pattern_officers=pattern.officers,
-                pattern_tps=pattern.per_tps,
+                pattern_officers=officers,
+                pattern_tps=per_tps,
             )
             old = self._result.get(tps_id)
             if old != result:
