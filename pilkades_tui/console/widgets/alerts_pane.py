@@ -60,7 +60,8 @@ class AlertsPane(Pane):
         self.rebuild()
 
     def expandable(self, key: str) -> bool:
-        return key in self.order and bool(self.members_of(key))
+        # Asked for every row drawn: set lookups, not a scan of the order.
+        return key in self.alerts and key not in self.member_keys and bool(self.members_of(key))
 
     def toggle(self, key: str) -> bool:
         """Opens or folds a combined alert; False when `key` is not one."""

@@ -94,15 +94,19 @@ class Alert:
     location: tuple[float, float] | None = None  # (lat, lon) to pin on the map
     # Newest first, then the graver one, then by key, so the order is total.
     sort_key: tuple[float, int, str] = field(init=False, repr=False, compare=False)
-    # The graver first, then the newer: the order an officer reads the digest in.
-    gravity_key: tuple[float, int, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Computed once: the engine orders thousands of alerts by them.
-        stamp = -self.raised_at.timestamp()
-        rank = -SEVERITY_RANK[self.severity]
-        object.__setattr__(self, "sort_key", (stamp, rank, self.key))
-        object.__setattr__(self, "gravity_key", (rank, stamp, self.key))
+        # Computed once: the engine orders thousands of alerts by it.
+        key = (-self.raised_at.timestamp(), -SEVERITY_RANK[self.severity], self.key)
+        object.__setattr__(self, "sort_key", key)
+
+    @property
+    def gravity_key(self) -> tuple[int, float, str]:
+        """The graver first, then the newer: the order an officer reads the digest in.
+        Made when asked: only the digest's few hundred alerts need it, not every alert
+        the timers make each tick."""
+        stamp, rank, key = self.sort_key
+        return (rank, stamp, key)
 
     def fallback_text(self) -> str:
         template = FALLBACK_TEXT.get(self.message_key)
@@ -136,7 +140,7 @@ class AlertBook:
     def __init__(self, *, gravest: bool = False, track_changes: bool = False) -> None:
         self._alerts: dict[str, Alert] = {}
         self._order = _gravest if gravest else _newest
-        self._keys: list[tuple[float, int, str]] = []  # sort keys, in order
+        self._keys: list[tuple[float, float, str]] = []  # sort keys, in order
         self._in_order: list[Alert] = []  # the alerts at the same positions
         self._ordered: tuple[Alert, ...] | None = ()
         self._changed: set[str] | None = set() if track_changes else None
