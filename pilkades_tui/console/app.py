@@ -28,6 +28,7 @@ from pilkades_tui.console.geography import GeographyLoader
 from pilkades_tui.console.judging import RulesWatch
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, key_entries, plain_display
 from pilkades_tui.console.live import FRAME_INTERVAL_S, LiveFeed
+from pilkades_tui.console.noticing import NoticeBoard
 from pilkades_tui.console.palette import ConsoleCommands
 from pilkades_tui.console.prompt import CommandLine
 from pilkades_tui.console.screens.checkpoints_screen import CheckpointsScreen
@@ -61,7 +62,9 @@ from pilkades_tui.scenario.adjacency import pekalongan_engine
 PANES = ("tps", "incidents", "officers", "map", "alerts")
 
 
-class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows, App[None]):
+class PilkadesApp(
+    NoticeBoard, LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows, App[None]
+):
     """The app wires the parts together: the feed (live.py), the rules (judging.py),
     the prompt and its command table (prompt.py, commands.py), themes (theming.py) and
     the officer's decisions (workflows.py). It keeps the layout, the panes and screens."""
@@ -155,6 +158,7 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
         yield KeyBar(self.catalogue, id="keys")
 
     def on_mount(self) -> None:
+        self.start_notices()
         self.start_theme()
         self.query_one("#prompt", Input).display = False
         self.action_show_pane("incidents")
@@ -288,10 +292,11 @@ class PilkadesApp(LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows,
 
     def go_to_alert_subject(self) -> None:
         """`enter` on an alert: the incident in the queue, the TPS, or the cluster on the map."""
-        alert = self.query_one(AlertsPane).selected_alert()
+        pane = self.query_one(AlertsPane)
+        alert = pane.selected_alert()
         state = self.current_state()
-        if alert is None or state is None or not alert.subject_ids:
-            return
+        if alert is None or state is None or not alert.subject_ids or pane.toggle(alert.key):
+            return  # nothing to go to, or a kecamatan's staffing alert opened or folded
         subject = alert.subject_ids[0]
         if alert.kind == AlertKind.CHECKPOINT:
             self.action_checkpoints()

@@ -530,6 +530,31 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{place}: possible spread",
     ),
     "notify.alarm": ("BAHAYA: {text} — {hint}", "ALARM: {text} — {hint}"),
+    # alarms that help (issue 15): a kecamatan's understaffed TPS as one alert, staffing
+    # in whole officers and the pattern ("1/2", "1/2 per 5 TPS")
+    "alert.understaffed_shared": (
+        "{tps_name} ({district}, {risk}): {posted} personel di pos, pola {required} per "
+        "{per_tps} TPS",
+        "{tps_name} ({district}, {risk} risk): {posted} officers posted, pattern "
+        "{required} per {per_tps} TPS",
+    ),
+    "alert.understaffed_district": (
+        "{count} TPS di {district} kurang personel, {empty} tanpa personel: {sample}",
+        "{count} TPS in {district} short of officers, {empty} with none: {sample}",
+    ),
+    "alert.understaffed_thin": (
+        "{count} TPS di {district} kurang personel: {sample}",
+        "{count} TPS in {district} short of officers: {sample}",
+    ),
+    "key.expand": ("buka", "expand"),
+    "key.fold": ("tutup", "fold"),
+    "staffing.cell": ("{posted}/{officers}", "{posted}/{officers}"),
+    # Officers shared among TPS: no "1/2", which would read as short when one guard for
+    # two TPS is more than the pattern asks; the officers posted, then the pattern.
+    "staffing.cell_shared": (
+        "{posted} · {officers} per {per_tps}",
+        "{posted} · {officers} per {per_tps}",
+    ),
     "pinned.cluster": (
         "⚠ MELUAS: {count} insiden terkait di {place} ({districts})",
         "⚠ SPREADING: {count} related incidents at {place} ({districts})",

@@ -14,6 +14,7 @@ from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.console.widgets.map_pane import MapPane
 from pilkades_tui.console.widgets.tps_pane import TpsPane
 from pilkades_tui.domain.rules import AlertKind, Severity
+from pilkades_tui.domain.rules.alerts import digest_group
 from pilkades_tui.domain.state import Changes, ElectionState
 
 if TYPE_CHECKING:
@@ -27,12 +28,15 @@ class RulesWatch:
     """Mixed into the app: the rules engine, its alerts, staffing on the TPS pane."""
 
     def _judge(self: PilkadesApp, state: ElectionState) -> None:
-        """Once a second: the rules' alerts; a new alarm is announced with its key."""
+        """Once a second: the rules' alerts as an officer reads them (the digest: one per
+        incident, a kecamatan's understaffed TPS as one, gravest first); a new alarm is
+        announced once per incident, with its key."""
         if not self.engine_ready:
             self._build_engine(state)
             if not self.engine_ready:
                 return
-        alerts = self.engine.evaluate(state, self.clock())
+        self.engine.evaluate(state, self.clock())
+        alerts = self.engine.digest()
         if alerts is self.alerts:
             return
         self.alerts = alerts
@@ -57,10 +61,13 @@ class RulesWatch:
             ]
         )
         pane = self.query_one(AlertsPane)
-        for alert in alerts:
-            if alert.severity != Severity.ALARM or alert.key in self.announced_alarms:
+        # By what the alarm is about, not by its key: an incident whose second timer
+        # reaches its alarm is not announced again while it stays in alarm.
+        in_alarm = {digest_group(a): a for a in alerts if a.severity == Severity.ALARM}
+        for group, alert in in_alarm.items():
+            if group in self.announced_alarms:
                 continue
-            self.announced_alarms.add(alert.key)
+            self.announced_alarms.add(group)
             if alert.kind in (AlertKind.TIMER, AlertKind.SPREAD):
                 row = pane.build_row(alert.key)
                 self.notify(
@@ -68,8 +75,7 @@ class RulesWatch:
                     severity="error",
                     timeout=10,
                 )
-        live = {alert.key for alert in alerts}
-        self.announced_alarms &= live
+        self.announced_alarms &= set(in_alarm)
 
     def _build_engine(self: PilkadesApp, state: ElectionState) -> None:
         if len(state.tps) < LARGE_STATE_TPS:
@@ -100,6 +106,7 @@ class RulesWatch:
         pane.staffing_of = self.engine.tps_staffing
         pane.district_staffing = self.engine.staffing_in
         pane.refresh()
+        self.query_one(AlertsPane).members_of = self.engine.digest_members
 
     def _engine_built(self: PilkadesApp, state: ElectionState) -> None:
         self.engine_building = False

@@ -29,5 +29,13 @@ def screen_text(app: App[object]) -> str:
 
 def notifications(app: App[object]) -> list[str]:
     """The messages of the notifications raised and not yet expired, oldest first."""
-    # Private too: Textual has no public list of the toasts it is showing.
-    return [notification.message for notification in app._notifications]
+    # The console keeps its own (console/noticing.py): every notify lands there.
+    return [notification.message for notification in getattr(app, "notices", ())]
+
+
+def notice_lines(app: App[object]) -> list[str]:
+    """What the notice strip of the screen in front says, line by line."""
+    from pilkades_tui.console.widgets.notice_strip import NoticeStrip
+
+    strips = list(app.screen.query(NoticeStrip))
+    return [line for strip in strips for line in strip.lines()]

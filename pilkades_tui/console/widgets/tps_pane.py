@@ -9,7 +9,6 @@ from pilkades_tui.console.widgets.pane import Pane, age_text, minutes_since
 from pilkades_tui.console.widgets.virtual_table import Column, Row
 from pilkades_tui.domain.models import HealthProtocol, Risk, Tps, TpsPhase
 from pilkades_tui.domain.rules import DistrictStaffing, TpsStaffing
-from pilkades_tui.domain.rules.staffing import format_officers
 from pilkades_tui.domain.state import Changes
 
 SUMMARY_PREFIX = "\x00district:"
@@ -27,7 +26,7 @@ class TpsPane(Pane):
         Column("col.risk", 12),
         Column("col.health", 11),
         Column("col.report_age", 11, "right"),
-        Column("col.posted", 7, "right"),
+        Column("col.posted", 11, "right"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -111,11 +110,7 @@ class TpsPane(Pane):
         tps = self.state.tps[key]
         staffing = self.staffing_of(key)
         cells = self.cells(tps)
-        cells.append(
-            "-"
-            if staffing is None
-            else f"{format_officers(staffing.posted_share)}/{format_officers(staffing.required)}"
-        )
+        cells.append("-" if staffing is None else self.staffing_cell(staffing))
         tone = self.tone(tps)
         if staffing is not None and staffing.short:
             # A high-risk TPS short of officers is what the staffing rule alarms on.
@@ -124,6 +119,17 @@ class TpsPane(Pane):
             elif tone in ("normal", "highlight"):
                 tone = "warn"
         return Row(key, cells, tone)
+
+    def staffing_cell(self, staffing: TpsStaffing) -> str:
+        """Whole officers against the pattern: `1/2` where it asks 2 per TPS, else the
+        officers posted and the pattern, `1 · 2 per 5` (2 officers per 5 TPS)."""
+        shared = staffing.pattern_tps > 1
+        return self.catalogue.text(
+            "staffing.cell_shared" if shared else "staffing.cell",
+            posted=staffing.posted,
+            officers=staffing.pattern_officers,
+            per_tps=staffing.pattern_tps,
+        )
 
     def cells(self, tps: Tps) -> list[str]:
         enum = self.catalogue.enum

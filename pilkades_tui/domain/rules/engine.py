@@ -8,6 +8,8 @@
 
 `evaluate` returns the active alerts, newest first (see `Alert.sort_key`); the same
 tuple object comes back while nothing changed, so a UI can skip a redraw with `is`.
+`digest()` (after `evaluate`) gives them as an officer reads them: one per incident,
+the understaffed TPS of a kecamatan as one, gravest first (see `AlertDigest`).
 The engine must see every change applied to the state since the last evaluation
 (`observe`, or the `changes` argument); a reloaded state (`Changes.reloaded`) or
 another state object makes it rebuild from scratch.
@@ -20,7 +22,14 @@ from collections.abc import Mapping
 from itertools import chain
 
 from pilkades_tui.domain.models import Category, Incident, OfficerStatus, Risk
-from pilkades_tui.domain.rules.alerts import Action, Alert, AlertBook, AlertKind, Severity
+from pilkades_tui.domain.rules.alerts import (
+    Action,
+    Alert,
+    AlertBook,
+    AlertDigest,
+    AlertKind,
+    Severity,
+)
 from pilkades_tui.domain.rules.checkpoints import (
     CheckpointIndex,
     StageSummary,
@@ -29,18 +38,14 @@ from pilkades_tui.domain.rules.checkpoints import (
 )
 from pilkades_tui.domain.rules.settings import DEFAULT_SETTINGS, STAGES, RuleSettings, Stage
 from pilkades_tui.domain.rules.spread import Cluster, SpreadDetector
-from pilkades_tui.domain.rules.staffing import (
-    DistrictStaffing,
-    StaffingIndex,
-    TpsStaffing,
-    format_officers,
-)
+from pilkades_tui.domain.rules.staffing import DistrictStaffing, StaffingIndex, TpsStaffing
 from pilkades_tui.domain.rules.timers import TimerBoard, TimerPlan
 from pilkades_tui.domain.rules.triage import priority_for
 from pilkades_tui.domain.rules.verification import VerificationCounts, VerificationIndex
 from pilkades_tui.domain.state import Changes, ElectionState
 
-# How many TPS names a checkpoint alert's text shows; subject_ids holds them all.
+# How many TPS names a checkpoint or kecamatan staffing alert's text shows;
+# subject_ids holds them all.
 CHECKPOINT_SAMPLE = 5
 
 VillageKey = tuple[str, str]  # (kecamatan, village name)
@@ -60,7 +65,8 @@ class AlertEngine:
         self.village_codes = village_codes or {}
         self.staffing = StaffingIndex(settings.staffing)
         self.checkpoints = CheckpointIndex(settings.checkpoints)
-        self.book = AlertBook()
+        self.book = AlertBook(track_changes=True)
+        self._digest = AlertDigest(self.book, self._staffing_in_district)
         self.timers = TimerBoard(settings, self.book)
         self.spread = SpreadDetector(settings.spread, neighbours, self.book)
         self.verification = VerificationIndex()
@@ -95,6 +101,15 @@ class AlertEngine:
         self.spread.advance(now, state.incidents, self.village_code_of)
         self._judge_checkpoints(state, now)
         return self.book.ordered()
+
+    def digest(self) -> tuple[Alert, ...]:
+        """The alerts of the last `evaluate` as an officer reads them, gravest first;
+        the same tuple object while nothing changed."""
+        return self._digest.update()
+
+    def digest_members(self, key: str) -> tuple[Alert, ...]:
+        """The alerts a digest's kecamatan staffing alert stands for, gravest first."""
+        return self._digest.members(key)
 
     def _rebuild(self, state: ElectionState, now: dt.datetime) -> None:
         self._state = state
@@ -159,26 +174,48 @@ class AlertEngine:
                     self.book.drop(key)
                 continue
             since = self._short_since.setdefault(tps_id, now)
+            shared = staffing.pattern_tps > 1
             alert = Alert(
                 key=key,
                 kind=AlertKind.UNDERSTAFFED,
                 severity=Severity.ALARM if staffing.posted == 0 else Severity.WARNING,
                 subject_ids=(tps_id,),
-                message_key="alert.understaffed",
+                message_key="alert.understaffed_shared" if shared else "alert.understaffed",
                 params={
                     "tps_id": tps_id,
                     "tps_name": tps.name,
                     "village": tps.village,
                     "district": tps.district,
                     "risk": tps.risk.value,
-                    "posted": format_officers(staffing.posted_share),
-                    "required": format_officers(staffing.required),
+                    # Whole officers and the pattern ("1 of 2", "1 posted, 2 per 5 TPS").
+                    "posted": staffing.posted,
+                    "required": staffing.pattern_officers,
+                    "per_tps": staffing.pattern_tps,
                 },
                 raised_at=since,
                 action=Action.REINFORCE_TPS,
                 location=(tps.lat, tps.lon),
             )
             self.book.put(alert)
+
+    def _staffing_in_district(self, group: str, alerts: list[Alert]) -> Alert:
+        """One alert for a kecamatan's understaffed TPS (`alerts`, gravest first)."""
+        district = str(alerts[0].params["district"])
+        empty = sum(1 for alert in alerts if alert.params["posted"] == 0)
+        sample = ", ".join(str(alert.params["tps_name"]) for alert in alerts[:CHECKPOINT_SAMPLE])
+        if len(alerts) > CHECKPOINT_SAMPLE:
+            sample += ", …"
+        return Alert(
+            key=f"understaffed:{group}",
+            kind=AlertKind.UNDERSTAFFED,
+            severity=alerts[0].severity,
+            subject_ids=tuple(alert.subject_ids[0] for alert in alerts),
+            message_key="alert.understaffed_district" if empty else "alert.understaffed_thin",
+            params={"district": district, "count": len(alerts), "empty": empty, "sample": sample},
+            raised_at=min(alert.raised_at for alert in alerts),
+            action=Action.REINFORCE_TPS,
+            location=alerts[0].location,
+        )
 
     def _judge_checkpoints(self, state: ElectionState, now: dt.datetime) -> None:
         settings = self.settings.checkpoints

@@ -3,7 +3,9 @@
 An officer covers every TPS that lists him in `officer_ids`, plus the TPS of his
 `post_tps_id`. A guard who covers several TPS counts as a share at each (one guard for
 two TPS is half an officer at each), so the shares of a kecamatan add up to its
-officers and a pattern like "2 officers per 5 TPS" can be checked TPS by TPS.
+officers and a pattern like "2 officers per 5 TPS" can be checked TPS by TPS. Shares
+are for judging only: what an officer reads is whole officers against the pattern
+(`posted` of `pattern_officers` per `pattern_tps` TPS), never "0.4/0.4".
 
 An officer counts as present while he is on duty and not drawn away to an incident
 elsewhere: off duty, or assigned to an incident at another TPS (or none), he leaves his
@@ -38,6 +40,8 @@ class TpsStaffing:
     required: float  # officers per this TPS by its pattern, e.g. 0.4 for "2 per 5"
     posted: int  # officers present who cover this TPS
     posted_share: float  # their shares (an officer covering n TPS gives 1/n to each)
+    pattern_officers: int = 0  # the pattern in whole officers: 2 ...
+    pattern_tps: int = 1  # ... per 5 TPS
 
     @property
     def short(self) -> bool:
@@ -54,15 +58,15 @@ class DistrictStaffing:
     short_alert_tps: int = 0  # short TPS of a class that raises an alert (high risk)
 
 
-def format_officers(value: float) -> int | float:
-    """2.0 reads as 2, 0.4 as 0.4: what a duty officer expects to see."""
-    rounded = round(value, 2)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
 class StaffingIndex:
     def __init__(self, settings: StaffingSettings) -> None:
         self.settings = settings
+        # Per risk class: officers per one TPS, and the pattern (officers per TPS).
+        self._patterns: dict[Risk, tuple[float, int, int]] = {
+            risk: (pattern.per_one_tps, pattern.officers, pattern.per_tps)
+            for risk in Risk
+            for pattern in (settings.pattern(risk),)
+        }
         self._clear()
 
     def _clear(self) -> None:
@@ -155,19 +159,25 @@ class StaffingIndex:
 
     def _recompute(self, state: ElectionState, tps_ids: Iterable[str]) -> None:
         alert_risks = self.settings.alert_risks
+        # Looked up once per batch: this loop runs for every TPS a batch touches.
+        records, crews, present_of, covers = state.tps, self._crew, self._present, self._covers
+        patterns = self._patterns
         for tps_id in tps_ids:
-            tps = state.tps.get(tps_id)
+            tps = records.get(tps_id)
             if tps is None:
                 continue
-            present = [o for o in self._crew.get(tps_id, ()) if self._present.get(o, False)]
-            share = sum(1.0 / len(self._covers[o]) for o in present)
+            present = [o for o in crews.get(tps_id, ()) if present_of.get(o, False)]
+            share = sum(1.0 / len(covers[o]) for o in present)
+            required, officers, per_tps = patterns[tps.risk]
             result = TpsStaffing(
                 tps_id=tps_id,
                 district=tps.district,
                 risk=tps.risk,
-                required=self.settings.pattern(tps.risk).per_one_tps,
+                required=required,
                 posted=len(present),
                 posted_share=share,
+                pattern_officers=officers,
+                pattern_tps=per_tps,
             )
             old = self._result.get(tps_id)
             if old != result:
