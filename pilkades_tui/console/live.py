@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
@@ -88,6 +88,7 @@ class LiveFeed:
             self.first_state_shown = True
         self._update_notice()
         self._sync_map_selection()
+        self._update_brief(force=True)
         self.query_one(StatusHeader).update_now(self.clock())
 
     def _draw_frame(self: PilkadesApp) -> None:
@@ -103,17 +104,18 @@ class LiveFeed:
             return
         if not changes:
             return
-        visible = self.query_one(ContentSwitcher).current
+        visible = self.visible_panes()
         for pane in self.query(Pane):
-            if pane.id == visible:
+            if pane.id in visible:
                 pane.apply(changes)
             else:
                 # Hidden panes catch up when shown: no work for what nobody sees.
                 self.hidden_changes.setdefault(pane.id or "", Changes()).merge(changes)
-        if visible == "map":
+        if "map" in visible:
             self.query_one(MapPane).apply(changes)
         else:
             self.hidden_changes.setdefault("map", Changes()).merge(changes)
+        self._brief_changes(changes)
         self._notify_new_incidents(state, changes)
         if changes.phase or changes.incidents:
             self.query_one(StatusHeader).update_now(self.clock())
@@ -165,8 +167,10 @@ class LiveFeed:
         self.query_one(MapPane).set_stale(stale)
         if state is not None:
             self._judge(state)
-        if self.query_one(ContentSwitcher).current == "incidents":
+        if "incidents" in self.visible_panes():
             self.query_one(IncidentPane).tick()
+        if self.brief_units_moved:
+            self._update_brief()
         self.heap_keeper.tick(time.monotonic(), self.last_input_at)
 
     def _update_notice(self: PilkadesApp) -> None:

@@ -17,7 +17,7 @@ class OfficerPane(Pane):
     title_key = "pane.officers"
     column_spec = (
         Column("col.callsign", 10),
-        Column("col.unit", 24),
+        Column("col.unit", 24, grow=1),
         Column("col.kind", 10),
         Column("col.status", 14),
         Column("col.incident", 12),

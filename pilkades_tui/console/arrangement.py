@@ -1,0 +1,149 @@
+"""The panes on screen: the layout in use (layouts.py), its main pane, focus between the
+visible panes, the switch on resize, and the incident brief beside the queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.containers import Container
+
+from pilkades_tui.console.config import ConfigError, remember
+from pilkades_tui.console.layouts import ARRANGEMENTS, AUTO, PANES, PASSIVE, Layout, layout_for
+from pilkades_tui.console.widgets.alerts_pane import AlertsPane
+from pilkades_tui.console.widgets.brief import IncidentBrief
+from pilkades_tui.console.widgets.incident_pane import IncidentPane
+from pilkades_tui.console.widgets.keybar import KeyBar
+from pilkades_tui.console.widgets.map_pane import MapPane
+from pilkades_tui.console.widgets.pane import Pane
+from pilkades_tui.domain.state import Changes
+
+if TYPE_CHECKING:
+    from pilkades_tui.console.app import PilkadesApp
+
+# The brief lists this many units: what fits beside the queue at 120x40.
+BRIEF_UNITS = 5
+
+
+class Arrangement:
+    """Mixed into the app: which panes are shown, and which one has the officer's keys."""
+
+    def visible_panes(self: PilkadesApp) -> tuple[str, ...]:
+        return self.shown_layout.visible(self.main_pane)
+
+    def active_pane(self: PilkadesApp) -> str:
+        """The pane the officer works in: the focused one, or the last one focused while
+        the prompt line or a dialog has the keys."""
+        return self.focused_pane
+
+    def _focus_moved(self: PilkadesApp, focused: object) -> None:
+        name = getattr(focused, "id", None)
+        if name in self.visible_panes() and name not in PASSIVE:
+            self.focused_pane = name
+
+    def arrange(self: PilkadesApp, layout: Layout) -> None:
+        """Show `layout`: its panes on screen, the others hidden, focus kept where it
+        was if that pane is still visible."""
+        choices = layout.main_choices()
+        if self.focused_pane in choices and self.focused_pane not in layout.visible(self.main_pane):
+            self.main_pane = self.focused_pane  # the pane the officer works in stays on screen
+        if self.main_pane not in choices:
+            self.main_pane = layout.main
+        self.shown_layout = layout
+        panes = self.query_one("#panes", Container)
+        for other in ARRANGEMENTS:
+            panes.remove_class(f"-layout-{other.css}")
+        panes.add_class(f"-layout-{layout.css}")
+        panes.set_class(bool(layout.side), "-multi")
+        visible = self.visible_panes()
+        for child in panes.children:
+            shown = child.id in visible
+            if shown and not child.display:
+                child.display = True
+                self._catch_up(child.id or "")
+            elif not shown:
+                child.display = False
+        self.screen.set_class(layout.name == "wall", "-wall")
+        target = self.focused_pane if self.focused_pane in visible else self.main_pane
+        self.action_show_pane(target)
+        self._update_brief(force=True)
+
+    def _catch_up(self: PilkadesApp, name: str) -> None:
+        """A pane coming on screen draws what it missed while hidden."""
+        missed = self.hidden_changes.pop(name, None)
+        widget = self.query_one(f"#{name}")
+        live = self.current_state() is not None and missed is not None
+        if live and isinstance(widget, (Pane, MapPane)):
+            widget.apply(missed)
+        if isinstance(widget, MapPane):
+            self._sync_map_selection()
+        if isinstance(widget, AlertsPane):
+            widget.set_alerts(self.alerts)
+
+    def action_show_pane(self: PilkadesApp, name: str) -> None:
+        """A pane on screen takes the focus; one that is not takes the main slot."""
+        if name not in self.visible_panes():
+            self.main_pane = self.focused_pane = name
+            self.arrange(self.shown_layout)
+            return
+        self.focused_pane = name
+        self.query_one(f"#{name}").focus()
+        self.query_one(KeyBar).show_keys()
+
+    def action_next_pane(self: PilkadesApp) -> None:
+        if not self.shown_layout.side:
+            index = PANES.index(self.main_pane)
+            self.action_show_pane(PANES[(index + 1) % len(PANES)])
+            return
+        order = [name for name in self.visible_panes() if name not in PASSIVE]
+        index = order.index(self.focused_pane) if self.focused_pane in order else -1
+        self.action_show_pane(order[(index + 1) % len(order)])
+
+    def on_resize(self: PilkadesApp, event: events.Resize) -> None:
+        wanted = layout_for(self.layout_choice, event.size.width)
+        if wanted != self.shown_layout:
+            self.arrange(wanted)
+
+    def set_layout(self: PilkadesApp, choice: str) -> None:
+        """`:layout NAME`: taken now and remembered in the config file for the next start."""
+        self.layout_choice = choice
+        self.arrange(layout_for(choice, self.size.width))
+        try:
+            remember("layout", choice, self.config_path)
+        except (OSError, ConfigError) as error:
+            message = self.catalogue.text("layout.not_saved", error=str(error))
+            self.notify(message, severity="warning")
+            return
+        shown = self.shown_layout.name
+        key = "layout.set" if choice == AUTO or shown == choice else "layout.too_narrow"
+        self.notify(self.catalogue.text(key, name=choice, shown=shown))
+
+    # ---- the brief beside the queue ----------------------------------------------
+
+    def _update_brief(self: PilkadesApp, force: bool = False) -> None:
+        """The selected incident and its nearest units. Recommending is the costly part
+        on a province: done for the selected incident only, when it or the units moved."""
+        if "brief" not in self.visible_panes():
+            return
+        state = self.current_state()
+        key = self.query_one(IncidentPane).selected_key
+        incident = state.incidents.get(key) if state is not None and key else None
+        shown = (incident.id, incident.version) if incident is not None else None
+        if not force and shown == self.brief_shown and not self.brief_units_moved:
+            return
+        self.brief_shown = shown
+        self.brief_units_moved = False
+        recommended = (
+            state.recommend(incident, limit=BRIEF_UNITS)
+            if state is not None and incident is not None and incident.is_open
+            else []
+        )
+        self.query_one(IncidentBrief).show_incident(incident, recommended)
+
+    def _brief_changes(self: PilkadesApp, changes: Changes) -> None:
+        """From a frame: the incident shown changed (redraw now) or units moved (the
+        nearest units are looked up again on the next second's tick)."""
+        if changes.officers or changes.positions:
+            self.brief_units_moved = True
+        if self.brief_shown is not None and self.brief_shown[0] in changes.incidents:
+            self._update_brief(force=True)
