@@ -148,26 +148,27 @@ class PilkadesApp(
         self.focused_pane = "incidents"
         self.brief_shown: tuple[str, int] | None = None
         self.brief_units_moved = False
+        self.map_drawn_at = 0.0  # when the map last drew the feed's changes (monotonic)
 
     def compose(self) -> ComposeResult:
         yield DrillBanner(self.catalogue.text("header.drill"), id="drill")
         yield StatusHeader(self.catalogue, self.facts, id="header")
         with Vertical(id="body"):
             yield Static("", id="notice")
-            # Every pane at once; the layout (arrangement.py) shows some and places
-            # them. The stylesheet's grid fills its cells in this order.
+            # Every pane at once; the layout (arrangement.py) shows some, the main pane
+            # first, and the stylesheet's grid fills its cells in this order.
             with Container(id="panes"):
                 yield TpsPane(self.catalogue, self.clock, self.settings, id="tps")
                 yield IncidentPane(self.catalogue, self.clock, self.settings, id="incidents")
                 yield OfficerPane(self.catalogue, self.clock, self.settings, id="officers")
                 yield IncidentBrief(self.catalogue, id="brief")
-                yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
                 yield MapPane(
                     self.map_labels(),
                     charset="braille" if self.braille else "blocks",
                     awaiting_geography=self.feed is not None,
                     id="map",
                 )
+                yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
                 yield DistrictBoard(self.catalogue, self.clock, self.settings, id="board")
         yield Input(id="prompt")
         yield KeyBar(self.catalogue, id="keys")

@@ -56,6 +56,10 @@ class Arrangement:
         panes.add_class(f"-layout-{layout.css}")
         panes.set_class(bool(layout.side), "-multi")
         visible = self.visible_panes()
+        # The grid places the panes in order: the main pane takes the first cell.
+        main = self.query_one(f"#{self.main_pane}")
+        if panes.children[0] is not main:
+            panes.move_child(main, before=0)
         for child in panes.children:
             shown = child.id in visible
             if shown and not child.display:

@@ -43,7 +43,7 @@ class Layout:
 SINGLE = Layout("single", (), "incidents", 0, "single")
 # Below DESK_WIDE_WIDTH the queue keeps the whole width (it needs ~100 columns), with
 # the brief and the alerts under it and the map one key away in the main slot; from
-# there the map joins them in a column beside the queue.
+# there the alerts go under the queue and the brief and the map beside them.
 DESK = Layout("desk", ("brief", "alerts"), "incidents", DESK_MIN_WIDTH, "desk")
 DESK_WIDE = Layout("desk", ("brief", "alerts", "map"), "incidents", DESK_MIN_WIDTH, "desk-wide")
 DESK_WIDE_WIDTH = 180

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp
 
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
+# The map beside other panes redraws its markers at most once a second: on a province
+# its overlay takes ~0.2 s to build, and units moving by the second read as well.
+MAP_INTERVAL_S = 1.0
 NOTIFY_PRIORITIES = (1, 2)
 
 
@@ -111,16 +114,26 @@ class LiveFeed:
             else:
                 # Hidden panes catch up when shown: no work for what nobody sees.
                 self.hidden_changes.setdefault(pane.id or "", Changes()).merge(changes)
-        if "map" in visible:
-            self.query_one(MapPane).apply(changes)
-        else:
-            self.hidden_changes.setdefault("map", Changes()).merge(changes)
+        # The map's share waits with what hidden panes missed, drawn at its own rate.
+        self.hidden_changes.setdefault("map", Changes()).merge(changes)
+        self._draw_map(visible)
         self._brief_changes(changes)
         self._notify_new_incidents(state, changes)
         if changes.phase or changes.incidents:
             self.query_one(StatusHeader).update_now(self.clock())
         self._refresh_detail(changes)
         self._sync_map_selection()
+
+    def _draw_map(self: PilkadesApp, visible: tuple[str, ...]) -> None:
+        """The map on screen catches up at most every MAP_INTERVAL_S, alone on screen
+        or beside the queue; its keys (zoom, pan) redraw at once, by themselves."""
+        now = time.monotonic()
+        if "map" not in visible or now - self.map_drawn_at < MAP_INTERVAL_S:
+            return
+        missed = self.hidden_changes.pop("map", None)
+        if missed:
+            self.map_drawn_at = now
+            self.query_one(MapPane).apply(missed)
 
     def _notify_new_incidents(self: PilkadesApp, state: ElectionState, changes: Changes) -> None:
         for incident_id in changes.incidents - self.seen_incidents:
@@ -171,6 +184,7 @@ class LiveFeed:
             self.query_one(IncidentPane).tick()
         if self.brief_units_moved:
             self._update_brief()
+        self._draw_map(self.visible_panes())  # what the last frames left for the map
         self.heap_keeper.tick(time.monotonic(), self.last_input_at)
 
     def _update_notice(self: PilkadesApp) -> None:
