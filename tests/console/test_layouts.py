@@ -196,6 +196,8 @@ def test_free_text_columns_share_the_spare_width() -> None:
     columns = [Column("a", 4), Column("place", 10, grow=2), Column("text", 10, grow=1)]
     assert share_width(columns, 26) == [4, 10, 10]
     assert share_width(columns, 56) == [4, 30, 20]
-    # Narrower than natural: the free text gives way (to half) before the codes do.
+    # Narrower than natural: the free text gives way (to half, the rightmost first)
+    # before the codes do.
+    assert share_width(columns, 21) == [4, 10, 5]
     assert share_width(columns, 16) == [4, 5, 5]
     assert share_width([Column("a", 4)], 50) == [4]

@@ -50,7 +50,7 @@ class IncidentPane(Pane):
     column_spec = (
         Column("col.priority", 2),
         Column("col.sla", 6, "right"),
-        Column("col.category", 17, grow=1),
+        Column("col.category", 17),
         Column("col.place", 24, grow=3),
         Column("col.status", 13),
         Column("col.units", 20, grow=1),

@@ -37,14 +37,15 @@ class Column:
 def share_width(columns: Sequence[Column], width: int) -> list[int]:
     """Each column's width when the table is `width` cells wide (one space between
     columns): the natural widths, plus the spare shared by `grow`, the rest to the first.
-    Narrower than natural, the growing columns give up to half their width first, so
-    the short columns after them (a key, a count) stay on screen."""
+    Narrower than natural, the growing columns give up to half their width, the
+    rightmost first (the one the screen's edge would cut anyway), so the short columns
+    after them (a key, a count) stay on screen."""
     widths = [column.width for column in columns]
     spare = width - sum(widths) - max(0, len(widths) - 1)
     weights = sum(column.grow for column in columns)
     growing = [index for index, column in enumerate(columns) if column.grow]
     if spare < 0 and growing:
-        for index in growing:
+        for index in reversed(growing):
             give = min(-spare, widths[index] // 2)
             widths[index] -= give
             spare += give
