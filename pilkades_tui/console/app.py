@@ -146,8 +146,8 @@ class PilkadesApp(
         self.shown_layout = SINGLE
         self.main_pane = "incidents"
         self.focused_pane = "incidents"
-        self.brief_shown: tuple[str, int] | None = None
-        self.brief_units_moved = False
+        self.brief_shown: str | None = None  # the incident the brief shows
+        self.brief_stale = False  # it or the units changed since it was drawn
         self.map_drawn_at = 0.0  # when the map last drew the feed's changes (monotonic)
 
     def compose(self) -> ComposeResult:

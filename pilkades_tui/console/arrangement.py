@@ -44,6 +44,7 @@ class Arrangement:
     def arrange(self: PilkadesApp, layout: Layout) -> None:
         """Show `layout`: its panes on screen, the others hidden, focus kept where it
         was if that pane is still visible."""
+        before = self.visible_panes()
         choices = layout.main_choices()
         if self.focused_pane in choices and self.focused_pane not in layout.visible(self.main_pane):
             self.main_pane = self.focused_pane  # the pane the officer works in stays on screen
@@ -56,6 +57,7 @@ class Arrangement:
         panes.add_class(f"-layout-{layout.css}")
         panes.set_class(bool(layout.side), "-multi")
         visible = self.visible_panes()
+        brief_appears = "brief" in visible and "brief" not in before
         # The grid places the panes in order: the main pane takes the first cell.
         main = self.query_one(f"#{self.main_pane}")
         if panes.children[0] is not main:
@@ -70,7 +72,8 @@ class Arrangement:
         self.screen.set_class(layout.name == "wall", "-wall")
         target = self.focused_pane if self.focused_pane in visible else self.main_pane
         self.action_show_pane(target)
-        self._update_brief(force=True)
+        if brief_appears:
+            self._update_brief(force=True)
 
     def _catch_up(self: PilkadesApp, name: str) -> None:
         """A pane coming on screen draws what it missed while hidden."""
@@ -125,18 +128,27 @@ class Arrangement:
     # ---- the brief beside the queue ----------------------------------------------
 
     def _update_brief(self: PilkadesApp, force: bool = False) -> None:
-        """The selected incident and its nearest units. Recommending is the costly part
-        on a province: done for the selected incident only, when it or the units moved."""
+        """The selected incident and its nearest units, at once when the selection
+        moves to another incident (or `force`), else on the second's tick when the
+        incident or the units changed (`brief_stale`): on a province recommending is
+        the costly part, and a brief redrawn with every frame would cost the terminal
+        more bytes than the rest of the screen."""
         if "brief" not in self.visible_panes():
             return
         state = self.current_state()
         key = self.query_one(IncidentPane).selected_key
         incident = state.incidents.get(key) if state is not None and key else None
-        shown = (incident.id, incident.version) if incident is not None else None
-        if not force and shown == self.brief_shown and not self.brief_units_moved:
+        shown = incident.id if incident is not None else None
+        if not force and shown == self.brief_shown:
             return
-        self.brief_shown = shown
-        self.brief_units_moved = False
+        self._draw_brief()
+
+    def _draw_brief(self: PilkadesApp) -> None:
+        state = self.current_state()
+        key = self.query_one(IncidentPane).selected_key
+        incident = state.incidents.get(key) if state is not None and key else None
+        self.brief_shown = incident.id if incident is not None else None
+        self.brief_stale = False
         recommended = (
             state.recommend(incident, limit=BRIEF_UNITS)
             if state is not None and incident is not None and incident.is_open
@@ -145,9 +157,11 @@ class Arrangement:
         self.query_one(IncidentBrief).show_incident(incident, recommended)
 
     def _brief_changes(self: PilkadesApp, changes: Changes) -> None:
-        """From a frame: the incident shown changed (redraw now) or units moved (the
-        nearest units are looked up again on the next second's tick)."""
-        if changes.officers or changes.positions:
-            self.brief_units_moved = True
-        if self.brief_shown is not None and self.brief_shown[0] in changes.incidents:
-            self._update_brief(force=True)
+        """From a frame: what the brief shows changed (drawn on the next tick)."""
+        units_moved = bool(changes.officers or changes.positions)
+        if units_moved or (self.brief_shown or "") in changes.incidents:
+            self.brief_stale = True
+
+    def _tick_brief(self: PilkadesApp) -> None:
+        if self.brief_stale and "brief" in self.visible_panes():
+            self._draw_brief()

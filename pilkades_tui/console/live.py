@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp
 
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
-# The map beside other panes redraws its markers at most once a second: on a province
-# its overlay takes ~0.2 s to build, and units moving by the second read as well.
+# The map redraws the feed's changes at most once a second, every two seconds beside
+# other panes: on a province its markers take ~0.2 s to build, a pause for every key
+# pressed and every frame of the other panes meanwhile.
 MAP_INTERVAL_S = 1.0
 NOTIFY_PRIORITIES = (1, 2)
 
@@ -128,7 +129,8 @@ class LiveFeed:
         """The map on screen catches up at most every MAP_INTERVAL_S, alone on screen
         or beside the queue; its keys (zoom, pan) redraw at once, by themselves."""
         now = time.monotonic()
-        if "map" not in visible or now - self.map_drawn_at < MAP_INTERVAL_S:
+        interval = MAP_INTERVAL_S if len(visible) == 1 else 2 * MAP_INTERVAL_S
+        if "map" not in visible or now - self.map_drawn_at < interval:
             return
         missed = self.hidden_changes.pop("map", None)
         if missed:
@@ -182,8 +184,7 @@ class LiveFeed:
             self._judge(state)
         if "incidents" in self.visible_panes():
             self.query_one(IncidentPane).tick()
-        if self.brief_units_moved:
-            self._update_brief()
+        self._tick_brief()
         self._draw_map(self.visible_panes())  # what the last frames left for the map
         self.heap_keeper.tick(time.monotonic(), self.last_input_at)
 
