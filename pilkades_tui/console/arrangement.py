@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.containers import Container
 
-from pilkades_tui.console.config import ConfigError, remember
+from pilkades_tui.console.config import remember
 from pilkades_tui.console.layouts import ARRANGEMENTS, AUTO, PANES, PASSIVE, Layout, layout_for
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
 from pilkades_tui.console.widgets.brief import IncidentBrief
@@ -119,7 +119,7 @@ class Arrangement:
         self.arrange(layout_for(choice, self.size.width))
         try:
             remember("layout", choice, self.config_path)
-        except (OSError, ConfigError) as error:
+        except (OSError, ValueError) as error:  # unwritable, or no longer valid TOML
             message = self.catalogue.text("layout.not_saved", error=str(error))
             self.notify(message, severity="warning")
             return

@@ -15,7 +15,7 @@ from pilkades_tui.console.widgets.virtual_table import Column, share_width
 from pilkades_tui.paths import config_file
 from tests.console.conftest import AppFactory
 from tests.console.live import until
-from tests.console.screen import screen_text
+from tests.console.screen import notifications, screen_text
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -201,3 +201,16 @@ def test_free_text_columns_share_the_spare_width() -> None:
     assert share_width(columns, 21) == [4, 10, 5]
     assert share_width(columns, 16) == [4, 5, 5]
     assert share_width([Column("a", 4)], 50) == [4]
+
+
+async def test_a_layout_that_cannot_be_saved_is_taken_and_says_so(
+    app_factory: AppFactory,
+) -> None:
+    config_file().parent.parent.mkdir(parents=True)
+    config_file().parent.write_text("not a folder")  # the config folder is a file
+    app = app_factory()
+    async with app.run_test(size=(200, 60), notifications=True) as pilot:
+        app.run_command("layout wall")
+        await pilot.pause()
+        assert app.shown_layout.name == "wall"
+        assert any("tidak tersimpan" in message for message in notifications(app))
