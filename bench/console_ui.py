@@ -21,7 +21,11 @@ Figures:
   first write after its effect (pane switched, cursor moved) is in place;
 - bytes_per_s: terminal bytes per second while watching the queue under the feed.
 
+`--layout desk|wall|single|auto` and `--size 200x60` run the same with several panes on
+screen (the wide desk: queue, brief, alerts and map all drawing live).
+
     python bench/console_ui.py [--rate 5000] [--copies 44] [--watch 8] [--keys 30]
+        [--layout auto] [--size 120x40]
 
 Last line: `console_ui keypress_p95_ms=A render_p95_ms=B bytes_per_s=C`
 (goals A <= 100, B <= 300, C <= 32768).
@@ -51,12 +55,12 @@ os.environ.pop("NO_COLOR", None)
 
 from textual import events  # noqa: E402
 from textual.drivers.headless_driver import HeadlessDriver  # noqa: E402
-from textual.widgets import ContentSwitcher  # noqa: E402
 from websockets.asyncio.server import ServerConnection, serve  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 from websockets.http11 import Request, Response  # noqa: E402
 
 from pilkades_tui.console.app import PilkadesApp  # noqa: E402
+from pilkades_tui.console.layouts import CHOICES  # noqa: E402
 from pilkades_tui.console.widgets.virtual_table import VirtualTable  # noqa: E402
 from pilkades_tui.domain.clock import wib_now  # noqa: E402
 from pilkades_tui.domain.events import (  # noqa: E402
@@ -276,8 +280,9 @@ async def first_write_after(moment: float, timeout: float = 5.0) -> float:
 
 
 def key_effect(app: PilkadesApp) -> tuple[str | None, int]:
-    """What a key can change: the pane on show and the cursor of the focused table."""
-    current = app.query_one(ContentSwitcher).current
+    """What a key can change: the pane that has the keys and the cursor of the focused
+    table."""
+    current = app.active_pane()
     focused = app.focused
     cursor = focused.cursor if isinstance(focused, VirtualTable) else -1
     return current, cursor
@@ -357,14 +362,21 @@ async def drive(app: PilkadesApp, args: argparse.Namespace, sent: Any) -> dict[s
         if marker in shown
     ]
     missed = sum(1 for marker in watched_markers if marker not in shown)
+    layout = f"{app.shown_layout.name} ({', '.join(app.visible_panes())})"
     app.exit()
     return {
+        "layout": layout,
         "bytes_per_s": bytes_per_s,
         "render": render,
         "missed": missed,
         "keypress": keypress,
         "events": feed.status.events_total,
     }
+
+
+def terminal_size(text: str) -> tuple[int, int]:
+    columns, _, lines = text.partition("x")
+    return int(columns), int(lines)
 
 
 def main() -> int:
@@ -374,6 +386,10 @@ def main() -> int:
     parser.add_argument("--watch", type=float, default=8.0, help="seconds watching the queue")
     parser.add_argument("--keys", type=int, default=36, help="keys pressed")
     parser.add_argument("--verbose", action="store_true", help="each key's time on stderr")
+    parser.add_argument("--layout", choices=CHOICES, default="auto", help="console layout")
+    parser.add_argument(
+        "--size", type=terminal_size, default=SIZE, help="terminal COLUMNSxLINES (120x40)"
+    )
     args = parser.parse_args()
 
     feed_seconds = args.watch + 60.0  # the feed outlasts the keys
@@ -390,7 +406,14 @@ def main() -> int:
         data = Path(tempfile.mkdtemp(prefix="console-ui-bench-"))
         feed = FeedClient(url, TOKEN)
         app = PilkadesApp(
-            hub_url=url, token=TOKEN, operator="bench", data_dir=data, feed=feed, lang="id"
+            hub_url=url,
+            token=TOKEN,
+            operator="bench",
+            data_dir=data,
+            feed=feed,
+            lang="id",
+            layout=args.layout,
+            config_path=data / "config.toml",
         )
         app.driver_class = CountingDriver
         results: dict[str, Any] = {}
@@ -399,7 +422,7 @@ def main() -> int:
             results.update(await drive(app, args, sent))
 
         started = time.perf_counter()
-        asyncio.run(app.run_async(size=SIZE, auto_pilot=autopilot))
+        asyncio.run(app.run_async(size=args.size, auto_pilot=autopilot))
         elapsed = time.perf_counter() - started
     finally:
         server.kill()
@@ -407,7 +430,10 @@ def main() -> int:
 
     render = results["render"]
     keypress = results["keypress"]
-    print(f"state: {args.copies} copies of Pekalongan, feed {args.rate} events/s, size {SIZE}")
+    print(
+        f"state: {args.copies} copies of Pekalongan, feed {args.rate} events/s, "
+        f"size {args.size}, layout {results['layout']}"
+    )
     print(f"events applied: {results['events']} in {elapsed:.1f} s of run")
     print(
         f"render: {len(render)} markers on screen, {results['missed']} replaced by a later "

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pilkades_tui import __version__
+from pilkades_tui.console.layouts import CHOICES as LAYOUT_CHOICES
 
 EXIT_NOT_BUILT = 2
 
@@ -142,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(console)
     console.add_argument("--theme", default=None)
     console.add_argument("--lang", choices=("id", "en"), default=None)
+    console.add_argument(
+        "--layout", choices=LAYOUT_CHOICES, default=None, help="panes on screen (default auto)"
+    )
     console.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
     console.set_defaults(run="pilkades_tui.console.cli:run_console")
 
@@ -159,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--operator", default="Perwira Piket")
     demo.add_argument("--theme", default=None)
     demo.add_argument("--lang", choices=("id", "en"), default=None)
+    demo.add_argument("--layout", choices=LAYOUT_CHOICES, default="auto")
     demo.add_argument("--exercise", action="store_true", help="run the demo as a drill")
     demo.add_argument("--settings", type=Path, default=None, help="rule settings file (TOML)")
     demo.set_defaults(run="pilkades_tui.demo:run_demo")

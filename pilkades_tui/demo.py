@@ -107,6 +107,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 data_dir=data_dir,
                 theme=args.theme,
                 lang=args.lang or "id",
+                layout=args.layout,
                 braille=default_charset(os.environ.get("TERM")) == "braille",
                 settings=settings,
                 clock=clock.now,

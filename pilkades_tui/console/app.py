@@ -2,9 +2,9 @@
 
 The app wires the parts: feed → state → panes (live.py), the election rules and their
 alerts (judging.py), the prompt line and the command table (prompt.py, commands.py),
-themes (theming.py) and the officer's decisions (workflows.py). Widgets render state
-and post messages; this class owns the feed, the desk (logbook + commands) and the
-outbox, and switches the panes.
+themes (theming.py), the layouts and focus between panes (arrangement.py) and the
+officer's decisions (workflows.py). Widgets render state and post messages; this class
+owns the feed, the desk (logbook + commands) and the outbox.
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Input, Static
 
 from pilkades_tui import heap
+from pilkades_tui.console.arrangement import Arrangement
 from pilkades_tui.console.commands import COMMANDS
 from pilkades_tui.console.desk import Desk
 from pilkades_tui.console.geography import GeographyLoader
 from pilkades_tui.console.judging import RulesWatch
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, key_entries, plain_display
+from pilkades_tui.console.layouts import AUTO, SINGLE, layout_for
 from pilkades_tui.console.live import FRAME_INTERVAL_S, LiveFeed
 from pilkades_tui.console.noticing import NoticeBoard
 from pilkades_tui.console.palette import ConsoleCommands
@@ -39,6 +41,8 @@ from pilkades_tui.console.screens.logbook_screen import LogbookScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
 from pilkades_tui.console.theming import Theming
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
+from pilkades_tui.console.widgets.brief import IncidentBrief
+from pilkades_tui.console.widgets.district_board import DistrictBoard
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.incident_pane import IncidentPane
 from pilkades_tui.console.widgets.keybar import KeyBar
@@ -59,15 +63,20 @@ from pilkades_tui.logbook import Logbook
 from pilkades_tui.paths import logbook_file, outbox_file
 from pilkades_tui.scenario.adjacency import pekalongan_engine
 
-PANES = ("tps", "incidents", "officers", "map", "alerts")
-
 
 class PilkadesApp(
-    NoticeBoard, LiveFeed, RulesWatch, CommandLine, Theming, IncidentWorkflows, App[None]
+    NoticeBoard,
+    LiveFeed,
+    RulesWatch,
+    CommandLine,
+    Theming,
+    Arrangement,
+    IncidentWorkflows,
+    App[None],
 ):
     """The app wires the parts together: the feed (live.py), the rules (judging.py),
-    the prompt and its command table (prompt.py, commands.py), themes (theming.py) and
-    the officer's decisions (workflows.py). It keeps the layout, the panes and screens."""
+    the prompt and its command table (prompt.py, commands.py), themes (theming.py), the
+    layouts (arrangement.py) and the officer's decisions (workflows.py)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "pilkades-tui"
@@ -93,6 +102,8 @@ class PilkadesApp(
         state: ElectionState | None = None,
         braille: bool = True,
         settings: RuleSettings = DEFAULT_SETTINGS,
+        layout: str = AUTO,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.catalogue = Catalogue(lang)
@@ -137,23 +148,36 @@ class PilkadesApp(
         self.announced_alarms: set[str] = set()
         self.last_input_at = time.monotonic()
         self.heap_keeper = heap.HeapKeeper(started=self.last_input_at)
+        # `auto` or a layout's name (`:layout`); the layout shown depends on the width too.
+        self.layout_choice = layout
+        self.config_path = config_path  # where `:layout` is remembered (None: the default)
+        self.shown_layout = SINGLE
+        self.main_pane = "incidents"
+        self.focused_pane = "incidents"
+        self.brief_shown: str | None = None  # the incident the brief shows
+        self.brief_stale = False  # it or the units changed since it was drawn
+        self.map_drawn_at = 0.0  # when the map last drew the feed's changes (monotonic)
 
     def compose(self) -> ComposeResult:
         yield DrillBanner(self.catalogue.text("header.drill"), id="drill")
         yield StatusHeader(self.catalogue, self.facts, id="header")
         with Vertical(id="body"):
             yield Static("", id="notice")
-            with ContentSwitcher(initial="incidents", id="panes"):
+            # Every pane at once; the layout (arrangement.py) shows some, the main pane
+            # first, and the stylesheet's grid fills its cells in this order.
+            with Container(id="panes"):
                 yield TpsPane(self.catalogue, self.clock, self.settings, id="tps")
                 yield IncidentPane(self.catalogue, self.clock, self.settings, id="incidents")
                 yield OfficerPane(self.catalogue, self.clock, self.settings, id="officers")
-                yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
+                yield IncidentBrief(self.catalogue, id="brief")
                 yield MapPane(
                     self.map_labels(),
                     charset="braille" if self.braille else "blocks",
                     awaiting_geography=self.feed is not None,
                     id="map",
                 )
+                yield AlertsPane(self.catalogue, self.clock, self.settings, id="alerts")
+                yield DistrictBoard(self.catalogue, self.clock, self.settings, id="board")
         yield Input(id="prompt")
         yield KeyBar(self.catalogue, id="keys")
 
@@ -161,7 +185,8 @@ class PilkadesApp(
         self.start_notices()
         self.start_theme()
         self.query_one("#prompt", Input).display = False
-        self.action_show_pane("incidents")
+        self.watch(self.screen, "focused", self._focus_moved, init=False)
+        self.arrange(layout_for(self.layout_choice, self.size.width))
         if self.offline_state is not None:
             self._show_state(self.offline_state)
         if self.feed is not None:
@@ -187,37 +212,16 @@ class PilkadesApp(
         await self.commands.aclose()
         self.logbook.close()
 
-    def active_pane(self) -> str:
-        return self.query_one(ContentSwitcher).current or "incidents"
-
-    def action_show_pane(self, name: str) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        switcher.current = name
-        widget = self.query_one(f"#{name}")
-        widget.focus()
-        state = self.current_state()
-        missed = self.hidden_changes.pop(name, None)
-        if state is not None and missed is not None and (isinstance(widget, (Pane, MapPane))):
-            widget.apply(missed)
-        if isinstance(widget, MapPane):
-            self._sync_map_selection()
-        if isinstance(widget, AlertsPane):
-            widget.set_alerts(self.alerts)
-        self.query_one(KeyBar).show_keys()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over a dialog, tab moves between its fields instead of switching panes.
         if action == "next_pane":
             return len(self.screen_stack) == 1
         return True
 
-    def action_next_pane(self) -> None:
-        index = PANES.index(self.active_pane())
-        self.action_show_pane(PANES[(index + 1) % len(PANES)])
-
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         if event.table.id == "incidents":
             self.query_one(MapPane).select_incident(event.key)
+            self._update_brief()
 
     def _sync_map_selection(self) -> None:
         self.query_one(MapPane).select_incident(self.query_one(IncidentPane).selected_key)

@@ -22,6 +22,7 @@ def config_from_args(args: argparse.Namespace) -> ConsoleConfig:
         data=args.data,
         theme=args.theme,
         lang=args.lang,
+        layout=args.layout,
     )
 
 
@@ -43,6 +44,7 @@ def run_console(args: argparse.Namespace) -> int:
             data_dir=config.data_dir,
             theme=config.theme,
             lang=config.lang,
+            layout=config.layout,
             braille=default_charset(os.environ.get("TERM")) == "braille",
             settings=settings,
         )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pilkades_tui.console.layouts import CHOICES
 from pilkades_tui.domain.models import Risk, TpsPhase
 from pilkades_tui.i18n import LANGUAGES, Catalogue
 from pilkades_tui.scenario.geography import Regency
@@ -92,6 +93,13 @@ def parse_theme(app: PilkadesApp, argument: str) -> str:
 def parse_lang(app: PilkadesApp, argument: str) -> str:
     wanted = folded(argument)
     if wanted not in LANGUAGES:
+        raise CommandError("")
+    return wanted
+
+
+def parse_layout(app: PilkadesApp, argument: str) -> str:
+    wanted = folded(argument)
+    if wanted not in CHOICES:
         raise CommandError("")
     return wanted
 
@@ -228,6 +236,11 @@ COMMANDS = CommandTable(
         ConsoleCommand(
             "lang", "usage.lang", "cmdhelp.lang", set_lang, parse_lang,
             aliases=("bahasa",), choices=lambda app: list(LANGUAGES), takes_argument=True,
+        ),
+        ConsoleCommand(
+            "layout", "usage.layout", "cmdhelp.layout",
+            lambda app, name: app.set_layout(str(name)), parse_layout,
+            aliases=("tataletak",), choices=lambda app: list(CHOICES), takes_argument=True,
         ),
         ConsoleCommand(
             "kabupaten", "usage.kabupaten", "cmdhelp.kabupaten", filter_regency,

@@ -2,7 +2,7 @@
 
 Order, for every setting: a command-line option, then the environment (`PILKADES_HUB`,
 `PILKADES_TOKEN`, `PILKADES_OPERATOR`, `PILKADES_DATA`, `PILKADES_THEME`,
-`PILKADES_LANG`), then `[console]` in config.toml (paths.config_file()), then the
+`PILKADES_LANG`, `PILKADES_LAYOUT`), then `[console]` in config.toml (paths.config_file()), then the
 default. An option counts as given when it is on the command line at all, even with
 the default's value. The token can come from anywhere but the command line, so it need
 not appear in `ps` or history.
@@ -11,11 +11,18 @@ pydantic-settings reads the environment (`EnvSettingsSource`) and the file
 (`TomlConfigSettingsSource`); `resolve` puts the three sources in order itself so that
 a bad value is reported with the place it came from: the option, the variable, or the
 file and key.
+
+What the officer chooses in the console and expects back next time (`:layout`) is
+written into the same `[console]` table by `remember`, leaving the rest of the file as
+it was.
 """
 
 from __future__ import annotations
 
 import getpass
+import json
+import os
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +39,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import TomlConfigSettingsSource as TomlSource
 
+from pilkades_tui.console.layouts import AUTO, CHOICES
 from pilkades_tui.feed.wire import HubAddress, hub_addresses
 from pilkades_tui.paths import config_file, default_data_dir
 
@@ -66,6 +74,7 @@ class ConsoleSettings(BaseSettings):
     data: Path | None = None
     theme: str | None = None
     lang: str = "id"
+    layout: str = AUTO
 
     @classmethod
     def settings_customise_sources(
@@ -114,6 +123,13 @@ class ConsoleSettings(BaseSettings):
             raise ValueError(f"lang must be {' or '.join(LANGUAGES)}, not {value!r}")
         return value
 
+    @field_validator("layout")
+    @classmethod
+    def _layout_is_known(cls, value: str) -> str:
+        if value not in CHOICES:
+            raise ValueError(f"layout must be one of {', '.join(CHOICES)}, not {value!r}")
+        return value
+
 
 FIELDS = tuple(ConsoleSettings.model_fields)
 
@@ -126,6 +142,7 @@ class ConsoleConfig:
     data_dir: Path
     theme: str | None
     lang: str
+    layout: str = AUTO
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -167,13 +184,14 @@ def resolve(
     data: Path | None,
     theme: str | None,
     lang: str | None,
+    layout: str | None = None,
     config_path: Path | None = None,
 ) -> ConsoleConfig:
     """The console's settings: each option given (not None) wins over the environment,
     which wins over the config file, which wins over the default."""
     path = config_path or config_file()
     given = {"hub": hub, "token": token, "operator": operator, "data": data}
-    given |= {"theme": theme, "lang": lang}
+    given |= {"theme": theme, "lang": lang, "layout": layout}
     options = {key: value for key, value in given.items() if value is not None}
     environment = read_environment()
     stored = read_config_file(path)
@@ -204,7 +222,43 @@ def resolve(
         data_dir=settings.data or default_data_dir(),
         theme=settings.theme,
         lang=settings.lang,
+        layout=settings.layout,
     )
+
+
+def remember(key: str, value: str, path: Path | None = None) -> None:
+    """Write `key = "value"` into the file's `[console]` table (made if missing): the
+    rest of the file, comments and token included, stays as it was. Checked by the
+    same rules as on reading, so the console never writes a file it would refuse."""
+    path = path or config_file()
+    ConsoleSettings(**{key: value})
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = f"{key} = {json.dumps(value)}"  # a JSON string is a TOML basic string
+    lines = text.splitlines()
+    header = next(
+        (n for n, old in enumerate(lines) if re.fullmatch(rf"\s*\[{SECTION}\]\s*(#.*)?", old)),
+        None,
+    )
+    if header is None:
+        lines += (["", f"[{SECTION}]"] if lines else [f"[{SECTION}]"]) + [line]
+    else:
+        end = next(
+            (n for n in range(header + 1, len(lines)) if lines[n].lstrip().startswith("[")),
+            len(lines),
+        )
+        existing = next(
+            (n for n in range(header + 1, end) if re.match(rf"\s*{key}\s*=", lines[n])), None
+        )
+        if existing is None:
+            lines.insert(header + 1, line)
+        else:
+            lines[existing] = line
+    updated = "\n".join(lines) + "\n"
+    tomllib.loads(updated)  # never leave a file behind that the next start cannot read
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".new")
+    partial.write_text(updated, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def _problem(detail: ErrorDetails, where: Callable[[str], str]) -> str:

@@ -702,4 +702,32 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
         "{unit} tidak sedang ditugaskan ke insiden terbuka — tidak ada yang ditarik",
         "{unit} is not on an open incident — nothing to recall",
     ),
+    # layouts: several panes at once on a wide screen (console/layouts.py)
+    "pane.brief": ("Insiden terpilih", "Selected incident"),
+    "pane.board": ("Papan kecamatan", "Kecamatan board"),
+    "brief.none": (
+        "Pilih insiden di antrean: rinciannya dan unit terdekat tampil di sini",
+        "Select an incident in the queue: its detail and nearest units show here",
+    ),
+    "col.tps_count": ("TPS", "TPS"),
+    "col.board_setup": ("Persiapan", "Setup"),
+    "col.board_voting": ("Pungut", "Voting"),
+    "col.board_counting": ("Hitung", "Counting"),
+    "col.board_done": ("Selesai", "Done"),
+    "col.open_incidents": ("Insiden", "Open inc."),
+    "col.board_p1": ("P1", "P1"),
+    "usage.layout": (":layout auto|single|desk|wall", ":layout auto|single|desk|wall"),
+    "cmdhelp.layout": (
+        "tata letak: satu panel, meja, layar dinding; diingat",
+        "layout: one pane, desk, wall screen; remembered",
+    ),
+    "layout.set": ("Tata letak: {name}", "Layout: {name}"),
+    "layout.too_narrow": (
+        "Tata letak {name} tersimpan; layar terlalu sempit, sementara {shown}",
+        "Layout {name} saved; the terminal is too narrow, {shown} meanwhile",
+    ),
+    "layout.not_saved": (
+        "Tata letak berlaku, tetapi tidak tersimpan: {error}",
+        "Layout taken, but not saved: {error}",
+    ),
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from pilkades_tui.console.app import PilkadesApp
 
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
+# The map redraws the feed's changes at most once a second, every two seconds beside
+# other panes: on a province its markers take ~0.2 s to build, a pause for every key
+# pressed and every frame of the other panes meanwhile.
+MAP_INTERVAL_S = 1.0
 NOTIFY_PRIORITIES = (1, 2)
 
 
@@ -88,6 +92,7 @@ class LiveFeed:
             self.first_state_shown = True
         self._update_notice()
         self._sync_map_selection()
+        self._update_brief(force=True)
         self.query_one(StatusHeader).update_now(self.clock())
 
     def _draw_frame(self: PilkadesApp) -> None:
@@ -103,22 +108,34 @@ class LiveFeed:
             return
         if not changes:
             return
-        visible = self.query_one(ContentSwitcher).current
+        visible = self.visible_panes()
         for pane in self.query(Pane):
-            if pane.id == visible:
+            if pane.id in visible:
                 pane.apply(changes)
             else:
                 # Hidden panes catch up when shown: no work for what nobody sees.
                 self.hidden_changes.setdefault(pane.id or "", Changes()).merge(changes)
-        if visible == "map":
-            self.query_one(MapPane).apply(changes)
-        else:
-            self.hidden_changes.setdefault("map", Changes()).merge(changes)
+        # The map's share waits with what hidden panes missed, drawn at its own rate.
+        self.hidden_changes.setdefault("map", Changes()).merge(changes)
+        self._draw_map(visible)
+        self._brief_changes(changes)
         self._notify_new_incidents(state, changes)
         if changes.phase or changes.incidents:
             self.query_one(StatusHeader).update_now(self.clock())
         self._refresh_detail(changes)
         self._sync_map_selection()
+
+    def _draw_map(self: PilkadesApp, visible: tuple[str, ...]) -> None:
+        """The map on screen catches up at most every MAP_INTERVAL_S, alone on screen
+        or beside the queue; its keys (zoom, pan) redraw at once, by themselves."""
+        now = time.monotonic()
+        interval = MAP_INTERVAL_S if len(visible) == 1 else 2 * MAP_INTERVAL_S
+        if "map" not in visible or now - self.map_drawn_at < interval:
+            return
+        missed = self.hidden_changes.pop("map", None)
+        if missed:
+            self.map_drawn_at = now
+            self.query_one(MapPane).apply(missed)
 
     def _notify_new_incidents(self: PilkadesApp, state: ElectionState, changes: Changes) -> None:
         for incident_id in changes.incidents - self.seen_incidents:
@@ -165,8 +182,10 @@ class LiveFeed:
         self.query_one(MapPane).set_stale(stale)
         if state is not None:
             self._judge(state)
-        if self.query_one(ContentSwitcher).current == "incidents":
+        if "incidents" in self.visible_panes():
             self.query_one(IncidentPane).tick()
+        self._tick_brief()
+        self._draw_map(self.visible_panes())  # what the last frames left for the map
         self.heap_keeper.tick(time.monotonic(), self.last_input_at)
 
     def _update_notice(self: PilkadesApp) -> None:

@@ -381,6 +381,11 @@ class ElectionState:
         districts = set(self._tps_by_district) | set(self._open_by_district)
         return {district: self.counts_for(district) for district in districts}
 
+    def open_in_district(self, district: str) -> list[Incident]:
+        """One kecamatan's open incidents, from the index (no scan of the others)."""
+        incidents = self.incidents
+        return [incidents[i] for i in self._open_by_district.get(district, ())]
+
     def counts_for(self, district: str) -> DistrictCounts:
         """One kecamatan's figures, from its own TPS only (cheap for a summary line)."""
         counts = DistrictCounts(district=district)

@@ -26,7 +26,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     # The console reads these (option, environment, file, default): a developer's shell
     # must not change a test's result.
-    for name in ("TOKEN", "HUB", "OPERATOR", "DATA", "THEME", "LANG"):
+    for name in ("TOKEN", "HUB", "OPERATOR", "DATA", "THEME", "LANG", "LAYOUT"):
         monkeypatch.delenv(f"PILKADES_{name}", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home

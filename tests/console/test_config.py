@@ -22,7 +22,9 @@ from pilkades_tui.console.config import (
 from pilkades_tui.paths import config_file
 
 REPO = Path(__file__).parents[2]
-NOTHING_GIVEN = {key: None for key in ("hub", "token", "operator", "data", "theme", "lang")}
+NOTHING_GIVEN = {
+    key: None for key in ("hub", "token", "operator", "data", "theme", "lang", "layout")
+}
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +65,7 @@ FILE_VALUES = {
     "data": "/srv/from-file",
     "theme": "siang",
     "lang": "en",
+    "layout": "wall",
 }
 ENV_VALUES = {
     "hub": "http://10.0.0.6:8765",
@@ -71,6 +74,7 @@ ENV_VALUES = {
     "data": "/srv/from-env",
     "theme": "monokrom",
     "lang": "id",
+    "layout": "desk",
 }
 # Each option given with the default's own value (or, where there is no fixed
 # default, one that differs from the environment's): an option given always wins.
@@ -81,6 +85,7 @@ OPTION_VALUES = {
     "data": "/srv/from-option",
     "theme": "operasi-malam",
     "lang": "id",
+    "layout": "auto",
 }
 CONFIG_ATTRIBUTE = {"data": "data_dir"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import Input
 
 from pilkades_tui.console.app import PilkadesApp
 from pilkades_tui.console.keys import GLOBAL_BINDINGS, QUEUE_BINDINGS
@@ -22,7 +22,7 @@ EN = Catalogue("en")
 
 
 def visible_pane(app: PilkadesApp) -> str | None:
-    return app.query_one(ContentSwitcher).current
+    return app.active_pane()
 
 
 def tps_rows(app: PilkadesApp) -> list[str]:

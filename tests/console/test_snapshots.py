@@ -1,4 +1,5 @@
-"""The main screen, as an officer sees it, at 80x24 and 120x40 in every packaged theme.
+"""The main screen, as an officer sees it, at 80x24 (one pane) and 120x40 (the desk) in
+every packaged theme, and the wide layouts.
 
 The morning is fixed (tests/console/world.py) and so is the clock, so a change here is
 a change of the console's look: check the report, then `pytest tests/console
@@ -41,3 +42,19 @@ def test_unit_board(snap_compare: Callable[..., bool], app_factory: AppFactory) 
 
 def test_unit_detail(snap_compare: Callable[..., bool], app_factory: AppFactory) -> None:
     assert snap_compare(app_factory(), press=["3", "enter"], terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize(
+    ("layout", "size"),
+    [("auto", (200, 60)), ("wall", (200, 60)), ("wall", (120, 40))],
+    ids=lambda value: value if isinstance(value, str) else f"{value[0]}x{value[1]}",
+)
+def test_layouts(
+    snap_compare: Callable[..., bool],
+    app_factory: AppFactory,
+    layout: str,
+    size: tuple[int, int],
+) -> None:
+    """The wide desk (queue, brief, alerts, map) and the wall (map, queue, kecamatan
+    board); 80x24 (one pane) and 120x40 (the desk) are test_main_screen's."""
+    assert snap_compare(app_factory(layout=layout), terminal_size=size)

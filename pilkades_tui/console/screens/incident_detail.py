@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from rich.table import Table
@@ -16,6 +16,8 @@ from pilkades_tui.console.keys import DETAIL_BINDINGS
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.keybar import KeyBar
 from pilkades_tui.domain.clock import to_wib
+from pilkades_tui.domain.models import Incident
+from pilkades_tui.domain.recommend import Recommendation
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.i18n import Catalogue
 
@@ -75,17 +77,8 @@ class IncidentDetailScreen(Screen[None]):
             return Text(text("detail.gone"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column()
-        title = text("detail.title", id=incident.id)
-        grid.add_row(
-            Text(
-                f"{title} · P{incident.priority} · {enum('category', incident.category)} · "
-                f"{enum('status', incident.status)} · {enum('escalation', incident.escalation)} · "
-                f"{enum('verification', incident.verification)}",
-                style="bold",
-            )
-        )
-        place = ", ".join(p for p in (incident.tps_id, incident.village, incident.district) if p)
-        grid.add_row(f"{place} ({incident.lat:.5f}, {incident.lon:.5f})")
+        grid.add_row(headline(self.catalogue, incident))
+        grid.add_row(f"{place_text(incident)} ({incident.lat:.5f}, {incident.lon:.5f})")
         reported = text(
             "detail.reported",
             at=to_wib(incident.reported_at).strftime("%H:%M:%S"),
@@ -106,17 +99,51 @@ class IncidentDetailScreen(Screen[None]):
             words = self.catalogue.enum("action", action) if action else step.action
             timeline.add_row(to_wib(step.at).strftime("%H:%M:%S"), step.by, words, step.note)
         grid.add_row(timeline)
-        units = Table(title=text("detail.recommended"), title_justify="left", box=None)
-        for key in ("col.callsign", "col.distance", "col.eta", "col.kind", "col.unit"):
-            units.add_column(text(key))
-        if incident.is_open:
-            for rec in self.state.recommend(incident, limit=8):
-                units.add_row(
-                    rec.officer.id,
-                    f"{rec.distance_km:.1f} km",
-                    f"{rec.eta_min:.0f} min",
-                    enum("kind", rec.officer.kind),
-                    rec.officer.unit + (" ★" if rec.local else ""),
-                )
-        grid.add_row(units)
+        recommended = self.state.recommend(incident, limit=8) if incident.is_open else []
+        grid.add_row(units_table(self.catalogue, recommended))
         return grid
+
+
+def headline(catalogue: Catalogue, incident: Incident) -> Text:
+    """`Insiden INC-000004 · P1 · intimidasi · baru · …`: the record's first line, here
+    and beside the queue on a wide screen."""
+    enum = catalogue.enum
+    title = catalogue.text("detail.title", id=incident.id)
+    return Text(
+        f"{title} · P{incident.priority} · {enum('category', incident.category)} · "
+        f"{enum('status', incident.status)} · {enum('escalation', incident.escalation)} · "
+        f"{enum('verification', incident.verification)}",
+        style="bold",
+    )
+
+
+def place_text(incident: Incident) -> str:
+    return ", ".join(p for p in (incident.tps_id, incident.village, incident.district) if p)
+
+
+def units_table(catalogue: Catalogue, recommended: Sequence[Recommendation]) -> Table:
+    """The nearest available units (the assign dialog's `state.recommend`), ★ local."""
+    text = catalogue.text
+    rows = [
+        (
+            rec.officer.id,
+            f"{rec.distance_km:.1f} km",
+            f"{rec.eta_min:.0f} min",
+            catalogue.enum("kind", rec.officer.kind),
+            rec.officer.unit + (" ★" if rec.local else ""),
+        )
+        for rec in recommended
+    ]
+    units = Table(title=text("detail.recommended"), title_justify="left", box=None)
+    keys = ("col.callsign", "col.distance", "col.eta", "col.kind", "col.unit")
+    for index, key in enumerate(keys):
+        title = text(key)
+        if index == len(keys) - 1:
+            # One line per unit however narrow the pane: the unit's name gives way.
+            units.add_column(title, no_wrap=True, overflow="ellipsis")
+        else:
+            widest = max((len(row[index]) for row in rows), default=0)
+            units.add_column(title, no_wrap=True, min_width=max(len(title), widest))
+    for row in rows:
+        units.add_row(*row)
+    return units

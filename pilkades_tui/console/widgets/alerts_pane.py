@@ -35,7 +35,7 @@ class AlertsPane(Pane):
     column_spec = (
         Column("col.severity", 7),
         Column("col.sla", 11, "right"),
-        Column("col.alert", 64),
+        Column("col.alert", 64, grow=1),
         Column("col.key", 20),
     )
 

@@ -59,9 +59,9 @@ class IncidentPane(Pane):
         Column("col.age", 10, "right"),
         Column("col.target_due", 11, "right"),
         Column("col.category", 17),
-        Column("col.place", 24),
+        Column("col.place", 24, grow=3),
         Column("col.status", 13),
-        Column("col.units", 16),
+        Column("col.units", 20, grow=1),
     )
 
     def __init__(self, *args, **kwargs) -> None:

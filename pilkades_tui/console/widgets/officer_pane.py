@@ -55,14 +55,14 @@ class OfficerPane(Pane):
     title_key = "pane.officers"
     column_spec = (
         Column("col.callsign", 10),
-        Column("col.name", 24),
+        Column("col.name", 24, grow=1),
         Column("col.status", 13),
         Column("col.status_for", 10, "right"),
-        Column("col.place", 28),
+        Column("col.place", 28, grow=2),
         Column("col.incident", 11),
         Column("col.distance", 8, "right"),
         Column("col.fix_age", 9, "right"),
-        Column("col.unit", 22),
+        Column("col.unit", 22, grow=1),
         Column("col.kind", 9),
     )
 

@@ -18,9 +18,9 @@ class TpsPane(Pane):
     BINDINGS = TPS_PANE_BINDINGS
     title_key = "pane.tps"
     column_spec = (
-        Column("col.tps", 18),
-        Column("col.village", 14),
-        Column("col.district", 13),
+        Column("col.tps", 18, grow=1),
+        Column("col.village", 14, grow=2),
+        Column("col.district", 13, grow=1),
         Column("col.phase", 10),
         Column("col.turnout", 7, "right"),
         Column("col.risk", 12),

@@ -31,8 +31,38 @@ CURSOR_MARK = "►"
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str  # i18n key of the title
-    width: int
+    width: int  # the least width; the table's natural width is the sum of these
     align: str = "left"  # left or right
+    # Share of the spare width this column takes when the table is wider than its
+    # natural width: free text (places, alert texts, unit names) grows, codes do not.
+    grow: int = 0
+
+
+def share_width(columns: Sequence[Column], width: int) -> list[int]:
+    """Each column's width when the table is `width` cells wide (one space between
+    columns): the natural widths, plus the spare shared by `grow`, the rest to the first.
+    Narrower than natural, the growing columns give up to half their width, the
+    rightmost first (the one the screen's edge would cut anyway), so the short columns
+    after them (a key, a count) stay on screen."""
+    widths = [column.width for column in columns]
+    spare = width - sum(widths) - max(0, len(widths) - 1)
+    weights = sum(column.grow for column in columns)
+    growing = [index for index, column in enumerate(columns) if column.grow]
+    if spare < 0 and growing:
+        for index in reversed(growing):
+            give = min(-spare, widths[index] // 2)
+            widths[index] -= give
+            spare += give
+        return widths
+    if spare <= 0 or weights == 0:
+        return widths
+    given = 0
+    for index in growing:
+        extra = spare * columns[index].grow // weights
+        widths[index] += extra
+        given += extra
+    widths[growing[0]] += spare - given
+    return widths
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +128,7 @@ class VirtualTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = list(columns)
+        self._widths: tuple[tuple[int, tuple[Column, ...]], list[int]] | None = None
         self.source = source
         self.header_text: Sequence[str] = [c.key for c in self.columns]
         self.cursor = 0
@@ -114,6 +145,14 @@ class VirtualTable(ScrollView, can_focus=True):
         """The number or order of rows changed: resize and redraw what is visible."""
         self.resize_rows()
         self.refresh()
+
+    @property
+    def widths(self) -> list[int]:
+        """The columns' widths at the table's present width (kept until either changes)."""
+        key = (self.scrollable_content_region.width, tuple(self.columns))
+        if self._widths is None or self._widths[0] != key:
+            self._widths = (key, share_width(self.columns, key[0]))
+        return self._widths[1]
 
     def resize_rows(self) -> None:
         """Fit the scroll area to the rows and keep the cursor on its record."""
@@ -215,9 +254,10 @@ class VirtualTable(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def _line_text(self, cells: Sequence[str]) -> str:
+        widths = self.widths
         return " ".join(
-            fit(cell, column.width, column.align)
-            for cell, column in zip(cells, self.columns, strict=False)
+            fit(cell, width, column.align)
+            for cell, column, width in zip(cells, self.columns, widths, strict=False)
         )
 
     def render_line(self, y: int) -> Strip:
