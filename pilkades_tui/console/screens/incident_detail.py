@@ -15,6 +15,7 @@ from textual.widgets import Static
 from pilkades_tui.console.keys import DETAIL_BINDINGS
 from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
 from pilkades_tui.console.widgets.keybar import KeyBar
+from pilkades_tui.console.widgets.pane import age_text
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.models import Incident
 from pilkades_tui.domain.recommend import Recommendation
@@ -127,8 +128,8 @@ def units_table(catalogue: Catalogue, recommended: Sequence[Recommendation]) -> 
     rows = [
         (
             rec.officer.id,
-            f"{rec.distance_km:.1f} km",
-            f"{rec.eta_min:.0f} min",
+            text("unit.km", km=rec.distance_km),
+            age_text(catalogue, round(rec.eta_min)),
             catalogue.enum("kind", rec.officer.kind),
             rec.officer.unit + (" ★" if rec.local else ""),
         )
