@@ -49,6 +49,9 @@ class Subscriber:
 
 class EventBackend(Protocol):
     shared: bool  # several hubs append to this log
+    # Why the log's server is out of reach right now (None: it answers). Only a store
+    # across the network can be unreachable; a SQLite file fails its writes instead.
+    unreachable: str | None
 
     @property
     def head(self) -> int:
@@ -137,6 +140,7 @@ class SqliteBackend(LocalFanout):
     """The single-hub backend: SQLite WAL log, in-process fan-out."""
 
     shared = False
+    unreachable: str | None = None
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()

@@ -226,6 +226,11 @@ class HubCore:
             logged.append(LoggedEvent(event.seq, kind, event.to_json(), ts))
         return logged
 
+    @property
+    def trouble(self) -> str | None:
+        """Why this hub cannot accept commands now (health says it), None when it can."""
+        return self.failed or self.backend.unreachable
+
     # ---- commands --------------------------------------------------------------
 
     async def submit(

@@ -219,6 +219,14 @@ class PostgresBackend(LocalFanout):
         self._sync: psycopg.Connection[Any] | None = open_store(dsn)
         self._writer: psycopg.AsyncConnection[Any] | None = None
         self._reader: psycopg.AsyncConnection[Any] | None = None
+        # Why the store is out of reach, None while it answers: the listener notices a
+        # loss within POLL_SECONDS even when no command comes, so health can say it.
+        self.unreachable: str | None = None
+
+    def _lost(self, error: BaseException) -> StoreUnavailable:
+        lost = error if isinstance(error, StoreUnavailable) else unavailable(self.dsn, error)
+        self.unreachable = str(lost)
+        return lost
 
     # ---- blocking side -------------------------------------------------------
 
@@ -357,7 +365,7 @@ class PostgresBackend(LocalFanout):
                 self.dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
             )
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
 
     async def commit_at_head(
         self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
@@ -407,17 +415,20 @@ class PostgresBackend(LocalFanout):
                     await connection.execute(
                         "SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq))
                     )
-            return events
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
+        self.unreachable = None
+        return events
 
     async def read_after(self, since: int, limit: int = CATCH_UP_ROWS) -> list[LoggedEvent]:
         try:
             self._reader = connection = await self._async_connection(self._reader)
             cursor = await connection.execute(READ_AFTER, (since, limit))
-            return _rows_to_events(await cursor.fetchall())
+            rows = await cursor.fetchall()
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
+        self.unreachable = None
+        return _rows_to_events(rows)
 
     async def load_tail(self) -> tuple[tuple[int, str] | None, list[LoggedEvent]]:
         """The latest checkpoint and every event after it (a rebuild after an outage)."""
@@ -429,7 +440,7 @@ class PostgresBackend(LocalFanout):
             )
             row = await cursor.fetchone()
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
         checkpoint = None if row is None else (int(row[0]), str(row[1]))
         since = checkpoint[0] if checkpoint is not None else 0
         events: list[LoggedEvent] = []
@@ -464,6 +475,7 @@ class PostgresBackend(LocalFanout):
                 if lost:
                     logger.warning("the PostgreSQL store is reachable again")
                 lost = False
+                self.unreachable = None
                 if on_tokens is not None:
                     await on_tokens()
                 await on_log()
@@ -478,6 +490,7 @@ class PostgresBackend(LocalFanout):
                 if not lost:
                     logger.warning("lost the PostgreSQL store (%s); retrying", _reason(error))
                 lost = True
+                self._lost(error)
                 await asyncio.sleep(POLL_SECONDS / 2)
             finally:
                 with contextlib.suppress(Exception):

@@ -86,13 +86,17 @@ async def run(
 @router.get("/v1/health")
 async def health(request: Request) -> dict[str, Any]:
     core = core_of(request)
-    return {
-        "status": "ok" if core.failed is None else "failed",
+    trouble = core.trouble
+    answer: dict[str, Any] = {
+        "status": "ok" if trouble is None else "failed",
         "protocol": PROTOCOL_VERSION,
         "head": core.durable,
         "mode": core.mode.value,
         "version": __version__,
     }
+    if trouble is not None:
+        answer["reason"] = trouble
+    return answer
 
 
 @router.get("/v1/snapshot")

@@ -176,6 +176,40 @@ async def test_a_console_resumes_on_hub_b_after_hub_a_is_killed_without_gap_or_d
         hub_a.kill()
 
 
+def test_health_says_failed_with_the_reason_while_the_store_is_lost_and_ok_after(
+    tmp_path: Path,
+) -> None:
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason) if not _required() else pytest.fail(reason)
+    with ScratchPostgres() as server:
+        hub = HubServer(tmp_path / "hub", store=server.create_database("health"), scenario="none")
+        hub.start()
+        try:
+            assert _health(hub)["status"] == "ok"
+            assert "reason" not in _health(hub)
+            server.stop("fast")
+            # No command comes meanwhile: the hub notices by itself.
+            failed = wait_until(
+                lambda: _with_status(_health(hub), "failed"), 10, what="health saying failed"
+            )
+            sentence = str(failed["reason"])
+            assert "PostgreSQL store" in sentence and "unreachable" in sentence
+            server.restart()
+            back = wait_until(lambda: _with_status(_health(hub), "ok"), 20, what="health ok again")
+            assert "reason" not in back
+        finally:
+            hub.stop()
+
+
+def _health(hub: HubServer) -> dict[str, object]:
+    return dict(httpx.get(f"{hub.url}/v1/health", timeout=5).json())
+
+
+def _with_status(health: dict[str, object], status: str) -> dict[str, object] | None:
+    return health if health["status"] == status else None
+
+
 def test_commands_answer_503_while_the_store_is_lost_and_feeds_carry_on_after(
     tmp_path: Path,
 ) -> None:
