@@ -32,6 +32,7 @@ from typing import Any, cast
 
 from pilkades_tui.domain.commands import Decision, RuleViolation
 from pilkades_tui.domain.events import (
+    OFFICER_POSITION,
     OFFICER_UPDATED,
     TPS_UPDATED,
     Event,
@@ -87,6 +88,7 @@ class _Command:
     decide: Decide
     status: int
     done: asyncio.Future[Answer]
+    position: bool  # a position report: tried before the head is locked (_commit_positions)
 
 
 @dataclass(slots=True)
@@ -140,6 +142,10 @@ class HubCore:
         # Held while the state is changed for the shared log (a commit or a catch-up).
         self._state_lock = asyncio.Lock()
         self._stale: str | None = None  # why the state may hold events never written
+        # Another hub appended just before this hub's last commit: while the hubs take
+        # turns, a position tried before the lock would mostly lose the race and be
+        # decided twice; the locked way queues for the head without waste instead.
+        self._contended = False
 
     # ---- start -----------------------------------------------------------------
 
@@ -240,13 +246,16 @@ class HubCore:
         print_: str,
         decide: Decide,
         status: int,
+        *,
+        position: bool = False,
     ) -> Answer:
         """Decide a command, log it durably, answer. A known Idempotency-Key returns
-        the first answer (or 422 for another body) and changes nothing."""
+        the first answer (or 422 for another body) and changes nothing. `position`:
+        the command is a position report (`commands.officer_position`)."""
         if self.failed is not None:
             raise HubUnavailable(self.failed)
         if self.shared:
-            return await self._submit_shared(token_name, key, print_, decide, status)
+            return await self._submit_shared(token_name, key, print_, decide, status, position)
         if key is not None:
             repeat = await self._repeat(token_name, key, print_)
             if repeat is not None:
@@ -306,7 +315,13 @@ class HubCore:
         return cast(SharedBackend, self.backend)
 
     async def _submit_shared(
-        self, token_name: str, key: str | None, print_: str, decide: Decide, status: int
+        self,
+        token_name: str,
+        key: str | None,
+        print_: str,
+        decide: Decide,
+        status: int,
+        position: bool,
     ) -> Answer:
         if key is not None:
             flying = self._flying(token_name, key, print_)
@@ -315,7 +330,7 @@ class HubCore:
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         if key is not None:
             self._in_flight[(token_name, key)] = (print_, future)
-        self._commands.append(_Command(token_name, key, print_, decide, status, future))
+        self._commands.append(_Command(token_name, key, print_, decide, status, future, position))
         if self._writer_task is None or self._writer_task.done():
             self._writer_task = asyncio.create_task(self._write_shared())
         try:
@@ -353,88 +368,164 @@ class HubCore:
                 batch, self._commands = self._commands, []
                 _fail_commands(batch, HubUnavailable(str(error)))
                 return
+        if (
+            not self._contended
+            and all(command.position for command in self._commands)
+            and await self._commit_positions()
+        ):
+            return
         outcomes: list[tuple[_Command, Answer | Exception]] = []
         decided = False
         batch: list[_Command] = []
 
         def take() -> list[tuple[str, str]]:
-            # Called with the head locked: what queued while waiting for it joins.
-            nonlocal batch
-            batch, self._commands = self._commands, []
-            return [(c.token_name, c.key) for c in batch if c.key is not None]
+            # Called before the head is locked and again once it is: what queued while
+            # waiting for it joins. Returns the keys of the commands it took.
+            taken, self._commands = self._commands, []
+            batch.extend(taken)
+            return [(c.token_name, c.key) for c in taken if c.key is not None]
 
         def decide_at_head(
             behind: list[LoggedEvent], stored: dict[tuple[str, str], IdempotencyRecord]
         ) -> tuple[list[LoggedEvent], list[IdempotencyRecord]]:
             nonlocal decided
             self._apply_durable(behind)
+            self._contended = bool(behind)
             decided = True
             now = self.clock()
             written: list[LoggedEvent] = []
             answers: list[IdempotencyRecord] = []
             for command in batch:
-                if command.key is not None:
-                    record = stored.get((command.token_name, command.key))
-                    if record is not None:
-                        try:
-                            outcomes.append((command, _stored_answer(record, command.print_)))
-                        except RuleViolation as refusal:
-                            outcomes.append((command, refusal))
-                        continue
+                if self._replay(command, stored, outcomes):
+                    continue
                 try:
                     decision = command.decide(self.state, now, self.state.seq + 1)
                 except RuleViolation as refusal:
                     outcomes.append((command, refusal))
                     continue
-                events = self._to_events([(e.type, e.data) for e in decision.effects], now)
-                answer_record = decision.answer
-                if isinstance(answer_record, Position):
-                    answer_record = self.state.officers[answer_record.id]
-                body = answer_json(answer_record.model_dump(mode="json"), events[-1].seq)
-                answer = Answer(command.status, body)
-                if command.key is not None:
-                    answers.append(
-                        IdempotencyRecord(
-                            command.token_name,
-                            command.key,
-                            command.print_,
-                            command.status,
-                            body,
-                            events[-1].seq,
-                        )
-                    )
-                written.extend(events)
-                outcomes.append((command, answer))
+                self._accept(command, decision, now, written, answers, outcomes)
             return written, answers
 
         try:
             events = await self._shared_log.commit_at_head(self.durable, take, decide_at_head)
         except Exception as error:
-            if not batch:  # lost before the head was locked: nothing taken yet
-                batch, self._commands = self._commands, []
-            sentence = str(error) if isinstance(error, LogError) else repr(error)
-            logger.error("shared log commit failed: %s", sentence)
-            if decided:
-                self._stale = sentence
-            self._release_waiters(error)
-            _fail_commands(batch, HubUnavailable(f"the event log could not be written: {sentence}"))
-            if decided:
-                with contextlib.suppress(LogError):
-                    await self._recover()
+            await self._commit_failed(batch, error, decided)
             return
+        self._committed(events)
+        _answer_commands(outcomes)
+
+    async def _commit_positions(self) -> bool:
+        """Position reports on trial: decided and applied against this hub's state
+        before any lock, then appended only if the log's head has not moved since
+        (`append_if_head`). The head's row is then locked for the server's own work
+        only, not across a round trip to this hub: one round trip per commit, and the
+        commits of a hub that has the log to itself never wait on its network or its
+        scheduling. A position is decided on nothing another hub changes but the
+        officer's existence, and moves only that officer's position: when another hub
+        appended first (or a key has an answer already), the trial is rewound
+        (`ElectionState.rewind`) and the batch goes back for the locked way, which
+        catches up; so does a batch that is not only accepted positions. False when
+        it did."""
+        batch, self._commands = self._commands, []
+        outcomes: list[tuple[_Command, Answer | Exception]] = []
+        written: list[LoggedEvent] = []
+        answers: list[IdempotencyRecord] = []
+        held = self.state.held_positions(())
+        now = self.clock()
+        for command in batch:
+            # Fresh keys are the rule: the trial assumes none has an answer yet (the
+            # append refuses a key that has one, and the locked way replays it).
+            try:
+                decision = command.decide(self.state, now, self.state.seq + 1)
+            except RuleViolation:
+                break  # refused at this hub's head: the locked way decides at the log's
+            ids = [e.data.id for e in decision.effects if e.type == OFFICER_POSITION]
+            if len(ids) != len(decision.effects):
+                break
+            fresh = [i for i in ids if i not in held.positions]  # first values only
+            held.positions.update(self.state.held_positions(fresh).positions)
+            self._accept(command, decision, now, written, answers, outcomes)
+        else:
+            try:
+                appended = await self._shared_log.append_if_head(held.seq, written, answers)
+            except Exception as error:
+                await self._commit_failed(batch, error, True)
+                return True
+            if appended:
+                self._committed(written)
+                _answer_commands(outcomes)
+                return True
+            self._contended = True
+        self.state.rewind(held)
+        self._commands[:0] = batch
+        return False
+
+    def _replay(
+        self,
+        command: _Command,
+        stored: dict[tuple[str, str], IdempotencyRecord],
+        outcomes: list[tuple[_Command, Answer | Exception]],
+    ) -> bool:
+        """A command whose key has a stored answer: that answer (or 422), nothing else."""
+        if command.key is None:
+            return False
+        record = stored.get((command.token_name, command.key))
+        if record is None:
+            return False
+        try:
+            outcomes.append((command, _stored_answer(record, command.print_)))
+        except RuleViolation as refusal:
+            outcomes.append((command, refusal))
+        return True
+
+    def _accept(
+        self,
+        command: _Command,
+        decision: Decision,
+        now: datetime,
+        written: list[LoggedEvent],
+        answers: list[IdempotencyRecord],
+        outcomes: list[tuple[_Command, Answer | Exception]],
+    ) -> None:
+        """Apply a decision's events and write down its answer (and key record)."""
+        events = self._to_events([(e.type, e.data) for e in decision.effects], now)
+        answer_record = decision.answer
+        if isinstance(answer_record, Position):
+            answer_record = self.state.officers[answer_record.id]
+        body = answer_json(answer_record.model_dump(mode="json"), events[-1].seq)
+        if command.key is not None:
+            answers.append(
+                IdempotencyRecord(
+                    command.token_name,
+                    command.key,
+                    command.print_,
+                    command.status,
+                    body,
+                    events[-1].seq,
+                )
+            )
+        written.extend(events)
+        outcomes.append((command, Answer(command.status, body)))
+
+    def _committed(self, events: list[LoggedEvent]) -> None:
         if events:
             self.durable = events[-1].seq
             self._ring.extend(events)
             self.backend.publish(events)
             self._release_waiters(None)
-        for command, outcome in outcomes:
-            if command.done.done():
-                continue
-            if isinstance(outcome, Answer):
-                command.done.set_result(outcome)
-            else:
-                command.done.set_exception(outcome)
-                command.done.exception()  # retrieved: a repeat may never wait on it
+
+    async def _commit_failed(self, batch: list[_Command], error: Exception, decided: bool) -> None:
+        """A shared commit failed: 503 to its commands. If the state holds decided
+        events (`decided`) whose write is unknown, it is stale until rebuilt."""
+        sentence = str(error) if isinstance(error, LogError) else repr(error)
+        logger.error("shared log commit failed: %s", sentence)
+        if decided:
+            self._stale = sentence
+        self._release_waiters(error)
+        _fail_commands(batch, HubUnavailable(f"the event log could not be written: {sentence}"))
+        if decided:
+            with contextlib.suppress(LogError):
+                await self._recover()
 
     def _apply_durable(self, logged: list[LoggedEvent]) -> None:
         """Events already in the shared log (another hub's): apply, keep, deliver."""
@@ -639,6 +730,17 @@ def _stored_answer(stored: IdempotencyRecord, print_: str) -> Answer:
     if stored.fingerprint != print_:
         raise _key_reused()
     return Answer(stored.status, stored.answer)
+
+
+def _answer_commands(outcomes: list[tuple[_Command, Answer | Exception]]) -> None:
+    for command, outcome in outcomes:
+        if command.done.done():
+            continue
+        if isinstance(outcome, Answer):
+            command.done.set_result(outcome)
+        else:
+            command.done.set_exception(outcome)
+            command.done.exception()  # retrieved: a repeat may never wait on it
 
 
 def _fail_commands(batch: list[_Command], error: Exception) -> None:

@@ -197,6 +197,58 @@ ANSWERS_FOR = (
     "FROM pilkades_idempotency i JOIN unnest(%s::text[], %s::text[]) AS k(token_name, key) "
     "ON i.token_name = k.token_name AND i.key = k.key"
 )
+# A commit's whole write in one statement: the events and the answers from arrays, the
+# head's compare-and-set and the notification. One statement to parse, plan and run
+# while the head is locked, instead of one per row: every step inside the lock keeps
+# the other hubs waiting. Nothing is written unless the head moved from %(head)s.
+APPEND = """
+WITH moved AS (
+    UPDATE pilkades_head SET seq = %(last)s WHERE id = 1 AND seq = %(head)s RETURNING seq
+), events AS (
+    INSERT INTO pilkades_events (seq, type, ts, json)
+    SELECT * FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
+    WHERE EXISTS (SELECT FROM moved)
+), answers AS (
+    INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
+    SELECT * FROM unnest(
+        %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
+        %(bodies)s::text[], %(answer_seqs)s::bigint[]
+    )
+    WHERE EXISTS (SELECT FROM moved)
+)
+SELECT pg_notify(%(channel)s, seq::text) FROM moved
+"""
+
+
+def append_params(
+    head: int, events: list[LoggedEvent], answers: list[IdempotencyRecord]
+) -> dict[str, Any]:
+    return {
+        "head": head,
+        "last": events[-1].seq,
+        "seqs": [e.seq for e in events],
+        "types": [e.type for e in events],
+        "ts": [e.ts or _ts_of(e.json) for e in events],
+        "jsons": [e.json for e in events],
+        "names": [a.token_name for a in answers],
+        "keys": [a.key for a in answers],
+        "prints": [a.fingerprint for a in answers],
+        "statuses": [a.status for a in answers],
+        "bodies": [a.answer for a in answers],
+        "answer_seqs": [a.seq for a in answers],
+        "channel": LOG_CHANNEL,
+    }
+
+
+async def _answers(
+    found: psycopg.AsyncCursor[Any] | None,
+) -> dict[tuple[str, str], IdempotencyRecord]:
+    if found is None:
+        return {}
+    return {
+        (name, key): IdempotencyRecord(name, key, print_, int(status), answer, int(seq))
+        for name, key, print_, status, answer, seq in await found.fetchall()
+    }
 
 
 def _event_rows(events: list[LoggedEvent]) -> list[tuple[int, str, str, str]]:
@@ -258,12 +310,7 @@ class PostgresBackend(LocalFanout):
             head = int(row[0]) if row is not None else 0
             if events[0].seq != head + 1:
                 raise HeadMoved(f"seq {events[0].seq} does not follow the head {head}")
-            with connection.cursor() as cursor:
-                cursor.executemany(INSERT_EVENT, _event_rows(events))
-                if answers:
-                    cursor.executemany(INSERT_ANSWER, _answer_rows(answers))
-            connection.execute(MOVE_HEAD, (events[-1].seq, head))
-            connection.execute("SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq)))
+            connection.execute(APPEND, append_params(head, events, answers))
 
     def read(self, since: int, upto: int, limit: int) -> list[LoggedEvent]:
         with self._blocking() as connection:
@@ -370,18 +417,21 @@ class PostgresBackend(LocalFanout):
     async def commit_at_head(
         self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
     ) -> list[LoggedEvent]:
-        """One transaction: lock the head and read the rows after `known_head` (one
-        round trip); `take` the commands queued by then (everything that arrived
-        while another hub held the head joins this commit) and look up the stored
-        answers of their keys; `decide`; write what it returns, move the head, notify
-        and commit (one round trip, pipelined). Returns the events written.
-        StoreUnavailable if the database went away: then nothing was written, or (the
-        commit's answer lost on the way) all of it was."""
+        """One transaction, two round trips. The first locks the head, reads the rows
+        after `known_head` and the stored answers of the keys `take` gave before it was
+        sent. Once it returns (the head locked), `take` is called again: what queued
+        while another hub held the head joins this commit (its keys looked up then).
+        `decide`, then the second trip writes what it returns in one statement (`APPEND`:
+        the compare-and-set on the head, the notification) and commits. Returns the
+        events written. StoreUnavailable if the database went away: then nothing was
+        written, or (the commit's answer lost on the way) all of it was."""
+        keys = take()
         try:
             self._writer = connection = await self._async_connection(self._writer)
             async with connection.pipeline() as pipeline, connection.transaction():
                 locking = await connection.execute(LOCK_HEAD)
                 reading = await connection.execute(READ_AFTER, (known_head, CATCH_UP_ROWS))
+                finding = await self._find_answers(connection, keys)
                 await pipeline.sync()
                 row = await locking.fetchone()
                 head = int(row[0]) if row is not None else 0
@@ -394,31 +444,50 @@ class PostgresBackend(LocalFanout):
                     if not rows:
                         raise StoreError(f"the log has a gap after seq {known_head}")
                     behind.extend(_rows_to_events(rows))
-                keys = take()
-                stored: dict[tuple[str, str], IdempotencyRecord] = {}
-                if keys:
-                    found = await connection.execute(
-                        ANSWERS_FOR, ([name for name, _ in keys], [key for _, key in keys])
-                    )
-                    for name, key, print_, status, answer, seq in await found.fetchall():
-                        stored[(name, key)] = IdempotencyRecord(
-                            name, key, print_, int(status), answer, int(seq)
-                        )
+                stored = await _answers(finding)
+                late = take()
+                if late:
+                    stored.update(await _answers(await self._find_answers(connection, late)))
                 events, answers = decide(behind, stored)
                 if events:
-                    writing = connection.cursor()
-                    await writing.executemany(INSERT_EVENT, _event_rows(events))
-                    if answers:
-                        await writing.executemany(INSERT_ANSWER, _answer_rows(answers))
-                    # The compare-and-set: the head moves from the seq read under the lock.
-                    await connection.execute(MOVE_HEAD, (events[-1].seq, head))
-                    await connection.execute(
-                        "SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq))
-                    )
+                    moved = await connection.execute(APPEND, append_params(head, events, answers))
+                    if await moved.fetchone() is None:
+                        raise HeadMoved(f"the head moved from {head} while it was locked")
         except psycopg.OperationalError as error:
             raise self._lost(error) from None
         self.unreachable = None
         return events
+
+    async def append_if_head(
+        self, head: int, events: list[LoggedEvent], answers: list[IdempotencyRecord]
+    ) -> bool:
+        """Append only if the log's head is still `head` and no key of `answers` has
+        an answer yet: one statement, its own transaction, so the head's row is locked
+        only while the server runs it and flushes the commit, never across a round
+        trip to this hub. False (nothing written) otherwise. StoreUnavailable as
+        `commit_at_head`."""
+        try:
+            self._writer = connection = await self._async_connection(self._writer)
+            moved = await connection.execute(APPEND, append_params(head, events, answers))
+            appended = await moved.fetchone() is not None
+        except psycopg.errors.UniqueViolation as error:
+            if error.diag.constraint_name != "pilkades_idempotency_pkey":
+                raise
+            return False
+        except psycopg.OperationalError as error:
+            raise self._lost(error) from None
+        self.unreachable = None
+        return appended
+
+    @staticmethod
+    async def _find_answers(
+        connection: psycopg.AsyncConnection[Any], keys: list[tuple[str, str]]
+    ) -> psycopg.AsyncCursor[Any] | None:
+        if not keys:
+            return None
+        return await connection.execute(
+            ANSWERS_FOR, ([name for name, _ in keys], [key for _, key in keys])
+        )
 
     async def read_after(self, since: int, limit: int = CATCH_UP_ROWS) -> list[LoggedEvent]:
         try:

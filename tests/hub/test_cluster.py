@@ -20,7 +20,7 @@ import pytest
 from pilkades_tui.cli import main
 from pilkades_tui.feed.client import ConnectionState, FeedClient
 from pilkades_tui.hub.pg_scratch import ScratchPostgres, unavailable_reason
-from pilkades_tui.hub.postgres import SCHEMA_VERSION
+from pilkades_tui.hub.postgres import SCHEMA_VERSION, PgLogReader
 from pilkades_tui.hub.runner import HubProcess, HubServer
 from tests.conftest import REQUIRE_PG_ENV
 from tests.hub.client import Hub, feed
@@ -114,6 +114,57 @@ async def test_one_officer_assigned_100_times_across_two_hubs_wins_once(
         assert [i["id"] for i in holding] == [winner["record"]["id"]]
         assert snapshot["seq"] == max(Hub(hub_a).head(), Hub(hub_b).head())
     admin.close()
+
+
+async def test_positions_racing_on_two_hubs_keep_one_gap_free_order_and_one_state(
+    pair: tuple[HubServer, HubServer], pg_dsn: str
+) -> None:
+    """Positions are tried before the head is locked; the hub that loses the race
+    rewinds and tries again. Every accepted report has its own seq, the log has no
+    gap, and both hubs hold exactly the state the log replays to."""
+    hub_a, hub_b = pair
+    officers = [officer["id"] for officer in Hub(hub_a).snapshot()["officers"][:3]]
+    start = Hub(hub_a).head()
+    headers = {"Authorization": f"Bearer {hub_a.tokens['reporter']}"}
+    async with (
+        httpx.AsyncClient(base_url=hub_a.url, headers=headers, timeout=30) as to_a,
+        httpx.AsyncClient(base_url=hub_b.url, headers=headers, timeout=30) as to_b,
+    ):
+
+        async def report(index: int) -> httpx.Response:
+            client = to_a if index % 2 == 0 else to_b
+            key = {"Idempotency-Key": f"pos-{index}"} if index % 3 else {}
+            return await client.post(
+                f"/v1/officers/{officers[index % 3]}/position",
+                json={"lat": -7.0 - index / 1000, "lon": 109.6},
+                headers=key,
+            )
+
+        answers = await asyncio.gather(*(report(i) for i in range(120)))
+    assert [answer.status_code for answer in answers] == [200] * 120, answers[0].text
+    seqs = sorted(answer.json()["seq"] for answer in answers)
+    assert seqs == list(range(start + 1, start + 121))
+    replayed = PgLogReader(pg_dsn).replay()
+    expected = {o: replayed.officers[o].model_dump(mode="json") for o in officers}
+    for hub in (hub_a, hub_b):
+        await until(lambda hub=hub: Hub(hub).head() == start + 120, 10, what="both at the head")
+        held = {o["id"]: o for o in Hub(hub).snapshot()["officers"] if o["id"] in officers}
+        assert held == expected
+
+
+def test_a_position_key_repeated_on_the_other_hub_answers_the_first_answer(
+    pair: tuple[HubServer, HubServer],
+) -> None:
+    hub_a, hub_b = pair
+    officer = Hub(hub_a).snapshot()["officers"][0]["id"]
+    path = f"/v1/officers/{officer}/position"
+    first = Hub(hub_a, "reporter").send("POST", path, {"lat": -7.01, "lon": 109.61}, "fix-1")
+    again = Hub(hub_b, "reporter").send("POST", path, {"lat": -7.01, "lon": 109.61}, "fix-1")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    other = Hub(hub_b, "reporter").send("POST", path, {"lat": -7.5, "lon": 109.61}, "fix-1")
+    assert other.status_code == 422
+    assert Hub(hub_b).head() == first.json()["seq"]
 
 
 def test_an_idempotency_key_repeated_on_the_other_hub_answers_the_first_answer(
