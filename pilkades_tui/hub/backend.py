@@ -101,9 +101,13 @@ class SharedBackend(EventBackend, Protocol):
         self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
     ) -> list[LoggedEvent]: ...
 
-    async def append_if_head(
-        self, head: int, events: list[LoggedEvent], answers: list[IdempotencyRecord]
-    ) -> bool: ...
+    async def append_past(
+        self,
+        base: int,
+        events: list[LoggedEvent],
+        answers: list[IdempotencyRecord],
+        officers: list[str],
+    ) -> tuple[int, list[LoggedEvent]] | None: ...
 
     async def read_after(self, since: int, limit: int = ...) -> list[LoggedEvent]: ...
 

@@ -111,6 +111,25 @@ def answer_json(record: dict[str, Any], seq: int) -> str:
     return json.dumps({"record": record, "seq": seq}, ensure_ascii=False, separators=(",", ":"))
 
 
+# The texts of an event (`Event.to_json`: seq first) and of an answer (`answer_json`:
+# seq last) with their seq moved up by `shift`: a position trial appended past other
+# hubs' rows. postgres.APPEND_PAST rewrites the stored texts the same way.
+EVENT_SEQ = '{"seq":'
+
+
+def shifted_json(event: LoggedEvent, shift: int) -> LoggedEvent:
+    seq = event.seq + shift
+    head = f"{EVENT_SEQ}{event.seq}"
+    if not event.json.startswith(head + ","):
+        raise LogError(f"event {event.seq} does not begin with its seq")
+    return LoggedEvent(seq, event.type, f"{EVENT_SEQ}{seq}{event.json[len(head) :]}", event.ts)
+
+
+def shifted_answer(body: str, shift: int) -> str:
+    head, _, seq = body.rpartition(',"seq":')
+    return f'{head},"seq":{int(seq[:-1]) + shift}}}'
+
+
 class HubCore:
     def __init__(
         self,
@@ -142,10 +161,6 @@ class HubCore:
         # Held while the state is changed for the shared log (a commit or a catch-up).
         self._state_lock = asyncio.Lock()
         self._stale: str | None = None  # why the state may hold events never written
-        # Another hub appended just before this hub's last commit: while the hubs take
-        # turns, a position tried before the lock would mostly lose the race and be
-        # decided twice; the locked way queues for the head without waste instead.
-        self._contended = False
 
     # ---- start -----------------------------------------------------------------
 
@@ -368,11 +383,7 @@ class HubCore:
                 batch, self._commands = self._commands, []
                 _fail_commands(batch, HubUnavailable(str(error)))
                 return
-        if (
-            not self._contended
-            and all(command.position for command in self._commands)
-            and await self._commit_positions()
-        ):
+        if all(command.position for command in self._commands) and await self._commit_positions():
             return
         outcomes: list[tuple[_Command, Answer | Exception]] = []
         decided = False
@@ -390,7 +401,6 @@ class HubCore:
         ) -> tuple[list[LoggedEvent], list[IdempotencyRecord]]:
             nonlocal decided
             self._apply_durable(behind)
-            self._contended = bool(behind)
             decided = True
             now = self.clock()
             written: list[LoggedEvent] = []
@@ -416,13 +426,16 @@ class HubCore:
 
     async def _commit_positions(self) -> bool:
         """Position reports on trial: decided and applied against this hub's state
-        before any lock, then appended only if the log's head has not moved since
-        (`append_if_head`). The head's row is then locked for the server's own work
-        only, not across a round trip to this hub: one round trip per commit, and the
-        commits of a hub that has the log to itself never wait on its network or its
-        scheduling. A position is decided on nothing another hub changes but the
-        officer's existence, and moves only that officer's position: when another hub
-        appended first (or a key has an answer already), the trial is rewound
+        before any lock, then appended in one round trip (`append_past`) at the head
+        this state is at, or past what other hubs appended since if that is only
+        positions of other officers. The head's row is then locked for the server's
+        own work only, never across a round trip to this hub, so hubs taking turns
+        on the log do not wait on each other's network and scheduling. A position is
+        decided on nothing another hub changes but the officer's existence, and its
+        answer is its officer's record: moved past other officers' positions, the
+        trial stands as decided, with its seqs moved up (`shifted_json`,
+        `shifted_answer`). Otherwise (another hub moved one of these officers or did
+        anything else, or a key has an answer already) the trial is rewound
         (`ElectionState.rewind`) and the batch goes back for the locked way, which
         catches up; so does a batch that is not only accepted positions. False when
         it did."""
@@ -447,15 +460,29 @@ class HubCore:
             self._accept(command, decision, now, written, answers, outcomes)
         else:
             try:
-                appended = await self._shared_log.append_if_head(held.seq, written, answers)
+                moved = await self._shared_log.append_past(
+                    held.seq, written, answers, list(held.positions)
+                )
             except Exception as error:
                 await self._commit_failed(batch, error, True)
                 return True
-            if appended:
-                self._committed(written)
+            if moved is not None:
+                shift, came = moved
+                if shift:
+                    # In log order: what came first, then this trial at its new seqs.
+                    self.state.rewind(held)
+                    self._apply_durable(came)
+                    self._apply_durable([shifted_json(event, shift) for event in written])
+                    outcomes = [
+                        (command, Answer(outcome.status, shifted_answer(outcome.body, shift)))
+                        if isinstance(outcome, Answer)
+                        else (command, outcome)
+                        for command, outcome in outcomes
+                    ]
+                else:
+                    self._committed(written)
                 _answer_commands(outcomes)
                 return True
-            self._contended = True
         self.state.rewind(held)
         self._commands[:0] = batch
         return False

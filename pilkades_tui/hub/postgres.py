@@ -10,9 +10,15 @@ batch of commands in one transaction that
    reads the rows in between and applies them (catches up) before deciding;
 3. decides the commands against that state (the log's head), inserts their events
    and idempotency records, moves the head (a compare-and-set on the row it holds),
-   and sends `NOTIFY` so the other hubs' feeds wake at once;
+   and sends `NOTIFY` so the other hubs' feeds wake at once, in one statement
+   (`APPEND`);
 4. commits with the server's `synchronous_commit` (on: the WAL is flushed before the
    answer leaves).
+
+Position reports may skip the round trips under the lock (`append_past`): the core
+decides them on its own state, and one round trip appends them at the head that state
+is at, or past other hubs' positions of other officers appended since (hub/core.py
+`_commit_positions`).
 
 So the state's rules (status only forward, no double-booking, `expected_version`, the
 Idempotency-Key scoped to its token) hold across hubs exactly as on one. Other hubs
@@ -42,7 +48,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pilkades_tui.domain.events import Event
+from pilkades_tui.domain.events import OFFICER_POSITION, Event
 from pilkades_tui.domain.models import Phase
 from pilkades_tui.hub.backend import Decider, LocalFanout
 from pilkades_tui.hub.log import (
@@ -218,6 +224,52 @@ WITH moved AS (
 )
 SELECT pg_notify(%(channel)s, seq::text) FROM moved
 """
+
+# Positions on trial, appended at the head the hub saw or past other hubs' positions:
+# the first statement waits for the head's row; the second, in the same transaction
+# and with a snapshot taken after that wait, appends the trial's events moved up by
+# the rows that came first (`shift`) if all of those are positions of other officers
+# (a position is decided on nothing those change, and its answer is its officer's
+# record), with the seqs in the event and answer texts rewritten as `shifted_json`
+# and `shifted_answer` (hub/core.py) do.
+HOLD_HEAD = "SELECT seq FROM pilkades_head WHERE id = 1 FOR UPDATE"
+APPEND_PAST = """
+WITH head AS (
+    SELECT seq FROM pilkades_head WHERE id = 1
+), came AS (
+    SELECT e.seq, e.type, e.json FROM pilkades_events e, head
+    WHERE e.seq > %(base)s AND e.seq <= head.seq
+), fit AS (
+    SELECT head.seq - %(base)s AS shift FROM head
+    WHERE head.seq >= %(base)s AND head.seq - %(base)s <= %(reach)s AND NOT EXISTS (
+        SELECT FROM came WHERE came.type <> %(position)s
+        OR (came.json::jsonb -> 'data' ->> 'id') = ANY(%(officers)s::text[])
+    )
+), moved AS (
+    UPDATE pilkades_head SET seq = %(last)s + fit.shift FROM fit WHERE id = 1
+    RETURNING pilkades_head.seq, pg_notify(%(channel)s, pilkades_head.seq::text)
+), events AS (
+    INSERT INTO pilkades_events (seq, type, ts, json)
+    SELECT u.seq + fit.shift, u.type, u.ts,
+        '{"seq":' || (u.seq + fit.shift) || substr(u.json, length('{"seq":' || u.seq) + 1)
+    FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
+        AS u(seq, type, ts, json), fit
+), answers AS (
+    INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
+    SELECT u.name, u.key, u.print, u.status,
+        left(u.body, length(u.body) - length(u.seq::text) - 1) || (u.seq + fit.shift) || '}',
+        u.seq + fit.shift
+    FROM unnest(
+        %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
+        %(bodies)s::text[], %(answer_seqs)s::bigint[]
+    ) AS u(name, key, print, status, body, seq), fit
+)
+SELECT fit.shift, came.seq, came.type, came.json
+FROM fit JOIN moved ON true LEFT JOIN came ON true ORDER BY came.seq
+"""
+# Rows of other hubs' positions a trial may be moved past (read and checked inside
+# the lock): past them, the locked way.
+REACH = 200
 
 
 def append_params(
@@ -458,26 +510,41 @@ class PostgresBackend(LocalFanout):
         self.unreachable = None
         return events
 
-    async def append_if_head(
-        self, head: int, events: list[LoggedEvent], answers: list[IdempotencyRecord]
-    ) -> bool:
-        """Append only if the log's head is still `head` and no key of `answers` has
-        an answer yet: one statement, its own transaction, so the head's row is locked
-        only while the server runs it and flushes the commit, never across a round
-        trip to this hub. False (nothing written) otherwise. StoreUnavailable as
-        `commit_at_head`."""
+    async def append_past(
+        self,
+        base: int,
+        events: list[LoggedEvent],
+        answers: list[IdempotencyRecord],
+        officers: list[str],
+    ) -> tuple[int, list[LoggedEvent]] | None:
+        """Append position events decided at `base`: at `base + 1` if the head is
+        still there, else past the rows other hubs appended since, if those are only
+        positions of other officers than `officers` (at most REACH of them), and no
+        key of `answers` has an answer yet. One round trip and one transaction; the
+        head's row is locked only while the server runs it and flushes the commit,
+        never across a round trip to this hub. Returns how far the events moved and
+        the rows they moved past, or None when nothing was written. StoreUnavailable
+        as `commit_at_head`."""
+        params = append_params(base, events, answers)
+        params.update(base=base, reach=REACH, position=OFFICER_POSITION, officers=officers)
         try:
             self._writer = connection = await self._async_connection(self._writer)
-            moved = await connection.execute(APPEND, append_params(head, events, answers))
-            appended = await moved.fetchone() is not None
+            async with connection.pipeline() as pipeline:
+                await connection.execute(HOLD_HEAD)
+                appending = await connection.execute(APPEND_PAST, params)
+                await pipeline.sync()
+                rows = await appending.fetchall()
         except psycopg.errors.UniqueViolation as error:
             if error.diag.constraint_name != "pilkades_idempotency_pkey":
                 raise
-            return False
+            return None
         except psycopg.OperationalError as error:
             raise self._lost(error) from None
         self.unreachable = None
-        return appended
+        if not rows:
+            return None
+        came = [LoggedEvent(int(seq), kind, text) for _, seq, kind, text in rows if seq is not None]
+        return int(rows[0][0]), came
 
     @staticmethod
     async def _find_answers(

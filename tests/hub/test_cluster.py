@@ -4,6 +4,7 @@ the store lost and back, migration, the report, and refusals at start."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -119,37 +120,57 @@ async def test_one_officer_assigned_100_times_across_two_hubs_wins_once(
 async def test_positions_racing_on_two_hubs_keep_one_gap_free_order_and_one_state(
     pair: tuple[HubServer, HubServer], pg_dsn: str
 ) -> None:
-    """Positions are tried before the head is locked; the hub that loses the race
-    rewinds and tries again. Every accepted report has its own seq, the log has no
-    gap, and both hubs hold exactly the state the log replays to."""
+    """Positions are tried before the head is locked, and appended past the other
+    hub's positions of other officers with their seqs moved up, or else taken the
+    locked way. Every accepted report has its own seq and the answer its row says,
+    the log has no gap, a key's stored answer is the answer given, and both hubs
+    hold exactly the state the log replays to."""
     hub_a, hub_b = pair
-    officers = [officer["id"] for officer in Hub(hub_a).snapshot()["officers"][:3]]
+    officers = [officer["id"] for officer in Hub(hub_a).snapshot()["officers"][:6]]
     start = Hub(hub_a).head()
     headers = {"Authorization": f"Bearer {hub_a.tokens['reporter']}"}
+    keyed: dict[str, tuple[str, dict[str, object]]] = {}
+    answers: list[httpx.Response] = []
     async with (
         httpx.AsyncClient(base_url=hub_a.url, headers=headers, timeout=30) as to_a,
         httpx.AsyncClient(base_url=hub_b.url, headers=headers, timeout=30) as to_b,
     ):
 
-        async def report(index: int) -> httpx.Response:
+        async def poster(index: int) -> None:
             client = to_a if index % 2 == 0 else to_b
-            key = {"Idempotency-Key": f"pos-{index}"} if index % 3 else {}
-            return await client.post(
-                f"/v1/officers/{officers[index % 3]}/position",
-                json={"lat": -7.0 - index / 1000, "lon": 109.6},
-                headers=key,
-            )
+            for step in range(15):
+                officer = officers[(index + step) % len(officers)]
+                path = f"/v1/officers/{officer}/position"
+                body = {"lat": -7.0 - step / 1000, "lon": 109.6 + index / 1000}
+                key = f"pos-{index}-{step}" if step % 2 else None
+                answer = await client.post(
+                    path, json=body, headers={"Idempotency-Key": key} if key else {}
+                )
+                answers.append(answer)
+                if key is not None:
+                    keyed[key] = (path, body)
 
-        answers = await asyncio.gather(*(report(i) for i in range(120)))
+        await asyncio.gather(*(poster(i) for i in range(8)))
     assert [answer.status_code for answer in answers] == [200] * 120, answers[0].text
     seqs = sorted(answer.json()["seq"] for answer in answers)
     assert seqs == list(range(start + 1, start + 121))
+    with psycopg.connect(pg_dsn) as connection:
+        rows = dict(connection.execute("SELECT seq, json FROM pilkades_events").fetchall())
+    for answer in answers:
+        seq = answer.json()["seq"]
+        assert json.loads(rows[seq])["seq"] == seq
+        assert json.loads(rows[seq])["data"]["id"] == answer.json()["record"]["id"]
     replayed = PgLogReader(pg_dsn).replay()
     expected = {o: replayed.officers[o].model_dump(mode="json") for o in officers}
     for hub in (hub_a, hub_b):
         await until(lambda hub=hub: Hub(hub).head() == start + 120, 10, what="both at the head")
         held = {o["id"]: o for o in Hub(hub).snapshot()["officers"] if o["id"] in officers}
         assert held == expected
+    given = {answer.request.headers.get("Idempotency-Key"): answer.json() for answer in answers}
+    reporter = Hub(hub_b, "reporter")
+    for key, (path, body) in keyed.items():
+        assert reporter.send("POST", path, body, key).json() == given[key]
+    assert Hub(hub_b).head() == start + 120
 
 
 def test_a_position_key_repeated_on_the_other_hub_answers_the_first_answer(
