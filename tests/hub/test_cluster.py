@@ -248,30 +248,37 @@ async def test_a_console_resumes_on_hub_b_after_hub_a_is_killed_without_gap_or_d
         hub_a.kill()
 
 
-def test_health_says_failed_with_the_reason_while_the_store_is_lost_and_ok_after(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def own_server() -> Iterator[ScratchPostgres]:
+    """A PostgreSQL server of the test's own, to stop and start again."""
     reason = unavailable_reason()
     if reason is not None:
         pytest.skip(reason) if not _required() else pytest.fail(reason)
     with ScratchPostgres() as server:
-        hub = HubServer(tmp_path / "hub", store=server.create_database("health"), scenario="none")
-        hub.start()
-        try:
-            assert _health(hub)["status"] == "ok"
-            assert "reason" not in _health(hub)
-            server.stop("fast")
-            # No command comes meanwhile: the hub notices by itself.
-            failed = wait_until(
-                lambda: _with_status(_health(hub), "failed"), 10, what="health saying failed"
-            )
-            sentence = str(failed["reason"])
-            assert "PostgreSQL store" in sentence and "unreachable" in sentence
-            server.restart()
-            back = wait_until(lambda: _with_status(_health(hub), "ok"), 20, what="health ok again")
-            assert "reason" not in back
-        finally:
-            hub.stop()
+        yield server
+
+
+def test_health_says_failed_with_the_reason_while_the_store_is_lost_and_ok_after(
+    tmp_path: Path, own_server: ScratchPostgres
+) -> None:
+    server = own_server
+    hub = HubServer(tmp_path / "hub", store=server.create_database("health"), scenario="none")
+    hub.start()
+    try:
+        assert _health(hub)["status"] == "ok"
+        assert "reason" not in _health(hub)
+        server.stop("fast")
+        # No command comes meanwhile: the hub notices by itself.
+        failed = wait_until(
+            lambda: _with_status(_health(hub), "failed"), 10, what="health saying failed"
+        )
+        sentence = str(failed["reason"])
+        assert "PostgreSQL store" in sentence and "unreachable" in sentence
+        server.restart()
+        back = wait_until(lambda: _with_status(_health(hub), "ok"), 20, what="health ok again")
+        assert "reason" not in back
+    finally:
+        hub.stop()
 
 
 def _health(hub: HubServer) -> dict[str, object]:
@@ -283,41 +290,38 @@ def _with_status(health: dict[str, object], status: str) -> dict[str, object] | 
 
 
 def test_commands_answer_503_while_the_store_is_lost_and_feeds_carry_on_after(
-    tmp_path: Path,
+    tmp_path: Path, own_server: ScratchPostgres
 ) -> None:
-    reason = unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason) if not _required() else pytest.fail(reason)
-    with ScratchPostgres() as server:
-        dsn = server.create_database("outage")
-        hub = HubServer(tmp_path / "hub", store=dsn, scenario="none").start()
-        admin = Hub(hub)
-        try:
-            before = admin.ok("POST", "/v1/notices", {"level": "info", "text": "sebelum"})
-            with feed(hub, before["seq"]) as console:
-                console.frame()  # hello
-                server.stop("fast")
-                notice = {"level": "info", "text": "x"}
-                lost = admin.send("POST", "/v1/notices", notice, "k-1")
-                assert lost.status_code == 503, lost.text
-                assert lost.json()["error"] == "unavailable" and lost.json()["message"]
-                server.restart()
-                again = wait_until(
-                    lambda: _not_503(admin.send("POST", "/v1/notices", notice, "k-1")),
-                    20,
-                    what="a command accepted once the store is back",
-                )
-                assert again.status_code == 201, again.text
-                seq = again.json()["seq"]
-                assert seq == before["seq"] + 1  # nothing half-written in between
-                # the same feed connection, open all along, carries on after the outage
-                assert [event["seq"] for event in console.events_until(seq)] == [seq]
-            with psycopg.connect(dsn) as connection:
-                rows = connection.execute("SELECT seq FROM pilkades_events ORDER BY seq").fetchall()
-            assert [row[0] for row in rows] == list(range(1, seq + 1))
-        finally:
-            admin.close()
-            hub.stop()
+    server = own_server
+    dsn = server.create_database("outage")
+    hub = HubServer(tmp_path / "hub", store=dsn, scenario="none").start()
+    admin = Hub(hub)
+    try:
+        before = admin.ok("POST", "/v1/notices", {"level": "info", "text": "sebelum"})
+        with feed(hub, before["seq"]) as console:
+            console.frame()  # hello
+            server.stop("fast")
+            notice = {"level": "info", "text": "x"}
+            lost = admin.send("POST", "/v1/notices", notice, "k-1")
+            assert lost.status_code == 503, lost.text
+            assert lost.json()["error"] == "unavailable" and lost.json()["message"]
+            server.restart()
+            again = wait_until(
+                lambda: _not_503(admin.send("POST", "/v1/notices", notice, "k-1")),
+                20,
+                what="a command accepted once the store is back",
+            )
+            assert again.status_code == 201, again.text
+            seq = again.json()["seq"]
+            assert seq == before["seq"] + 1  # nothing half-written in between
+            # the same feed connection, open all along, carries on after the outage
+            assert [event["seq"] for event in console.events_until(seq)] == [seq]
+        with psycopg.connect(dsn) as connection:
+            rows = connection.execute("SELECT seq FROM pilkades_events ORDER BY seq").fetchall()
+        assert [row[0] for row in rows] == list(range(1, seq + 1))
+    finally:
+        admin.close()
+        hub.stop()
 
 
 def _not_503(answer: httpx.Response) -> httpx.Response | None:
