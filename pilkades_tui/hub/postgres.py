@@ -246,26 +246,29 @@ WITH head AS (
         OR (came.json::jsonb -> 'data' ->> 'id') = ANY(%(officers)s::text[])
     )
 ), moved AS (
-    UPDATE pilkades_head SET seq = %(last)s + fit.shift FROM fit WHERE id = 1
-    RETURNING pilkades_head.seq, pg_notify(%(channel)s, pilkades_head.seq::text)
+    -- Still a compare-and-set on the head as this statement read it: nothing else
+    -- keeps the rows read above from going stale.
+    UPDATE pilkades_head SET seq = %(last)s + fit.shift FROM fit, head
+    WHERE pilkades_head.id = 1 AND pilkades_head.seq = head.seq
+    RETURNING fit.shift, pg_notify(%(channel)s, pilkades_head.seq::text)
 ), events AS (
     INSERT INTO pilkades_events (seq, type, ts, json)
-    SELECT u.seq + fit.shift, u.type, u.ts,
-        '{"seq":' || (u.seq + fit.shift) || substr(u.json, length('{"seq":' || u.seq) + 1)
+    SELECT u.seq + moved.shift, u.type, u.ts,
+        '{"seq":' || (u.seq + moved.shift) || substr(u.json, length('{"seq":' || u.seq) + 1)
     FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
-        AS u(seq, type, ts, json), fit
+        AS u(seq, type, ts, json), moved
 ), answers AS (
     INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
     SELECT u.name, u.key, u.print, u.status,
-        left(u.body, length(u.body) - length(u.seq::text) - 1) || (u.seq + fit.shift) || '}',
-        u.seq + fit.shift
+        left(u.body, length(u.body) - length(u.seq::text) - 1) || (u.seq + moved.shift) || '}',
+        u.seq + moved.shift
     FROM unnest(
         %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
         %(bodies)s::text[], %(answer_seqs)s::bigint[]
-    ) AS u(name, key, print, status, body, seq), fit
+    ) AS u(name, key, print, status, body, seq), moved
 )
-SELECT fit.shift, came.seq, came.type, came.json
-FROM fit JOIN moved ON true LEFT JOIN came ON true ORDER BY came.seq
+SELECT moved.shift, came.seq, came.type, came.json
+FROM moved LEFT JOIN came ON true ORDER BY came.seq
 """
 # Rows of other hubs' positions a trial may be moved past (read and checked inside
 # the lock): past them, the locked way.

@@ -19,9 +19,14 @@ import psycopg
 import pytest
 
 from pilkades_tui.cli import main
+from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.domain.events import OFFICER_POSITION, Event
+from pilkades_tui.domain.models import Position
 from pilkades_tui.feed.client import ConnectionState, FeedClient
+from pilkades_tui.hub.core import answer_json, shifted_answer, shifted_json
+from pilkades_tui.hub.log import IdempotencyRecord, LoggedEvent
 from pilkades_tui.hub.pg_scratch import ScratchPostgres, unavailable_reason
-from pilkades_tui.hub.postgres import SCHEMA_VERSION, PgLogReader
+from pilkades_tui.hub.postgres import SCHEMA_VERSION, PgLogReader, PostgresBackend
 from pilkades_tui.hub.runner import HubProcess, HubServer
 from tests.conftest import REQUIRE_PG_ENV
 from tests.hub.client import Hub, feed
@@ -171,6 +176,39 @@ async def test_positions_racing_on_two_hubs_keep_one_gap_free_order_and_one_stat
     for key, (path, body) in keyed.items():
         assert reporter.send("POST", path, body, key).json() == given[key]
     assert Hub(hub_b).head() == start + 120
+
+
+async def test_a_trial_moves_up_past_other_officers_positions_and_no_further(
+    pg_dsn: str,
+) -> None:
+    backend = PostgresBackend(pg_dsn)
+
+    def position(seq: int, officer: str) -> LoggedEvent:
+        now = wib_now()
+        fix = Position(id=officer, lat=-7.0, lon=109.6, at=now)
+        event = Event(seq=seq, ts=now, type=OFFICER_POSITION, data=fix)
+        return LoggedEvent(seq, OFFICER_POSITION, event.to_json(), now.isoformat())
+
+    of_a, of_b = position(1, "A"), position(1, "B")
+    answer = IdempotencyRecord("piket", "k-b", "print", 200, answer_json({"id": "B"}, 1), 1)
+    try:
+        assert await backend.append_past(0, [of_a], [], ["A"]) == (0, [])
+        # decided at 0 too, for another officer: it goes in after A's, as seq 2
+        moved = await backend.append_past(0, [of_b], [answer], ["B"])
+        assert moved is not None and moved[0] == 1 and [e.json for e in moved[1]] == [of_a.json]
+        # decided at 0 for A, which moved since: nothing written
+        assert await backend.append_past(0, [position(1, "A")], [], ["A"]) is None
+        rows = backend.read(0, 10, 10)
+        assert [row.json for row in rows] == [of_a.json, shifted_json(of_b, 1).json]
+        assert json.loads(rows[1].json)["seq"] == 2
+        stored = backend.idempotency("piket", "k-b")
+        assert stored is not None and stored.seq == 2
+        assert stored.answer == shifted_answer(answer.answer, 1)
+        assert json.loads(stored.answer)["seq"] == 2
+        assert backend.head == 2
+    finally:
+        await backend.aclose()
+        backend.close()
 
 
 def test_a_position_key_repeated_on_the_other_hub_answers_the_first_answer(
