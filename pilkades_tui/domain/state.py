@@ -131,6 +131,14 @@ def _index_remove(index: dict[str, set[str]], key: str, record_id: str) -> None:
             del index[key]
 
 
+@dataclass(frozen=True, slots=True)
+class HeldPositions:
+    """`ElectionState.held_positions`: a seq and some officers' positions at it."""
+
+    seq: int
+    positions: dict[str, tuple[object, ...]]
+
+
 class ElectionState:
     """The records of one election day and the indexes a console reads cheaply."""
 
@@ -274,6 +282,32 @@ class ElectionState:
             values["last_contact_at"] = position.at
         self._grid_stale.add(position.id)
         return True
+
+    # What a position moves in place (`_move_officer`), kept to be put back.
+    _POSITION_FIELDS = ("lat", "lon", "position_at", "last_contact_at")
+
+    def held_positions(self, officer_ids: Iterable[str]) -> HeldPositions:
+        """The seq and these officers' positions as held now: `rewind` puts them back
+        after positions were applied on trial (a hub on a shared log that appended
+        them only if no other hub had appended first, and found one had)."""
+        officers = self.officers
+        fields = self._POSITION_FIELDS
+        held: dict[str, tuple[object, ...]] = {}
+        for officer_id in officer_ids:
+            officer = officers.get(officer_id)
+            if officer is not None:
+                values = officer.__dict__
+                held[officer_id] = tuple(values[name] for name in fields)
+        return HeldPositions(self.seq, held)
+
+    def rewind(self, held: HeldPositions) -> None:
+        """Back to `held`, when nothing but positions of those officers was applied
+        since it was taken."""
+        fields = self._POSITION_FIELDS
+        for officer_id, values in held.positions.items():
+            self.officers[officer_id].__dict__.update(zip(fields, values, strict=True))
+            self._grid_stale.add(officer_id)
+        self.seq = held.seq
 
     def _put_tps(self, tps: Tps) -> bool:
         old = self.tps.get(tps.id)

@@ -49,6 +49,9 @@ class Subscriber:
 
 class EventBackend(Protocol):
     shared: bool  # several hubs append to this log
+    # Why the log's server is out of reach right now (None: it answers). Only a store
+    # across the network can be unreachable; a SQLite file fails its writes instead.
+    unreachable: str | None
 
     @property
     def head(self) -> int:
@@ -98,6 +101,14 @@ class SharedBackend(EventBackend, Protocol):
         self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
     ) -> list[LoggedEvent]: ...
 
+    async def append_past(
+        self,
+        base: int,
+        events: list[LoggedEvent],
+        answers: list[IdempotencyRecord],
+        officers: list[str],
+    ) -> tuple[int, list[LoggedEvent]] | None: ...
+
     async def read_after(self, since: int, limit: int = ...) -> list[LoggedEvent]: ...
 
     async def load_tail(self) -> tuple[tuple[int, str] | None, list[LoggedEvent]]: ...
@@ -137,6 +148,7 @@ class SqliteBackend(LocalFanout):
     """The single-hub backend: SQLite WAL log, in-process fan-out."""
 
     shared = False
+    unreachable: str | None = None
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()

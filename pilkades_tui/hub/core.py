@@ -32,6 +32,7 @@ from typing import Any, cast
 
 from pilkades_tui.domain.commands import Decision, RuleViolation
 from pilkades_tui.domain.events import (
+    OFFICER_POSITION,
     OFFICER_UPDATED,
     TPS_UPDATED,
     Event,
@@ -87,6 +88,7 @@ class _Command:
     decide: Decide
     status: int
     done: asyncio.Future[Answer]
+    position: bool  # a position report: tried before the head is locked (_commit_positions)
 
 
 @dataclass(slots=True)
@@ -107,6 +109,25 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 def answer_json(record: dict[str, Any], seq: int) -> str:
     return json.dumps({"record": record, "seq": seq}, ensure_ascii=False, separators=(",", ":"))
+
+
+# The texts of an event (`Event.to_json`: seq first) and of an answer (`answer_json`:
+# seq last) with their seq moved up by `shift`: a position trial appended past other
+# hubs' rows. postgres.APPEND_PAST rewrites the stored texts the same way.
+EVENT_SEQ = '{"seq":'
+
+
+def shifted_json(event: LoggedEvent, shift: int) -> LoggedEvent:
+    seq = event.seq + shift
+    head = f"{EVENT_SEQ}{event.seq}"
+    if not event.json.startswith(head + ","):
+        raise LogError(f"event {event.seq} does not begin with its seq")
+    return LoggedEvent(seq, event.type, f"{EVENT_SEQ}{seq}{event.json[len(head) :]}", event.ts)
+
+
+def shifted_answer(body: str, shift: int) -> str:
+    head, _, seq = body.rpartition(',"seq":')
+    return f'{head},"seq":{int(seq[:-1]) + shift}}}'
 
 
 class HubCore:
@@ -226,6 +247,11 @@ class HubCore:
             logged.append(LoggedEvent(event.seq, kind, event.to_json(), ts))
         return logged
 
+    @property
+    def trouble(self) -> str | None:
+        """Why this hub cannot accept commands now (health says it), None when it can."""
+        return self.failed or self.backend.unreachable
+
     # ---- commands --------------------------------------------------------------
 
     async def submit(
@@ -235,13 +261,16 @@ class HubCore:
         print_: str,
         decide: Decide,
         status: int,
+        *,
+        position: bool = False,
     ) -> Answer:
         """Decide a command, log it durably, answer. A known Idempotency-Key returns
-        the first answer (or 422 for another body) and changes nothing."""
+        the first answer (or 422 for another body) and changes nothing. `position`:
+        the command is a position report (`commands.officer_position`)."""
         if self.failed is not None:
             raise HubUnavailable(self.failed)
         if self.shared:
-            return await self._submit_shared(token_name, key, print_, decide, status)
+            return await self._submit_shared(token_name, key, print_, decide, status, position)
         if key is not None:
             repeat = await self._repeat(token_name, key, print_)
             if repeat is not None:
@@ -301,7 +330,13 @@ class HubCore:
         return cast(SharedBackend, self.backend)
 
     async def _submit_shared(
-        self, token_name: str, key: str | None, print_: str, decide: Decide, status: int
+        self,
+        token_name: str,
+        key: str | None,
+        print_: str,
+        decide: Decide,
+        status: int,
+        position: bool,
     ) -> Answer:
         if key is not None:
             flying = self._flying(token_name, key, print_)
@@ -310,7 +345,7 @@ class HubCore:
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         if key is not None:
             self._in_flight[(token_name, key)] = (print_, future)
-        self._commands.append(_Command(token_name, key, print_, decide, status, future))
+        self._commands.append(_Command(token_name, key, print_, decide, status, future, position))
         if self._writer_task is None or self._writer_task.done():
             self._writer_task = asyncio.create_task(self._write_shared())
         try:
@@ -348,15 +383,18 @@ class HubCore:
                 batch, self._commands = self._commands, []
                 _fail_commands(batch, HubUnavailable(str(error)))
                 return
+        if all(command.position for command in self._commands) and await self._commit_positions():
+            return
         outcomes: list[tuple[_Command, Answer | Exception]] = []
         decided = False
         batch: list[_Command] = []
 
         def take() -> list[tuple[str, str]]:
-            # Called with the head locked: what queued while waiting for it joins.
-            nonlocal batch
-            batch, self._commands = self._commands, []
-            return [(c.token_name, c.key) for c in batch if c.key is not None]
+            # Called before the head is locked and again once it is: what queued while
+            # waiting for it joins. Returns the keys of the commands it took.
+            taken, self._commands = self._commands, []
+            batch.extend(taken)
+            return [(c.token_name, c.key) for c in taken if c.key is not None]
 
         def decide_at_head(
             behind: list[LoggedEvent], stored: dict[tuple[str, str], IdempotencyRecord]
@@ -368,68 +406,153 @@ class HubCore:
             written: list[LoggedEvent] = []
             answers: list[IdempotencyRecord] = []
             for command in batch:
-                if command.key is not None:
-                    record = stored.get((command.token_name, command.key))
-                    if record is not None:
-                        try:
-                            outcomes.append((command, _stored_answer(record, command.print_)))
-                        except RuleViolation as refusal:
-                            outcomes.append((command, refusal))
-                        continue
+                if self._replay(command, stored, outcomes):
+                    continue
                 try:
                     decision = command.decide(self.state, now, self.state.seq + 1)
                 except RuleViolation as refusal:
                     outcomes.append((command, refusal))
                     continue
-                events = self._to_events([(e.type, e.data) for e in decision.effects], now)
-                answer_record = decision.answer
-                if isinstance(answer_record, Position):
-                    answer_record = self.state.officers[answer_record.id]
-                body = answer_json(answer_record.model_dump(mode="json"), events[-1].seq)
-                answer = Answer(command.status, body)
-                if command.key is not None:
-                    answers.append(
-                        IdempotencyRecord(
-                            command.token_name,
-                            command.key,
-                            command.print_,
-                            command.status,
-                            body,
-                            events[-1].seq,
-                        )
-                    )
-                written.extend(events)
-                outcomes.append((command, answer))
+                self._accept(command, decision, now, written, answers, outcomes)
             return written, answers
 
         try:
             events = await self._shared_log.commit_at_head(self.durable, take, decide_at_head)
         except Exception as error:
-            if not batch:  # lost before the head was locked: nothing taken yet
-                batch, self._commands = self._commands, []
-            sentence = str(error) if isinstance(error, LogError) else repr(error)
-            logger.error("shared log commit failed: %s", sentence)
-            if decided:
-                self._stale = sentence
-            self._release_waiters(error)
-            _fail_commands(batch, HubUnavailable(f"the event log could not be written: {sentence}"))
-            if decided:
-                with contextlib.suppress(LogError):
-                    await self._recover()
+            await self._commit_failed(batch, error, decided)
             return
+        self._committed(events)
+        _answer_commands(outcomes)
+
+    async def _commit_positions(self) -> bool:
+        """Position reports on trial: decided and applied against this hub's state
+        before any lock, then appended in one round trip (`append_past`) at the head
+        this state is at, or past what other hubs appended since if that is only
+        positions of other officers. The head's row is then locked for the server's
+        own work only, never across a round trip to this hub, so hubs taking turns
+        on the log do not wait on each other's network and scheduling. A position is
+        decided on nothing another hub changes but the officer's existence, and its
+        answer is its officer's record: moved past other officers' positions, the
+        trial stands as decided, with its seqs moved up (`shifted_json`,
+        `shifted_answer`). Otherwise (another hub moved one of these officers or did
+        anything else, or a key has an answer already) the trial is rewound
+        (`ElectionState.rewind`) and the batch goes back for the locked way, which
+        catches up; so does a batch that is not only accepted positions. False when
+        it did."""
+        batch, self._commands = self._commands, []
+        outcomes: list[tuple[_Command, Answer | Exception]] = []
+        written: list[LoggedEvent] = []
+        answers: list[IdempotencyRecord] = []
+        held = self.state.held_positions(())
+        now = self.clock()
+        for command in batch:
+            # Fresh keys are the rule: the trial assumes none has an answer yet (the
+            # append refuses a key that has one, and the locked way replays it).
+            try:
+                decision = command.decide(self.state, now, self.state.seq + 1)
+            except RuleViolation:
+                break  # refused at this hub's head: the locked way decides at the log's
+            ids = [e.data.id for e in decision.effects if e.type == OFFICER_POSITION]
+            if len(ids) != len(decision.effects):
+                break
+            fresh = [i for i in ids if i not in held.positions]  # first values only
+            held.positions.update(self.state.held_positions(fresh).positions)
+            self._accept(command, decision, now, written, answers, outcomes)
+        else:
+            try:
+                moved = await self._shared_log.append_past(
+                    held.seq, written, answers, list(held.positions)
+                )
+            except Exception as error:
+                await self._commit_failed(batch, error, True)
+                return True
+            if moved is not None:
+                shift, came = moved
+                if shift:
+                    # In log order: what came first, then this trial at its new seqs.
+                    self.state.rewind(held)
+                    self._apply_durable(came)
+                    self._apply_durable([shifted_json(event, shift) for event in written])
+                    outcomes = [
+                        (command, Answer(outcome.status, shifted_answer(outcome.body, shift)))
+                        if isinstance(outcome, Answer)
+                        else (command, outcome)
+                        for command, outcome in outcomes
+                    ]
+                else:
+                    self._committed(written)
+                _answer_commands(outcomes)
+                return True
+        self.state.rewind(held)
+        self._commands[:0] = batch
+        return False
+
+    def _replay(
+        self,
+        command: _Command,
+        stored: dict[tuple[str, str], IdempotencyRecord],
+        outcomes: list[tuple[_Command, Answer | Exception]],
+    ) -> bool:
+        """A command whose key has a stored answer: that answer (or 422), nothing else."""
+        if command.key is None:
+            return False
+        record = stored.get((command.token_name, command.key))
+        if record is None:
+            return False
+        try:
+            outcomes.append((command, _stored_answer(record, command.print_)))
+        except RuleViolation as refusal:
+            outcomes.append((command, refusal))
+        return True
+
+    def _accept(
+        self,
+        command: _Command,
+        decision: Decision,
+        now: datetime,
+        written: list[LoggedEvent],
+        answers: list[IdempotencyRecord],
+        outcomes: list[tuple[_Command, Answer | Exception]],
+    ) -> None:
+        """Apply a decision's events and write down its answer (and key record)."""
+        events = self._to_events([(e.type, e.data) for e in decision.effects], now)
+        answer_record = decision.answer
+        if isinstance(answer_record, Position):
+            answer_record = self.state.officers[answer_record.id]
+        body = answer_json(answer_record.model_dump(mode="json"), events[-1].seq)
+        if command.key is not None:
+            answers.append(
+                IdempotencyRecord(
+                    command.token_name,
+                    command.key,
+                    command.print_,
+                    command.status,
+                    body,
+                    events[-1].seq,
+                )
+            )
+        written.extend(events)
+        outcomes.append((command, Answer(command.status, body)))
+
+    def _committed(self, events: list[LoggedEvent]) -> None:
         if events:
             self.durable = events[-1].seq
             self._ring.extend(events)
             self.backend.publish(events)
             self._release_waiters(None)
-        for command, outcome in outcomes:
-            if command.done.done():
-                continue
-            if isinstance(outcome, Answer):
-                command.done.set_result(outcome)
-            else:
-                command.done.set_exception(outcome)
-                command.done.exception()  # retrieved: a repeat may never wait on it
+
+    async def _commit_failed(self, batch: list[_Command], error: Exception, decided: bool) -> None:
+        """A shared commit failed: 503 to its commands. If the state holds decided
+        events (`decided`) whose write is unknown, it is stale until rebuilt."""
+        sentence = str(error) if isinstance(error, LogError) else repr(error)
+        logger.error("shared log commit failed: %s", sentence)
+        if decided:
+            self._stale = sentence
+        self._release_waiters(error)
+        _fail_commands(batch, HubUnavailable(f"the event log could not be written: {sentence}"))
+        if decided:
+            with contextlib.suppress(LogError):
+                await self._recover()
 
     def _apply_durable(self, logged: list[LoggedEvent]) -> None:
         """Events already in the shared log (another hub's): apply, keep, deliver."""
@@ -634,6 +757,17 @@ def _stored_answer(stored: IdempotencyRecord, print_: str) -> Answer:
     if stored.fingerprint != print_:
         raise _key_reused()
     return Answer(stored.status, stored.answer)
+
+
+def _answer_commands(outcomes: list[tuple[_Command, Answer | Exception]]) -> None:
+    for command, outcome in outcomes:
+        if command.done.done():
+            continue
+        if isinstance(outcome, Answer):
+            command.done.set_result(outcome)
+        else:
+            command.done.set_exception(outcome)
+            command.done.exception()  # retrieved: a repeat may never wait on it
 
 
 def _fail_commands(batch: list[_Command], error: Exception) -> None:

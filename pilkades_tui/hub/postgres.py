@@ -10,9 +10,15 @@ batch of commands in one transaction that
    reads the rows in between and applies them (catches up) before deciding;
 3. decides the commands against that state (the log's head), inserts their events
    and idempotency records, moves the head (a compare-and-set on the row it holds),
-   and sends `NOTIFY` so the other hubs' feeds wake at once;
+   and sends `NOTIFY` so the other hubs' feeds wake at once, in one statement
+   (`APPEND`);
 4. commits with the server's `synchronous_commit` (on: the WAL is flushed before the
    answer leaves).
+
+Position reports may skip the round trips under the lock (`append_past`): the core
+decides them on its own state, and one round trip appends them at the head that state
+is at, or past other hubs' positions of other officers appended since (hub/core.py
+`_commit_positions`).
 
 So the state's rules (status only forward, no double-booking, `expected_version`, the
 Idempotency-Key scoped to its token) hold across hubs exactly as on one. Other hubs
@@ -42,7 +48,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pilkades_tui.domain.events import Event
+from pilkades_tui.domain.events import OFFICER_POSITION, Event
 from pilkades_tui.domain.models import Phase
 from pilkades_tui.hub.backend import Decider, LocalFanout
 from pilkades_tui.hub.log import (
@@ -197,6 +203,107 @@ ANSWERS_FOR = (
     "FROM pilkades_idempotency i JOIN unnest(%s::text[], %s::text[]) AS k(token_name, key) "
     "ON i.token_name = k.token_name AND i.key = k.key"
 )
+# A commit's whole write in one statement: the events and the answers from arrays, the
+# head's compare-and-set and the notification. One statement to parse, plan and run
+# while the head is locked, instead of one per row: every step inside the lock keeps
+# the other hubs waiting. Nothing is written unless the head moved from %(head)s.
+APPEND = """
+WITH moved AS (
+    UPDATE pilkades_head SET seq = %(last)s WHERE id = 1 AND seq = %(head)s RETURNING seq
+), events AS (
+    INSERT INTO pilkades_events (seq, type, ts, json)
+    SELECT * FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
+    WHERE EXISTS (SELECT FROM moved)
+), answers AS (
+    INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
+    SELECT * FROM unnest(
+        %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
+        %(bodies)s::text[], %(answer_seqs)s::bigint[]
+    )
+    WHERE EXISTS (SELECT FROM moved)
+)
+SELECT pg_notify(%(channel)s, seq::text) FROM moved
+"""
+
+# Positions on trial, appended at the head the hub saw or past other hubs' positions:
+# the first statement waits for the head's row; the second, in the same transaction
+# and with a snapshot taken after that wait, appends the trial's events moved up by
+# the rows that came first (`shift`) if all of those are positions of other officers
+# (a position is decided on nothing those change, and its answer is its officer's
+# record), with the seqs in the event and answer texts rewritten as `shifted_json`
+# and `shifted_answer` (hub/core.py) do.
+HOLD_HEAD = "SELECT seq FROM pilkades_head WHERE id = 1 FOR UPDATE"
+APPEND_PAST = """
+WITH head AS (
+    SELECT seq FROM pilkades_head WHERE id = 1
+), came AS (
+    SELECT e.seq, e.type, e.json FROM pilkades_events e, head
+    WHERE e.seq > %(base)s AND e.seq <= head.seq
+), fit AS (
+    SELECT head.seq - %(base)s AS shift FROM head
+    WHERE head.seq >= %(base)s AND head.seq - %(base)s <= %(reach)s AND NOT EXISTS (
+        SELECT FROM came WHERE came.type <> %(position)s
+        OR (came.json::jsonb -> 'data' ->> 'id') = ANY(%(officers)s::text[])
+    )
+), moved AS (
+    -- Still a compare-and-set on the head as this statement read it: nothing else
+    -- keeps the rows read above from going stale.
+    UPDATE pilkades_head SET seq = %(last)s + fit.shift FROM fit, head
+    WHERE pilkades_head.id = 1 AND pilkades_head.seq = head.seq
+    RETURNING fit.shift, pg_notify(%(channel)s, pilkades_head.seq::text)
+), events AS (
+    INSERT INTO pilkades_events (seq, type, ts, json)
+    SELECT u.seq + moved.shift, u.type, u.ts,
+        '{"seq":' || (u.seq + moved.shift) || substr(u.json, length('{"seq":' || u.seq) + 1)
+    FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
+        AS u(seq, type, ts, json), moved
+), answers AS (
+    INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
+    SELECT u.name, u.key, u.print, u.status,
+        left(u.body, length(u.body) - length(u.seq::text) - 1) || (u.seq + moved.shift) || '}',
+        u.seq + moved.shift
+    FROM unnest(
+        %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
+        %(bodies)s::text[], %(answer_seqs)s::bigint[]
+    ) AS u(name, key, print, status, body, seq), moved
+)
+SELECT moved.shift, came.seq, came.type, came.json
+FROM moved LEFT JOIN came ON true ORDER BY came.seq
+"""
+# Rows of other hubs' positions a trial may be moved past (read and checked inside
+# the lock): past them, the locked way.
+REACH = 200
+
+
+def append_params(
+    head: int, events: list[LoggedEvent], answers: list[IdempotencyRecord]
+) -> dict[str, Any]:
+    return {
+        "head": head,
+        "last": events[-1].seq,
+        "seqs": [e.seq for e in events],
+        "types": [e.type for e in events],
+        "ts": [e.ts or _ts_of(e.json) for e in events],
+        "jsons": [e.json for e in events],
+        "names": [a.token_name for a in answers],
+        "keys": [a.key for a in answers],
+        "prints": [a.fingerprint for a in answers],
+        "statuses": [a.status for a in answers],
+        "bodies": [a.answer for a in answers],
+        "answer_seqs": [a.seq for a in answers],
+        "channel": LOG_CHANNEL,
+    }
+
+
+async def _answers(
+    found: psycopg.AsyncCursor[Any] | None,
+) -> dict[tuple[str, str], IdempotencyRecord]:
+    if found is None:
+        return {}
+    return {
+        (name, key): IdempotencyRecord(name, key, print_, int(status), answer, int(seq))
+        for name, key, print_, status, answer, seq in await found.fetchall()
+    }
 
 
 def _event_rows(events: list[LoggedEvent]) -> list[tuple[int, str, str, str]]:
@@ -219,6 +326,14 @@ class PostgresBackend(LocalFanout):
         self._sync: psycopg.Connection[Any] | None = open_store(dsn)
         self._writer: psycopg.AsyncConnection[Any] | None = None
         self._reader: psycopg.AsyncConnection[Any] | None = None
+        # Why the store is out of reach, None while it answers: the listener notices a
+        # loss within POLL_SECONDS even when no command comes, so health can say it.
+        self.unreachable: str | None = None
+
+    def _lost(self, error: BaseException) -> StoreUnavailable:
+        lost = error if isinstance(error, StoreUnavailable) else unavailable(self.dsn, error)
+        self.unreachable = str(lost)
+        return lost
 
     # ---- blocking side -------------------------------------------------------
 
@@ -250,12 +365,7 @@ class PostgresBackend(LocalFanout):
             head = int(row[0]) if row is not None else 0
             if events[0].seq != head + 1:
                 raise HeadMoved(f"seq {events[0].seq} does not follow the head {head}")
-            with connection.cursor() as cursor:
-                cursor.executemany(INSERT_EVENT, _event_rows(events))
-                if answers:
-                    cursor.executemany(INSERT_ANSWER, _answer_rows(answers))
-            connection.execute(MOVE_HEAD, (events[-1].seq, head))
-            connection.execute("SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq)))
+            connection.execute(APPEND, append_params(head, events, answers))
 
     def read(self, since: int, upto: int, limit: int) -> list[LoggedEvent]:
         with self._blocking() as connection:
@@ -357,23 +467,26 @@ class PostgresBackend(LocalFanout):
                 self.dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
             )
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
 
     async def commit_at_head(
         self, known_head: int, take: Callable[[], list[tuple[str, str]]], decide: Decider
     ) -> list[LoggedEvent]:
-        """One transaction: lock the head and read the rows after `known_head` (one
-        round trip); `take` the commands queued by then (everything that arrived
-        while another hub held the head joins this commit) and look up the stored
-        answers of their keys; `decide`; write what it returns, move the head, notify
-        and commit (one round trip, pipelined). Returns the events written.
-        StoreUnavailable if the database went away: then nothing was written, or (the
-        commit's answer lost on the way) all of it was."""
+        """One transaction, two round trips. The first locks the head, reads the rows
+        after `known_head` and the stored answers of the keys `take` gave before it was
+        sent. Once it returns (the head locked), `take` is called again: what queued
+        while another hub held the head joins this commit (its keys looked up then).
+        `decide`, then the second trip writes what it returns in one statement (`APPEND`:
+        the compare-and-set on the head, the notification) and commits. Returns the
+        events written. StoreUnavailable if the database went away: then nothing was
+        written, or (the commit's answer lost on the way) all of it was."""
+        keys = take()
         try:
             self._writer = connection = await self._async_connection(self._writer)
             async with connection.pipeline() as pipeline, connection.transaction():
                 locking = await connection.execute(LOCK_HEAD)
                 reading = await connection.execute(READ_AFTER, (known_head, CATCH_UP_ROWS))
+                finding = await self._find_answers(connection, keys)
                 await pipeline.sync()
                 row = await locking.fetchone()
                 head = int(row[0]) if row is not None else 0
@@ -386,38 +499,75 @@ class PostgresBackend(LocalFanout):
                     if not rows:
                         raise StoreError(f"the log has a gap after seq {known_head}")
                     behind.extend(_rows_to_events(rows))
-                keys = take()
-                stored: dict[tuple[str, str], IdempotencyRecord] = {}
-                if keys:
-                    found = await connection.execute(
-                        ANSWERS_FOR, ([name for name, _ in keys], [key for _, key in keys])
-                    )
-                    for name, key, print_, status, answer, seq in await found.fetchall():
-                        stored[(name, key)] = IdempotencyRecord(
-                            name, key, print_, int(status), answer, int(seq)
-                        )
+                stored = await _answers(finding)
+                late = take()
+                if late:
+                    stored.update(await _answers(await self._find_answers(connection, late)))
                 events, answers = decide(behind, stored)
                 if events:
-                    writing = connection.cursor()
-                    await writing.executemany(INSERT_EVENT, _event_rows(events))
-                    if answers:
-                        await writing.executemany(INSERT_ANSWER, _answer_rows(answers))
-                    # The compare-and-set: the head moves from the seq read under the lock.
-                    await connection.execute(MOVE_HEAD, (events[-1].seq, head))
-                    await connection.execute(
-                        "SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(events[-1].seq))
-                    )
-            return events
+                    moved = await connection.execute(APPEND, append_params(head, events, answers))
+                    if await moved.fetchone() is None:
+                        raise HeadMoved(f"the head moved from {head} while it was locked")
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
+        self.unreachable = None
+        return events
+
+    async def append_past(
+        self,
+        base: int,
+        events: list[LoggedEvent],
+        answers: list[IdempotencyRecord],
+        officers: list[str],
+    ) -> tuple[int, list[LoggedEvent]] | None:
+        """Append position events decided at `base`: at `base + 1` if the head is
+        still there, else past the rows other hubs appended since, if those are only
+        positions of other officers than `officers` (at most REACH of them), and no
+        key of `answers` has an answer yet. One round trip and one transaction; the
+        head's row is locked only while the server runs it and flushes the commit,
+        never across a round trip to this hub. Returns how far the events moved and
+        the rows they moved past, or None when nothing was written. StoreUnavailable
+        as `commit_at_head`."""
+        params = append_params(base, events, answers)
+        params.update(base=base, reach=REACH, position=OFFICER_POSITION, officers=officers)
+        try:
+            self._writer = connection = await self._async_connection(self._writer)
+            async with connection.pipeline() as pipeline:
+                await connection.execute(HOLD_HEAD)
+                appending = await connection.execute(APPEND_PAST, params)
+                await pipeline.sync()
+                rows = await appending.fetchall()
+        except psycopg.errors.UniqueViolation as error:
+            if error.diag.constraint_name != "pilkades_idempotency_pkey":
+                raise
+            return None
+        except psycopg.OperationalError as error:
+            raise self._lost(error) from None
+        self.unreachable = None
+        if not rows:
+            return None
+        came = [LoggedEvent(int(seq), kind, text) for _, seq, kind, text in rows if seq is not None]
+        return int(rows[0][0]), came
+
+    @staticmethod
+    async def _find_answers(
+        connection: psycopg.AsyncConnection[Any], keys: list[tuple[str, str]]
+    ) -> psycopg.AsyncCursor[Any] | None:
+        if not keys:
+            return None
+        return await connection.execute(
+            ANSWERS_FOR, ([name for name, _ in keys], [key for _, key in keys])
+        )
 
     async def read_after(self, since: int, limit: int = CATCH_UP_ROWS) -> list[LoggedEvent]:
         try:
             self._reader = connection = await self._async_connection(self._reader)
             cursor = await connection.execute(READ_AFTER, (since, limit))
-            return _rows_to_events(await cursor.fetchall())
+            rows = await cursor.fetchall()
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
+        self.unreachable = None
+        return _rows_to_events(rows)
 
     async def load_tail(self) -> tuple[tuple[int, str] | None, list[LoggedEvent]]:
         """The latest checkpoint and every event after it (a rebuild after an outage)."""
@@ -429,7 +579,7 @@ class PostgresBackend(LocalFanout):
             )
             row = await cursor.fetchone()
         except psycopg.OperationalError as error:
-            raise unavailable(self.dsn, error) from None
+            raise self._lost(error) from None
         checkpoint = None if row is None else (int(row[0]), str(row[1]))
         since = checkpoint[0] if checkpoint is not None else 0
         events: list[LoggedEvent] = []
@@ -464,6 +614,7 @@ class PostgresBackend(LocalFanout):
                 if lost:
                     logger.warning("the PostgreSQL store is reachable again")
                 lost = False
+                self.unreachable = None
                 if on_tokens is not None:
                     await on_tokens()
                 await on_log()
@@ -478,6 +629,7 @@ class PostgresBackend(LocalFanout):
                 if not lost:
                     logger.warning("lost the PostgreSQL store (%s); retrying", _reason(error))
                 lost = True
+                self._lost(error)
                 await asyncio.sleep(POLL_SECONDS / 2)
             finally:
                 with contextlib.suppress(Exception):

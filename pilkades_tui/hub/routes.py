@@ -61,10 +61,12 @@ async def submit(
     body: BaseModel | None,
     decide: Callable[[ElectionState, datetime, int], Decision],
     status: int = 200,
+    *,
+    position: bool = False,
 ) -> Response:
     dumped = body.model_dump(mode="json", exclude_unset=True) if body is not None else None
     print_ = fingerprint(method, path, dumped)
-    answer: Answer = await core.submit(token.name, key, print_, decide, status)
+    answer: Answer = await core.submit(token.name, key, print_, decide, status, position=position)
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
@@ -86,13 +88,17 @@ async def run(
 @router.get("/v1/health")
 async def health(request: Request) -> dict[str, Any]:
     core = core_of(request)
-    return {
-        "status": "ok" if core.failed is None else "failed",
+    trouble = core.trouble
+    answer: dict[str, Any] = {
+        "status": "ok" if trouble is None else "failed",
         "protocol": PROTOCOL_VERSION,
         "head": core.durable,
         "mode": core.mode.value,
         "version": __version__,
     }
+    if trouble is not None:
+        answer["reason"] = trouble
+    return answer
 
 
 @router.get("/v1/snapshot")
@@ -189,7 +195,7 @@ async def report_position(
     def decide(state: ElectionState, now: datetime, seq: int) -> Decision:
         return commands.officer_position(state, officer_id, body, now)
 
-    return await submit(core, "POST", path, token, key, body, decide)
+    return await submit(core, "POST", path, token, key, body, decide, position=True)
 
 
 @router.post(POSITION_PATH)

@@ -186,3 +186,23 @@ def test_nearest_tps_names_the_place_and_follows_new_tps() -> None:
     found = state.nearest_tps(-7.031, 109.581)
     assert found is not None and found[0].village == "Kajen"
     assert 0.1 < found[1] < 0.2
+
+
+def test_positions_applied_on_trial_rewind_to_the_held_state() -> None:
+    state = make_state()
+    before = state.snapshot().model_dump_json()
+    held = state.held_positions(["A", "B"])
+    state.apply_many(
+        [
+            event(11, OFFICER_POSITION, Position(id="A", lat=-7.1, lon=109.6, at=at(5))),
+            event(12, OFFICER_POSITION, Position(id="A", lat=-7.2, lon=109.7, at=at(6))),
+            event(13, OFFICER_POSITION, Position(id="B", lat=-7.3, lon=109.8, at=at(7))),
+        ]
+    )
+    assert state.seq == 13 and state.officers["A"].lat == -7.2
+    state.rewind(held)
+    assert state.snapshot().model_dump_json() == before
+    assert state.index_view() == state.recount()
+    # what came first on the log applies on the rewound state, then the trial again
+    state.apply(event(11, OFFICER_POSITION, Position(id="B", lat=-7.4, lon=109.9, at=at(8))))
+    assert state.seq == 11 and state.officers["B"].lat == -7.4

@@ -4,6 +4,7 @@ the store lost and back, migration, the report, and refusals at start."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -18,9 +19,14 @@ import psycopg
 import pytest
 
 from pilkades_tui.cli import main
+from pilkades_tui.domain.clock import wib_now
+from pilkades_tui.domain.events import OFFICER_POSITION, Event
+from pilkades_tui.domain.models import Position
 from pilkades_tui.feed.client import ConnectionState, FeedClient
+from pilkades_tui.hub.core import answer_json, shifted_answer, shifted_json
+from pilkades_tui.hub.log import IdempotencyRecord, LoggedEvent
 from pilkades_tui.hub.pg_scratch import ScratchPostgres, unavailable_reason
-from pilkades_tui.hub.postgres import SCHEMA_VERSION
+from pilkades_tui.hub.postgres import SCHEMA_VERSION, PgLogReader, PostgresBackend
 from pilkades_tui.hub.runner import HubProcess, HubServer
 from tests.conftest import REQUIRE_PG_ENV
 from tests.hub.client import Hub, feed
@@ -116,6 +122,110 @@ async def test_one_officer_assigned_100_times_across_two_hubs_wins_once(
     admin.close()
 
 
+async def test_positions_racing_on_two_hubs_keep_one_gap_free_order_and_one_state(
+    pair: tuple[HubServer, HubServer], pg_dsn: str
+) -> None:
+    """Positions are tried before the head is locked, and appended past the other
+    hub's positions of other officers with their seqs moved up, or else taken the
+    locked way. Every accepted report has its own seq and the answer its row says,
+    the log has no gap, a key's stored answer is the answer given, and both hubs
+    hold exactly the state the log replays to."""
+    hub_a, hub_b = pair
+    officers = [officer["id"] for officer in Hub(hub_a).snapshot()["officers"][:6]]
+    start = Hub(hub_a).head()
+    headers = {"Authorization": f"Bearer {hub_a.tokens['reporter']}"}
+    keyed: dict[str, tuple[str, dict[str, object]]] = {}
+    answers: list[httpx.Response] = []
+    async with (
+        httpx.AsyncClient(base_url=hub_a.url, headers=headers, timeout=30) as to_a,
+        httpx.AsyncClient(base_url=hub_b.url, headers=headers, timeout=30) as to_b,
+    ):
+
+        async def poster(index: int) -> None:
+            client = to_a if index % 2 == 0 else to_b
+            for step in range(15):
+                officer = officers[(index + step) % len(officers)]
+                path = f"/v1/officers/{officer}/position"
+                body = {"lat": -7.0 - step / 1000, "lon": 109.6 + index / 1000}
+                key = f"pos-{index}-{step}" if step % 2 else None
+                answer = await client.post(
+                    path, json=body, headers={"Idempotency-Key": key} if key else {}
+                )
+                answers.append(answer)
+                if key is not None:
+                    keyed[key] = (path, body)
+
+        await asyncio.gather(*(poster(i) for i in range(8)))
+    assert [answer.status_code for answer in answers] == [200] * 120, answers[0].text
+    seqs = sorted(answer.json()["seq"] for answer in answers)
+    assert seqs == list(range(start + 1, start + 121))
+    with psycopg.connect(pg_dsn) as connection:
+        rows = dict(connection.execute("SELECT seq, json FROM pilkades_events").fetchall())
+    for answer in answers:
+        seq = answer.json()["seq"]
+        assert json.loads(rows[seq])["seq"] == seq
+        assert json.loads(rows[seq])["data"]["id"] == answer.json()["record"]["id"]
+    replayed = PgLogReader(pg_dsn).replay()
+    expected = {o: replayed.officers[o].model_dump(mode="json") for o in officers}
+    for hub in (hub_a, hub_b):
+        await until(lambda hub=hub: Hub(hub).head() == start + 120, 10, what="both at the head")
+        held = {o["id"]: o for o in Hub(hub).snapshot()["officers"] if o["id"] in officers}
+        assert held == expected
+    given = {answer.request.headers.get("Idempotency-Key"): answer.json() for answer in answers}
+    reporter = Hub(hub_b, "reporter")
+    for key, (path, body) in keyed.items():
+        assert reporter.send("POST", path, body, key).json() == given[key]
+    assert Hub(hub_b).head() == start + 120
+
+
+async def test_a_trial_moves_up_past_other_officers_positions_and_no_further(
+    pg_dsn: str,
+) -> None:
+    backend = PostgresBackend(pg_dsn)
+
+    def position(seq: int, officer: str) -> LoggedEvent:
+        now = wib_now()
+        fix = Position(id=officer, lat=-7.0, lon=109.6, at=now)
+        event = Event(seq=seq, ts=now, type=OFFICER_POSITION, data=fix)
+        return LoggedEvent(seq, OFFICER_POSITION, event.to_json(), now.isoformat())
+
+    of_a, of_b = position(1, "A"), position(1, "B")
+    answer = IdempotencyRecord("piket", "k-b", "print", 200, answer_json({"id": "B"}, 1), 1)
+    try:
+        assert await backend.append_past(0, [of_a], [], ["A"]) == (0, [])
+        # decided at 0 too, for another officer: it goes in after A's, as seq 2
+        moved = await backend.append_past(0, [of_b], [answer], ["B"])
+        assert moved is not None and moved[0] == 1 and [e.json for e in moved[1]] == [of_a.json]
+        # decided at 0 for A, which moved since: nothing written
+        assert await backend.append_past(0, [position(1, "A")], [], ["A"]) is None
+        rows = backend.read(0, 10, 10)
+        assert [row.json for row in rows] == [of_a.json, shifted_json(of_b, 1).json]
+        assert json.loads(rows[1].json)["seq"] == 2
+        stored = backend.idempotency("piket", "k-b")
+        assert stored is not None and stored.seq == 2
+        assert stored.answer == shifted_answer(answer.answer, 1)
+        assert json.loads(stored.answer)["seq"] == 2
+        assert backend.head == 2
+    finally:
+        await backend.aclose()
+        backend.close()
+
+
+def test_a_position_key_repeated_on_the_other_hub_answers_the_first_answer(
+    pair: tuple[HubServer, HubServer],
+) -> None:
+    hub_a, hub_b = pair
+    officer = Hub(hub_a).snapshot()["officers"][0]["id"]
+    path = f"/v1/officers/{officer}/position"
+    first = Hub(hub_a, "reporter").send("POST", path, {"lat": -7.01, "lon": 109.61}, "fix-1")
+    again = Hub(hub_b, "reporter").send("POST", path, {"lat": -7.01, "lon": 109.61}, "fix-1")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    other = Hub(hub_b, "reporter").send("POST", path, {"lat": -7.5, "lon": 109.61}, "fix-1")
+    assert other.status_code == 422
+    assert Hub(hub_b).head() == first.json()["seq"]
+
+
 def test_an_idempotency_key_repeated_on_the_other_hub_answers_the_first_answer(
     pair: tuple[HubServer, HubServer],
 ) -> None:
@@ -176,42 +286,80 @@ async def test_a_console_resumes_on_hub_b_after_hub_a_is_killed_without_gap_or_d
         hub_a.kill()
 
 
-def test_commands_answer_503_while_the_store_is_lost_and_feeds_carry_on_after(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def own_server() -> Iterator[ScratchPostgres]:
+    """A PostgreSQL server of the test's own, to stop and start again."""
     reason = unavailable_reason()
     if reason is not None:
         pytest.skip(reason) if not _required() else pytest.fail(reason)
     with ScratchPostgres() as server:
-        dsn = server.create_database("outage")
-        hub = HubServer(tmp_path / "hub", store=dsn, scenario="none").start()
-        admin = Hub(hub)
-        try:
-            before = admin.ok("POST", "/v1/notices", {"level": "info", "text": "sebelum"})
-            with feed(hub, before["seq"]) as console:
-                console.frame()  # hello
-                server.stop("fast")
-                notice = {"level": "info", "text": "x"}
-                lost = admin.send("POST", "/v1/notices", notice, "k-1")
-                assert lost.status_code == 503, lost.text
-                assert lost.json()["error"] == "unavailable" and lost.json()["message"]
-                server.restart()
-                again = wait_until(
-                    lambda: _not_503(admin.send("POST", "/v1/notices", notice, "k-1")),
-                    20,
-                    what="a command accepted once the store is back",
-                )
-                assert again.status_code == 201, again.text
-                seq = again.json()["seq"]
-                assert seq == before["seq"] + 1  # nothing half-written in between
-                # the same feed connection, open all along, carries on after the outage
-                assert [event["seq"] for event in console.events_until(seq)] == [seq]
-            with psycopg.connect(dsn) as connection:
-                rows = connection.execute("SELECT seq FROM pilkades_events ORDER BY seq").fetchall()
-            assert [row[0] for row in rows] == list(range(1, seq + 1))
-        finally:
-            admin.close()
-            hub.stop()
+        yield server
+
+
+def test_health_says_failed_with_the_reason_while_the_store_is_lost_and_ok_after(
+    tmp_path: Path, own_server: ScratchPostgres
+) -> None:
+    server = own_server
+    hub = HubServer(tmp_path / "hub", store=server.create_database("health"), scenario="none")
+    hub.start()
+    try:
+        assert _health(hub)["status"] == "ok"
+        assert "reason" not in _health(hub)
+        server.stop("fast")
+        # No command comes meanwhile: the hub notices by itself.
+        failed = wait_until(
+            lambda: _with_status(_health(hub), "failed"), 10, what="health saying failed"
+        )
+        sentence = str(failed["reason"])
+        assert "PostgreSQL store" in sentence and "unreachable" in sentence
+        server.restart()
+        back = wait_until(lambda: _with_status(_health(hub), "ok"), 20, what="health ok again")
+        assert "reason" not in back
+    finally:
+        hub.stop()
+
+
+def _health(hub: HubServer) -> dict[str, object]:
+    return dict(httpx.get(f"{hub.url}/v1/health", timeout=5).json())
+
+
+def _with_status(health: dict[str, object], status: str) -> dict[str, object] | None:
+    return health if health["status"] == status else None
+
+
+def test_commands_answer_503_while_the_store_is_lost_and_feeds_carry_on_after(
+    tmp_path: Path, own_server: ScratchPostgres
+) -> None:
+    server = own_server
+    dsn = server.create_database("outage")
+    hub = HubServer(tmp_path / "hub", store=dsn, scenario="none").start()
+    admin = Hub(hub)
+    try:
+        before = admin.ok("POST", "/v1/notices", {"level": "info", "text": "sebelum"})
+        with feed(hub, before["seq"]) as console:
+            console.frame()  # hello
+            server.stop("fast")
+            notice = {"level": "info", "text": "x"}
+            lost = admin.send("POST", "/v1/notices", notice, "k-1")
+            assert lost.status_code == 503, lost.text
+            assert lost.json()["error"] == "unavailable" and lost.json()["message"]
+            server.restart()
+            again = wait_until(
+                lambda: _not_503(admin.send("POST", "/v1/notices", notice, "k-1")),
+                20,
+                what="a command accepted once the store is back",
+            )
+            assert again.status_code == 201, again.text
+            seq = again.json()["seq"]
+            assert seq == before["seq"] + 1  # nothing half-written in between
+            # the same feed connection, open all along, carries on after the outage
+            assert [event["seq"] for event in console.events_until(seq)] == [seq]
+        with psycopg.connect(dsn) as connection:
+            rows = connection.execute("SELECT seq FROM pilkades_events ORDER BY seq").fetchall()
+        assert [row[0] for row in rows] == list(range(1, seq + 1))
+    finally:
+        admin.close()
+        hub.stop()
 
 
 def _not_503(answer: httpx.Response) -> httpx.Response | None:
