@@ -86,6 +86,8 @@ class NoticeBoard:
     def _show_notices(self: PilkadesApp) -> None:
         """The screen in front shows the notices, newest first; those behind none (a
         dialog's dimmed background would show them twice)."""
+        if not self.screen_stack:
+            return  # the app is closing: a notice's timer outlived its screens
         newest = sorted(self.notices, key=lambda notice: notice.raised_at, reverse=True)
         front = self.screen
         for screen in self.screen_stack:
