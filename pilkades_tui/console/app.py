@@ -147,6 +147,7 @@ class PilkadesApp(
         self.alerts: tuple[Alert, ...] = ()
         self.announced_alarms: set[str] = set()
         self.last_input_at = time.monotonic()
+        self.selection_follow_pending = False
         self.heap_keeper = heap.HeapKeeper(started=self.last_input_at)
         # `auto` or a layout's name (`:layout`); the layout shown depends on the width too.
         self.layout_choice = layout
@@ -219,9 +220,16 @@ class PilkadesApp(
         return True
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
-        if event.table.id == "incidents":
-            self.query_one(MapPane).select_incident(event.key)
-            self._update_brief()
+        if event.table.id == "incidents" and not self.selection_follow_pending:
+            # The cursor's move is painted first; the map's marks and the brief (a
+            # recommendation over a province's units) follow it, once for a run of keys.
+            self.selection_follow_pending = True
+            self.call_after_refresh(self._follow_selection)
+
+    def _follow_selection(self) -> None:
+        self.selection_follow_pending = False
+        self._sync_map_selection()
+        self._update_brief()
 
     def _sync_map_selection(self) -> None:
         self.query_one(MapPane).select_incident(self.query_one(IncidentPane).selected_key)
