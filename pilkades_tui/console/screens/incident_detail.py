@@ -7,14 +7,10 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
 
 from pilkades_tui.console.keys import DETAIL_BINDINGS
-from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
-from pilkades_tui.console.widgets.keybar import KeyBar
+from pilkades_tui.console.screens.record_screen import RecordScreen
+from pilkades_tui.console.widgets.header import HeaderFacts
 from pilkades_tui.console.widgets.pane import age_text
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.models import Incident
@@ -23,13 +19,9 @@ from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.i18n import Catalogue
 
 
-class IncidentDetailScreen(Screen[None]):
-    """A whole screen for one incident, with the console's header on top: the connection
-    state and a drill are never out of sight."""
+class IncidentDetailScreen(RecordScreen):
+    """One incident: its record, its timeline and the nearest available units."""
 
-    DEFAULT_CSS = """
-    IncidentDetailScreen VerticalScroll { padding: 0 1; }
-    """
     BINDINGS = DETAIL_BINDINGS
 
     def __init__(
@@ -41,34 +33,9 @@ class IncidentDetailScreen(Screen[None]):
         clock: Callable[[], datetime],
         is_drill: Callable[[], bool],
     ) -> None:
-        super().__init__()
-        self.catalogue = catalogue
+        super().__init__(catalogue, facts, clock, is_drill)
         self.state = state
         self.incident_id = incident_id
-        self.facts = facts
-        self.clock = clock
-        self.is_drill = is_drill
-
-    def compose(self) -> ComposeResult:
-        yield DrillBanner(self.catalogue.text("header.drill"))
-        yield StatusHeader(self.catalogue, self.facts)
-        with VerticalScroll():
-            yield Static(id="record")
-        bar = KeyBar(self.catalogue)
-        yield bar
-
-    def on_mount(self) -> None:
-        self.query_one(KeyBar).show_keys()
-        self.redraw()
-        self.update_header()
-        self.set_interval(1.0, self.update_header)
-
-    def update_header(self) -> None:
-        self.query_one(StatusHeader).update_now(self.clock())
-        self.query_one(DrillBanner).set_class(self.is_drill(), "-drill")
-
-    def redraw(self) -> None:
-        self.query_one("#record", Static).update(self.render_record())
 
     def render_record(self) -> Table | Text:
         text = self.catalogue.text

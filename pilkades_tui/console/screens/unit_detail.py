@@ -11,14 +11,10 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
 
 from pilkades_tui.console.keys import UNIT_DETAIL_BINDINGS
-from pilkades_tui.console.widgets.header import DrillBanner, HeaderFacts, StatusHeader
-from pilkades_tui.console.widgets.keybar import KeyBar
+from pilkades_tui.console.screens.record_screen import RecordScreen
+from pilkades_tui.console.widgets.header import HeaderFacts
 from pilkades_tui.console.widgets.officer_pane import km_to_incident, unit_name
 from pilkades_tui.console.widgets.pane import age_text, minutes_since
 from pilkades_tui.domain.clock import to_wib
@@ -61,13 +57,9 @@ def unit_history(state: ElectionState, officer_id: str) -> list[HistoryLine]:
     return lines
 
 
-class UnitDetailScreen(Screen[None]):
-    """A whole screen for one unit, with the console's header on top (the connection
-    state and a drill stay in sight), like the incident's detail."""
+class UnitDetailScreen(RecordScreen):
+    """One unit, like the incident's detail; its record follows the feed and the clock."""
 
-    DEFAULT_CSS = """
-    UnitDetailScreen VerticalScroll { padding: 0 1; }
-    """
     BINDINGS = UNIT_DETAIL_BINDINGS
 
     def __init__(
@@ -79,34 +71,13 @@ class UnitDetailScreen(Screen[None]):
         clock: Callable[[], datetime],
         is_drill: Callable[[], bool],
     ) -> None:
-        super().__init__()
-        self.catalogue = catalogue
+        super().__init__(catalogue, facts, clock, is_drill)
         self.current_state = current_state
         self.officer_id = officer_id
-        self.facts = facts
-        self.clock = clock
-        self.is_drill = is_drill
-
-    def compose(self) -> ComposeResult:
-        yield DrillBanner(self.catalogue.text("header.drill"))
-        yield StatusHeader(self.catalogue, self.facts)
-        with VerticalScroll():
-            yield Static(id="record")
-        yield KeyBar(self.catalogue)
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show_keys()
-        self.redraw()
-        self.update_header()
-        self.set_interval(1.0, self.update_header)
+        super().on_mount()
         self.set_interval(REDRAW_S, self.redraw)
-
-    def update_header(self) -> None:
-        self.query_one(StatusHeader).update_now(self.clock())
-        self.query_one(DrillBanner).set_class(self.is_drill(), "-drill")
-
-    def redraw(self) -> None:
-        self.query_one("#record", Static).update(self.render_record())
 
     def render_record(self) -> Table | Text:
         text = self.catalogue.text
