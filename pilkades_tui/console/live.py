@@ -115,8 +115,10 @@ class LiveFeed:
             else:
                 # Hidden panes catch up when shown: no work for what nobody sees.
                 self.hidden_changes.setdefault(pane.id or "", Changes()).merge(changes)
-        # The map's share waits with what hidden panes missed, drawn at its own rate.
+        # The map's share waits with what hidden panes missed, drawn at its own rate;
+        # its units are placed now, a frame's worth at a time.
         self.hidden_changes.setdefault("map", Changes()).merge(changes)
+        self.query_one(MapPane).take_in(changes)
         self._draw_map(visible)
         self._brief_changes(changes)
         self._notify_new_incidents(state, changes)

@@ -38,6 +38,10 @@ Cell = tuple[int, int]
 T = TypeVar("T")
 
 
+# Units' last fixes whose nearest place is remembered: a screenful of rows many times.
+MAX_REMEMBERED_ANSWERS = 4096
+
+
 class PlaceGrid(Generic[T]):
     """Fixed places (TPS, village centres) by grid cell, for "which is nearest to this
     point": a unit's last fix is named by its nearest place whenever its row is drawn,
@@ -55,6 +59,9 @@ class PlaceGrid(Generic[T]):
         rows = [i for i, _ in self._cells] or [0]
         columns = [j for _, j in self._cells] or [0]
         self._box = (min(rows), max(rows), min(columns), max(columns))
+        # A row drawn again (a cursor moving past it, a pane laid out anew) asks for the
+        # same point; the places never change, so an answer stays true.
+        self._answers: dict[tuple[float, float], tuple[T, float] | None] = {}
 
     def __len__(self) -> int:
         """How many distinct points it holds."""
@@ -62,6 +69,15 @@ class PlaceGrid(Generic[T]):
 
     def nearest(self, lat: float, lon: float) -> tuple[T, float] | None:
         """The nearest place and its great-circle distance in km; None when empty."""
+        point = (lat, lon)
+        if point in self._answers:
+            return self._answers[point]
+        if len(self._answers) >= MAX_REMEMBERED_ANSWERS:
+            self._answers.clear()
+        found = self._answers[point] = self._search(lat, lon)
+        return found
+
+    def _search(self, lat: float, lon: float) -> tuple[T, float] | None:
         if not self._cells:
             return None
         centre = cell_of(lat, lon, PLACE_CELL_DEG)

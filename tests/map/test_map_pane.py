@@ -16,6 +16,7 @@ from pilkades_tui.console.widgets.map_pane import (
     PAN_SHARE,
     RECOMMENDED_GLYPHS,
     SELECTED_GLYPH,
+    UNIT_GLYPHS,
     ZOOM_LEVELS,
     MapPane,
 )
@@ -570,3 +571,81 @@ async def test_a_wide_pane_puts_the_legend_beside_the_map_which_keeps_every_row(
             assert DEFAULT_LABELS[key] in legend, key
         # The whole kabupaten still fits its columns: nothing drawn at their right edge.
         assert all(line[-1] == " " for line in map_lines(pane))
+
+
+def random_unit_changes(state: ElectionState, rng: random.Random, step: int) -> Changes:
+    """Twenty units moved across the kabupaten and one unit's status changed."""
+    from pilkades_tui.domain.events import OFFICER_UPDATED
+    from tests.map.scene import next_event
+
+    units = sorted(state.officers)
+    changes = Changes()
+    for officer_id in rng.sample(units, 20):
+        lon = rng.uniform(109.5, 109.78)
+        lat = rng.uniform(-7.2, -6.9)
+        changes.merge(move_officer(state, officer_id, lon, lat))
+    officer = state.officers[rng.choice(units)]
+    statuses = [OfficerStatus.OFF_DUTY, OfficerStatus.EN_ROUTE, OfficerStatus.AVAILABLE]
+    changed = officer.model_copy(
+        update={"status": statuses[step % 3], "version": officer.version + 1}
+    )
+    changes.merge(state.apply(next_event(state, OFFICER_UPDATED, changed)))
+    return changes
+
+
+async def unit_cells(state: ElectionState) -> list[list[bool]]:
+    """Which cells of a freshly drawn map hold a unit."""
+    fresh = MapPane()
+    async with MapApp(fresh).run_test(size=SIZE) as pilot:
+        fresh.show(state)
+        await pilot.pause()
+        return has_unit(map_lines(fresh))
+
+
+def has_unit(lines: list[str]) -> list[list[bool]]:
+    # Where several units share a cell either may be on top: compare where there are
+    # units, whose glyphs differ from every outline's.
+    glyphs = set(UNIT_GLYPHS["braille"])
+    return [[char in glyphs for char in line] for line in lines]
+
+
+async def test_units_kept_between_redraws_stand_where_a_fresh_map_puts_them() -> None:
+    """The pane places only the units that moved or changed; after a stream of moves,
+    status changes and units going off duty, each cell holds what a fresh pane draws."""
+    state = busy_state()
+    rng = random.Random(7)
+    kept = MapPane()
+    async with MapApp(kept).run_test(size=SIZE) as pilot:
+        kept.show(state)
+        await pilot.pause()
+        for step in range(30):
+            kept.apply(random_unit_changes(state, rng, step))
+        await pilot.pause()
+        kept_cells = has_unit(map_lines(kept))
+    assert kept_cells == await unit_cells(state)
+
+
+async def test_units_placed_frame_by_frame_and_in_another_view_catch_up() -> None:
+    """As the console feeds it: `take_in` each frame, `apply` at the map's own rate, and
+    the pane resized to another view and back while units move (the desk layout moves
+    the map between slots); the view shown again has every unit where it now is."""
+    state = busy_state()
+    rng = random.Random(11)
+    kept = MapPane()
+    async with MapApp(kept).run_test(size=SIZE) as pilot:
+        kept.show(state)
+        await pilot.pause()
+        for size in (SIZE, (60, 20), SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            missed = Changes()
+            for step in range(12):
+                changes = random_unit_changes(state, rng, step)
+                kept.take_in(changes)
+                missed.merge(changes)
+                if step % 4 == 3:
+                    kept.apply(missed)
+                    missed = Changes()
+        await pilot.pause()
+        kept_cells = has_unit(map_lines(kept))
+    assert kept_cells == await unit_cells(state)

@@ -143,9 +143,7 @@ class IncidentPane(Pane):
 
     def tick(self) -> None:
         """Once a second: timers move."""
-        top = int(self.scroll_offset.y)
-        for index in self.visible_range():
-            self.refresh_line(index - top + 1)
+        self.refresh_visible_rows()
 
     def build_row(self, key: str) -> Row:
         assert self.state is not None

@@ -19,7 +19,7 @@ has a shape (hatching density, glyph, reverse video) so it survives NO_COLOR.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from math import ceil, inf
 
@@ -48,6 +48,7 @@ from pilkades_tui.console.canvas import (
     runs,
 )
 from pilkades_tui.console.keys import MAP_BINDINGS
+from pilkades_tui.console.widgets.map_units import Cell, Mark, Overlay, Placement, UnitLayers
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import Incident, Officer, OfficerStatus, Risk
 from pilkades_tui.domain.recommend import TIE_KM
@@ -126,7 +127,6 @@ OUTSIDE_TONE = "map--outside"
 CLUSTER_GLYPH = {"braille": "◎", "blocks": "O"}
 UNIT_GLYPHS = {"braille": ("▲", "►", "■"), "blocks": ("^", ">", "■")}
 
-Overlay = dict[int, dict[int, tuple[str, str]]]  # row → column → (glyph, tone)
 LegendLine = list[tuple[str, str]]  # (text, tone) runs
 LegendLayout = tuple[int, list[LegendLine]]  # (width beside the map or 0 under it, lines)
 
@@ -246,6 +246,8 @@ class MapPane(Widget, can_focus=True):
         self._raster_key: tuple[object, ...] | None = None
         self._base_rows: list[list[tuple[str, str]]] | None = None
         self._overlay: Overlay = {}
+        self._unit_layers = UnitLayers()  # the units' layer of the overlay, kept between redraws
+        self._placed_ahead: set[str] = set()  # units `take_in` placed since the last apply
         self._names: Overlay = {}  # the name layer, under the markers
         # What `_names` was placed for: the view and the cells kept free; the names in
         # view and where each was put (row, first column, width) by its index.
@@ -278,6 +280,8 @@ class MapPane(Widget, can_focus=True):
     def show(self, state: ElectionState | None) -> None:
         """A new state (first snapshot or a resync): re-read every record."""
         self._state = state
+        self._unit_layers.clear()
+        self._placed_ahead = set()
         self._tps_village = {}
         self._village_tps = {}
         if state is not None:
@@ -556,43 +560,95 @@ class MapPane(Widget, can_focus=True):
                 return True
         return False
 
-    def _build_overlay(self, changes: Changes | None = None) -> Overlay:
-        """Markers by cell; later ones cover earlier ones, so the most urgent shows.
-
-        `changes` None means anything may have changed (recommendations are recomputed).
-        """
+    def take_in(self, changes: Changes) -> None:
+        """Each frame: the units that moved are placed at once, a frame's few hundred at
+        a time, so that the redraw at the map's own rate does not place thousands."""
         state = self._state
-        overlay: Overlay = {}
+        moved = changes.officers | changes.positions
+        if state is None or not moved:
+            return
+        view = self._projection()
+        if view is None:
+            self._unit_layers.place(moved, state.officers, None)  # noted for when shown
+            return
+        key, _, placement, ranks = view
+        self._unit_layers.show(key, state.officers, placement, ranks)
+        self._unit_layers.place(moved, state.officers, placement)
+        self._placed_ahead |= moved
+
+    def _projection(
+        self,
+    ) -> tuple[object, Callable[[float, float], Cell | None], Placement, dict[Mark, int]] | None:
+        """The view's key, where a point is drawn in it, and where and how a unit is; None
+        while the map has no room (hidden behind another pane)."""
+        state = self._state
         cols, rows = self._map_size()
-        if cols < 1 or rows < 1:
-            # Hidden (another pane showing): the resize that shows it again must rebuild.
-            self._overlay_size = None
         if state is None or cols < 1 or rows < 1:
-            return overlay
+            return None
         viewport = self.viewport()
         scale, offset_x, offset_y = viewport.transform()
         factor = viewport.bounds.lon_factor
         width, height = viewport.width, viewport.height
 
-        def put(lon: float, lat: float, glyph: str, tone: str) -> None:
+        def cell(lon: float, lat: float) -> Cell | None:
             x = lon * factor * scale + offset_x
             y = offset_y - lat * scale
             if 0 <= x < width and 0 <= y < height:
-                overlay.setdefault(int(y) >> 2, {})[int(x) >> 1] = (glyph, tone)
+                return int(y) >> 2, int(x) >> 1
+            return None
 
         unit_glyph, moving_glyph, on_scene_glyph = UNIT_GLYPHS[self.charset]
         show_posts = self.show_posts  # a reactive: read once, not once per unit
-        for officer in state.officers.values():
+        available: Mark = (unit_glyph, "map--unit")
+        on_scene: Mark = (on_scene_glyph, "map--unit-busy")
+        moving: Mark = (moving_glyph, "map--unit-busy")
+
+        def placement(officer: Officer) -> tuple[Cell, Mark] | None:
             status = officer.status
             if status == OfficerStatus.OFF_DUTY:
-                continue
+                return None
             if status == OfficerStatus.AVAILABLE:
-                if officer.post_tps_id is None or show_posts:
-                    put(officer.lon, officer.lat, unit_glyph, "map--unit")
-            elif status == OfficerStatus.ON_SCENE:
-                put(officer.lon, officer.lat, on_scene_glyph, "map--unit-busy")
+                if officer.post_tps_id is not None and not show_posts:
+                    return None
+                mark = available
             else:
-                put(officer.lon, officer.lat, moving_glyph, "map--unit-busy")
+                mark = on_scene if status == OfficerStatus.ON_SCENE else moving
+            where = cell(officer.lon, officer.lat)
+            return None if where is None else (where, mark)
+
+        key = (state, scale, offset_x, offset_y, factor, width, height, available, show_posts)
+        # Where units share a cell the busiest shows: one at work over one waiting.
+        ranks = {available: 0, moving: 1, on_scene: 2}
+        return key, cell, placement, ranks
+
+    def _build_overlay(self, changes: Changes | None = None) -> Overlay:
+        """Markers by cell; later ones cover earlier ones, so the most urgent shows.
+
+        `changes` None means anything may have changed (recommendations are recomputed).
+        The units' layer is kept per view: only the units in `changes` that `take_in`
+        has not placed yet move on it.
+        """
+        state = self._state
+        view = self._projection()
+        if view is None:
+            # Hidden (another pane showing): the resize that shows it again must rebuild.
+            self._overlay_size = None
+            self._unit_layers.hide()
+            return {}
+        assert state is not None
+        key, cell, placement, ranks = view
+        self._unit_layers.show(key, state.officers, placement, ranks)
+        if changes is not None:
+            moved = (changes.officers | changes.positions) - self._placed_ahead
+            self._unit_layers.place(moved, state.officers, placement)
+            self._placed_ahead = set()
+        overlay = self._unit_layers.overlay()
+
+        def put(lon: float, lat: float, glyph: str, tone: str) -> None:
+            where = cell(lon, lat)
+            if where is not None:
+                overlay.setdefault(where[0], {})[where[1]] = (glyph, tone)
+
         # open_incidents() is most urgent first; drawn in reverse so P1 ends on top.
         for incident in reversed(state.open_incidents()):
             tone = "map--incident-urgent" if incident.priority <= 2 else "map--incident"

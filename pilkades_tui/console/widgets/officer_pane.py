@@ -74,9 +74,7 @@ class OfficerPane(Pane):
         """Times in status and fix ages grow with the clock: redraw the rows on screen."""
         if self.state is None or not self.display:
             return
-        top = int(self.scroll_offset.y)
-        for index in self.visible_range():
-            self.refresh_line(index - top + 1)
+        self.refresh_visible_rows()
 
     def total(self) -> int:
         return len(self.state.officers) if self.state else 0

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -191,12 +191,25 @@ class VirtualTable(ScrollView, can_focus=True):
     def refresh_keys(self, keys: set[str]) -> int:
         """Redraw only the visible rows whose record changed; returns how many."""
         redrawn = 0
-        top = int(self.scroll_offset.y)
         for index in self.visible_range():
             if self.source.row(index).key in keys:
-                self.refresh_line(index - top + 1)
+                self.refresh_row(index)
                 redrawn += 1
         return redrawn
+
+    def refresh_row(self, index: int) -> None:
+        """Redraw the row at `index` of the source, if it is on screen (below the header)."""
+        line = index - int(self.scroll_offset.y) + 1
+        if 0 < line < self.size.height:
+            # In the widget's own cells: ScrollView.refresh_line takes content lines.
+            self.refresh(Region(0, line, self.size.width, 1))
+
+    def refresh_visible_rows(self) -> None:
+        """Redraw the rows on screen, not the header nor the blank below the last row:
+        each cell repainted is sent to the terminal again (times that move with the clock)."""
+        rows = len(self.visible_range())
+        if rows:
+            self.refresh(Region(0, 1, self.size.width, rows))
 
     @property
     def selected_key(self) -> str | None:
@@ -228,15 +241,21 @@ class VirtualTable(ScrollView, can_focus=True):
         if count == 0:
             return
         index = max(0, min(count - 1, index))
-        self.cursor = index
+        previous, self.cursor = self.cursor, index
         self.cursor_key = self.source.row(index).key
         body_height = max(1, self.size.height - 1)
         top = int(self.scroll_offset.y)
         if index < top:
             self.scroll_to(y=index, animate=False)
+            self.refresh()
         elif index >= top + body_height:
             self.scroll_to(y=index - body_height + 1, animate=False)
-        self.refresh()
+            self.refresh()
+        else:
+            # The rows stay where they are: only the old and the new cursor row change,
+            # and every row repainted is a row rebuilt (on a province, with lookups).
+            self.refresh_row(previous)
+            self.refresh_row(index)
         if self.cursor_key:
             self.post_message(self.Selected(self, self.cursor_key))
 
