@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 
 FRAME_INTERVAL_S = 0.1  # at most 10 redraws a second, however fast the feed runs
 # The map redraws the feed's changes at most once a second, every two seconds beside
-# other panes: on a province its markers take ~0.2 s to build, a pause for every key
-# pressed and every frame of the other panes meanwhile.
+# other panes: a redraw repaints rows right across the pane, bytes over SSH.
 MAP_INTERVAL_S = 1.0
 NOTIFY_PRIORITIES = (1, 2)
 
@@ -99,6 +98,8 @@ class LiveFeed:
         """At most ten times a second: redraw what the merged changes touched."""
         if not self.query(StatusHeader):
             return  # shutting down: the widgets are gone
+        # Between frames, never inside one: the collector's share of the feed's garbage.
+        self.heap_keeper.tick(time.monotonic(), self.last_input_at)
         state = self.current_state()
         changes, self.pending = self.pending, Changes()
         if state is None:
@@ -119,6 +120,9 @@ class LiveFeed:
         # its units are placed now, a frame's worth at a time.
         self.hidden_changes.setdefault("map", Changes()).merge(changes)
         self.query_one(MapPane).take_in(changes)
+        if self.engine_ready:
+            # The rules too take in each frame's share; they judge once a second.
+            self.engine.take_in(state, self.clock())
         self._draw_map(visible)
         self._brief_changes(changes)
         self._notify_new_incidents(state, changes)
@@ -188,7 +192,6 @@ class LiveFeed:
             self.query_one(IncidentPane).tick()
         self._tick_brief()
         self._draw_map(self.visible_panes())  # what the last frames left for the map
-        self.heap_keeper.tick(time.monotonic(), self.last_input_at)
 
     def _update_notice(self: PilkadesApp) -> None:
         notice = self.query_one("#notice", Static)

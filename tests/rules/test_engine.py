@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 from pilkades_tui.domain.models import (
     Category,
     IncidentStatus,
@@ -94,7 +96,10 @@ def comparable(alerts: tuple[Alert, ...]) -> set[tuple[object, ...]]:
     }
 
 
-def test_incremental_evaluation_equals_a_fresh_engine() -> None:
+@pytest.mark.parametrize("taken_in_between", [False, True])
+def test_incremental_evaluation_equals_a_fresh_engine(taken_in_between: bool) -> None:
+    """Also when changes are taken in as they come (the console's frames) and judged
+    only now and then."""
     rng = random.Random(11)
     stations = [
         tps(f"T{n}", risk=rng.choice(list(Risk)), lat=-7.0 + n * 0.01, village_code=f"V{n // 2}")
@@ -148,6 +153,8 @@ def test_incremental_evaluation_equals_a_fresh_engine() -> None:
                 officer_ids=rng.sample([f"G{n}" for n in range(14)], rng.randint(0, 3)),
                 last_report_at=now,
             )
+        if taken_in_between:
+            world.engine.take_in(world.state, now)
         if step % 4 == 0:
             incremental = world.alerts(now)
             fresh = AlertEngine().evaluate(world.state, now)

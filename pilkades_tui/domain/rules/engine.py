@@ -87,6 +87,15 @@ class AlertEngine:
         """Note what a batch of applied events changed; evaluate() takes it in."""
         self._pending.merge(changes)
 
+    def take_in(self, state: ElectionState, now: dt.datetime) -> None:
+        """Apply what was observed, leaving the timed judgments (timers, spread,
+        checkpoints) to `evaluate`: a console calls this on each frame, so that a
+        second of a province's changes is not applied all at once on its UI thread."""
+        if state is not self._state or self._pending.reloaded or not self._pending:
+            return  # nothing, or the next evaluate rebuilds
+        pending, self._pending = self._pending, Changes()
+        self._apply(state, pending, now)
+
     def evaluate(
         self, state: ElectionState, now: dt.datetime, changes: Changes | None = None
     ) -> tuple[Alert, ...]:
