@@ -38,6 +38,7 @@ from pilkades_tui.console.screens.closed_screen import ClosedIncidentsScreen
 from pilkades_tui.console.screens.help import HelpScreen
 from pilkades_tui.console.screens.incident_detail import IncidentDetailScreen
 from pilkades_tui.console.screens.logbook_screen import LogbookScreen
+from pilkades_tui.console.screens.main_screen import MainScreen
 from pilkades_tui.console.screens.outbox_screen import OutboxScreen
 from pilkades_tui.console.theming import Theming
 from pilkades_tui.console.widgets.alerts_pane import AlertsPane
@@ -158,6 +159,9 @@ class PilkadesApp(
         self.brief_shown: str | None = None  # the incident the brief shows
         self.brief_stale = False  # it or the units changed since it was drawn
         self.map_drawn_at = 0.0  # when the map last drew the feed's changes (monotonic)
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield DrillBanner(self.catalogue.text("header.drill"), id="drill")

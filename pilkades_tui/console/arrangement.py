@@ -59,6 +59,7 @@ class Arrangement:
             panes.remove_class(*(f"-layout-{other.css}" for other in ARRANGEMENTS))
             panes.add_class(wanted)
             panes.set_class(bool(layout.side), "-multi")
+            self.query_one(KeyBar).set_class(bool(layout.side), "-steady")
         visible = self.visible_panes()
         brief_appears = "brief" in visible and "brief" not in before
         # The grid places the panes in order: the main pane takes the first cell.
@@ -96,7 +97,10 @@ class Arrangement:
             self.arrange(self.shown_layout)
             return
         self.focused_pane = name
-        self.query_one(f"#{name}").focus()
+        pane = self.query_one(f"#{name}")
+        # At once, not on the next turn as `focus()` does: the key bar then shows the
+        # pane's keys in the same layout pass as the pane, not one pass later.
+        pane.screen.set_focus(pane)
         self.query_one(KeyBar).show_keys()
 
     def action_next_pane(self: PilkadesApp) -> None:

@@ -123,6 +123,8 @@ class LiveFeed:
         if self.engine_ready:
             # The rules too take in each frame's share; they judge once a second.
             self.engine.take_in(state, self.clock())
+        if "brief" in visible or "map" in visible:
+            state.place_moved_units()  # for the recommendations they show
         self._draw_map(visible)
         self._brief_changes(changes)
         self._notify_new_incidents(state, changes)

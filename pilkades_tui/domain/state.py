@@ -480,6 +480,12 @@ class ElectionState:
             units = self._fresh_grid().candidates(incident.lat, incident.lon, limit, self.officers)
         return recommend_units(incident, units, self.officer_district, limit)
 
+    def place_moved_units(self) -> None:
+        """Take the units that moved since the last recommendation into its grid now: a
+        caller that recommends now and then (the console's brief and map, once a second)
+        spreads that work over its frames instead of paying it all at once."""
+        self._fresh_grid()
+
     def _fresh_grid(self) -> UnitGrid:
         stale, self._grid_stale = self._grid_stale, set()
         self._available_grid.refresh(stale, self.officers)

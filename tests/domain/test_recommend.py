@@ -92,7 +92,8 @@ def test_the_shortcut_for_many_units_ranks_like_the_full_ranking() -> None:
 
 def test_the_grid_of_a_moving_province_ranks_like_the_full_ranking() -> None:
     """Units move (position events), go busy and come back (records), some far off the
-    map: the grid's candidates must give exactly the full ranking's top, at every step."""
+    map, and the grid takes them in now and then ahead of a recommendation: the grid's
+    candidates must give exactly the full ranking's top, at every step."""
     import random
 
     from pilkades_tui.domain.events import OFFICER_POSITION, OFFICER_UPDATED
@@ -128,6 +129,8 @@ def test_the_grid_of_a_moving_province_ranks_like_the_full_ranking() -> None:
             status = rng.choice([OfficerStatus.AVAILABLE, OfficerStatus.ON_SCENE])
             changed = unit.model_copy(update={"status": status, "version": unit.version + 1})
             state.apply(event(seq, OFFICER_UPDATED, changed))
+        if step % 3 == 0:
+            state.place_moved_units()  # as the console does between two recommendations
         if step % 10:
             continue
         target = incident(

@@ -9,6 +9,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
+from pilkades_tui.console.widgets.text_lines import TextLines
 from pilkades_tui.domain.clock import to_wib
 from pilkades_tui.domain.state import ElectionState
 from pilkades_tui.feed.client import ConnectionState, FeedStatus
@@ -41,7 +42,7 @@ def connection_text(catalogue: Catalogue, facts: HeaderFacts, now: float) -> tup
     return catalogue.text("conn.closed"), "alarm"
 
 
-class StatusHeader(Static):
+class StatusHeader(TextLines):
     DEFAULT_CSS = """
     StatusHeader { height: auto; max-height: 2; background: $panel; color: $foreground;
                    text-wrap: nowrap; text-overflow: ellipsis; }
@@ -119,7 +120,7 @@ class StatusHeader(Static):
         return line
 
     def update_now(self, wall_clock: datetime) -> None:
-        self.update(self.render_text(wall_clock))
+        self.show_text(self.render_text(wall_clock))
 
     def on_resize(self) -> None:
         if self.wall_clock is not None:

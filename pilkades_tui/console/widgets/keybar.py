@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Static
 
 from pilkades_tui.console.keys import key_entries, plain_display
+from pilkades_tui.console.widgets.text_lines import TextLines
 from pilkades_tui.i18n import Catalogue
 
 KeyEntry = tuple[str, str]
@@ -64,7 +64,7 @@ def pack_keys(
     return [line for line in (first, second) if line]
 
 
-class KeyBar(Static):
+class KeyBar(TextLines):
     DEFAULT_CSS = """
     KeyBar { height: auto; max-height: 2; background: $panel; color: $foreground-muted;
              text-wrap: nowrap; text-overflow: ellipsis; }
@@ -135,4 +135,4 @@ class KeyBar(Static):
         return line
 
     def on_resize(self) -> None:
-        self.update(self._line())
+        self.show_text(self._line())

@@ -48,7 +48,15 @@ from pilkades_tui.console.canvas import (
     runs,
 )
 from pilkades_tui.console.keys import MAP_BINDINGS
-from pilkades_tui.console.widgets.map_units import Cell, Mark, Overlay, Placement, UnitLayers
+from pilkades_tui.console.widgets.map_units import (
+    Cell,
+    Mark,
+    Overlay,
+    Placement,
+    UnitLayers,
+    keep,
+    kept,
+)
 from pilkades_tui.domain.geo import haversine_km
 from pilkades_tui.domain.models import Incident, Officer, OfficerStatus, Risk
 from pilkades_tui.domain.recommend import TIE_KM
@@ -242,9 +250,10 @@ class MapPane(Widget, can_focus=True):
         self._owner_tones: list[str] = []
         self._owner_fills: list[int] = []
         self._retone()
-        self._raster: Raster | None = None
-        self._raster_key: tuple[object, ...] | None = None
-        self._base_rows: list[list[tuple[str, str]]] | None = None
+        # The outline layer of the views shown lately (the desk layout moves the map
+        # between slots: rasterising a view anew took ~30 ms), and its rows in colour.
+        self._rasters: dict[tuple[object, ...], Raster] = {}
+        self._base_rows: dict[tuple[object, ...], list[list[tuple[str, str]]]] = {}
         self._overlay: Overlay = {}
         self._unit_layers = UnitLayers()  # the units' layer of the overlay, kept between redraws
         self._placed_ahead: set[str] = set()  # units `take_in` placed since the last apply
@@ -293,7 +302,7 @@ class MapPane(Widget, can_focus=True):
             for code, risks in self._village_tps.items()
         }
         self._retone()
-        self._base_rows = None
+        self._base_rows.clear()
         self._rebuild_marks()
         self._repaint_all()
 
@@ -310,9 +319,8 @@ class MapPane(Widget, can_focus=True):
         self._layer = layer
         self.zoom_index = 0
         self.center = None
-        self._raster = None
-        self._raster_key = None
-        self._base_rows = None
+        self._rasters.clear()
+        self._base_rows.clear()
         self._retone()
         self._rebuild_marks()
         self._repaint_all()
@@ -332,7 +340,7 @@ class MapPane(Widget, can_focus=True):
             return
         if changes.tps and self._update_risks(changes.tps, state):
             self._retone()
-            self._base_rows = None
+            self._base_rows.clear()
             self._rebuild_marks(changes)
             self._repaint_all()
             return
@@ -394,7 +402,7 @@ class MapPane(Widget, can_focus=True):
         return check_charset(charset)
 
     def watch_charset(self) -> None:
-        self._base_rows = None
+        self._base_rows.clear()
         self._legend = None
         self._rebuild_marks()
         self._repaint_all()
@@ -488,30 +496,32 @@ class MapPane(Widget, can_focus=True):
     def _ensure_base(self) -> list[list[tuple[str, str]]]:
         cols, rows = self._map_size()
         key = (cols, rows, self.zoom_index, self.center, self.charset)
-        if self._raster is None or key != self._raster_key:
+        base = kept(self._base_rows, key)
+        if base is not None:
+            return base
+        raster = kept(self._rasters, key)
+        if raster is None:
             if cols > 0 and rows > 0:
                 viewport = self.viewport()
                 outline = self.charset == "blocks"
                 # The outline rendering draws kecamatan borders; village borders only
                 # where villages are big enough not to turn the map into a mesh.
-                self._raster = self._layer.rasterize(
+                raster = self._layer.rasterize(
                     viewport,
                     villages=not outline or self._village_cells(viewport) >= VILLAGE_BORDER_CELLS,
                     major=outline,
                 )
             else:
-                self._raster = Raster(0, 0)
-            self._raster_key = key
-            self._base_rows = None
-        if self._base_rows is None:
-            raster = self._raster
-            self._base_rows = [
-                compose_row(
-                    raster, row, self.charset, self._owner_tones, self._owner_fills, OUTSIDE_TONE
-                )
-                for row in range(raster.rows)
-            ]
-        return self._base_rows
+                raster = Raster(0, 0)
+            keep(self._rasters, key, raster)
+        base = [
+            compose_row(
+                raster, row, self.charset, self._owner_tones, self._owner_fills, OUTSIDE_TONE
+            )
+            for row in range(raster.rows)
+        ]
+        keep(self._base_rows, key, base)
+        return base
 
     def _selected_incident(self) -> Incident | None:
         if self._state is None or self.selected_incident_id is None:

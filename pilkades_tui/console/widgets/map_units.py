@@ -12,6 +12,7 @@ Where several units share a cell, the gravest of their marks shows.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from pilkades_tui.domain.models import Officer
 
@@ -98,9 +99,26 @@ class UnitMarks:
                 del self._rows[row]
 
 
-# Views whose units are kept: in the desk layout the map moves between the main slot and
+# Views whose layers are kept: in the desk layout the map moves between the main slot and
 # a side slot as panes are called, and placing a province's units anew cost ~50 ms.
 KEPT_VIEWS = 3
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def kept(views: dict[K, V], key: K) -> V | None:
+    """What `views` keeps for `key`, now the most recent of them."""
+    found = views.pop(key, None)
+    if found is not None:
+        views[key] = found
+    return found
+
+
+def keep(views: dict[K, V], key: K, value: V) -> None:
+    """Keep `value` for the view `key`, forgetting the least recent beyond KEPT_VIEWS."""
+    views[key] = value
+    while len(views) > KEPT_VIEWS:
+        del views[next(iter(views))]
 
 
 class UnitLayers:
@@ -134,17 +152,15 @@ class UnitLayers:
     ) -> UnitMarks:
         """The layer of the view `key`, current with `officers`; `ranks` orders the marks
         of units that share a cell."""
-        entry = self._views.pop(key, None)
+        entry = kept(self._views, key)
         if entry is None:
             layer = UnitMarks(ranks)
             layer.place_all(officers.values(), placement)
             entry = (layer, set())
+            keep(self._views, key, entry)
         elif entry[1]:
             entry[0].place(entry[1], officers, placement)
             entry[1].clear()
-        self._views[key] = entry
-        while len(self._views) > KEPT_VIEWS:
-            del self._views[next(iter(self._views))]
         self._current = key
         return entry[0]
 

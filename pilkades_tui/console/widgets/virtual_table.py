@@ -134,6 +134,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.cursor_key = ""
         self._gutter: bool | None = None
+        # The styles of a line, by (component, on the cursor row): Textual walks the
+        # ancestors for the widget's style, twice a line, a screenful at a time.
+        self._line_styles: dict[tuple[str, bool], tuple[Style, Style, Style]] = {}
+        self._blank: Style | None = None
 
     # ---- data ------------------------------------------------------------------
 
@@ -270,7 +274,30 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._gutter = None  # a theme switch may show or hide the gutter
+        self._line_styles.clear()
+        self._blank = None
         super().notify_style_update()
+
+    def _styles_of(self, component: str, on_cursor: bool = False) -> tuple[Style, Style, Style]:
+        """The text's, the gutter's and the padding's style of a line (`vtable--header`
+        or a row's tone)."""
+        key = (component, on_cursor)
+        styles = self._line_styles.get(key)
+        if styles is None:
+            base = self.rich_style
+            style = self.get_component_rich_style(component)
+            gutter_style = style
+            if on_cursor:
+                style = style + self.get_component_rich_style("vtable--cursor")
+                gutter_style = style + self.get_component_rich_style("vtable--gutter")
+            styles = self._line_styles[key] = (base + style, base + gutter_style, base + style)
+        return styles
+
+    def _blank_style(self) -> Style:
+        """Under the last row: the widget's own style."""
+        if self._blank is None:
+            self._blank = self.rich_style
+        return self._blank
 
     def _line_text(self, cells: Sequence[str]) -> str:
         widths = self.widths
@@ -285,27 +312,25 @@ class VirtualTable(ScrollView, can_focus=True):
         gutter = " " * self.gutter_width()
         if y == 0:
             text = self._line_text(self.header_text)
-            style = self.get_component_rich_style("vtable--header")
-            return self._strip(gutter, style, text, style, scroll_x, width)
+            return self._strip(gutter, text, self._styles_of("vtable--header"), scroll_x, width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.source):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._blank_style())
         row = self.source.row(index)
-        style = self.get_component_rich_style(f"vtable--{row.tone}")
-        gutter_style = style
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("vtable--cursor")
-            if gutter:
-                gutter = CURSOR_MARK
-                gutter_style = style + self.get_component_rich_style("vtable--gutter")
+        on_cursor = index == self.cursor
+        if on_cursor and gutter:
+            gutter = CURSOR_MARK
         text = self._line_text(row.cells) if row.key else row.cells[0]
-        return self._strip(gutter, gutter_style, text, style, scroll_x, width)
+        return self._strip(
+            gutter, text, self._styles_of(f"vtable--{row.tone}", on_cursor), scroll_x, width
+        )
 
     def _strip(
-        self, gutter: str, gutter_style: Style, text: str, style: Style, scroll_x: int, width: int
+        self, gutter: str, text: str, styles: tuple[Style, Style, Style], scroll_x: int, width: int
     ) -> Strip:
-        line = [Segment(text, self.rich_style + style)]
+        text_style, gutter_style, pad_style = styles
+        line = [Segment(text, text_style)]
         if gutter:
-            line.insert(0, Segment(gutter, self.rich_style + gutter_style))
+            line.insert(0, Segment(gutter, gutter_style))
         visible = Strip(line).crop(scroll_x, scroll_x + width)
-        return visible.extend_cell_length(width, self.rich_style + style)
+        return visible.extend_cell_length(width, pad_style)
