@@ -50,7 +50,7 @@ from psycopg import sql
 
 from pilkades_tui.domain.events import OFFICER_POSITION, Event
 from pilkades_tui.domain.models import Phase
-from pilkades_tui.hub.backend import Decider, LocalFanout
+from pilkades_tui.hub.backend import CATCH_UP_ROWS, Decider, LocalFanout
 from pilkades_tui.hub.log import (
     DEFAULT_BATCH,
     EXERCISE,
@@ -85,7 +85,6 @@ CONNECT_TIMEOUT_S = 5
 # The listener also reads the head this often without a notification: a notification
 # lost while reconnecting is never waited for longer than this.
 POLL_SECONDS = 1.0
-CATCH_UP_ROWS = 5 * DEFAULT_BATCH  # rows read per query while catching up
 
 SCHEMA = """
 CREATE TABLE pilkades_events (
@@ -190,6 +189,15 @@ def open_store(dsn: str) -> psycopg.Connection[Any]:
         connection.close()
         raise
     return connection
+
+
+def _announced(payload: str) -> int | None:
+    """The head a log notification announces (APPEND and the append function send
+    it), None if it is not one."""
+    try:
+        return int(payload)
+    except ValueError:
+        return None
 
 
 def _rows_to_events(rows: list[tuple[Any, ...]]) -> list[LoggedEvent]:
@@ -620,12 +628,14 @@ class PostgresBackend(LocalFanout):
 
     async def follow(
         self,
-        on_log: Callable[[], Awaitable[None]],
+        on_log: Callable[[int | None], Awaitable[None]],
         on_tokens: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """LISTEN for other hubs' commits (and token changes) until cancelled; call
-        `on_log` on each wake-up, after every (re)connection and every POLL_SECONDS.
-        A lost database is retried quietly: the feeds stay open meanwhile."""
+        """LISTEN for the hubs' commits (and token changes) until cancelled; call
+        `on_log` on each wake-up with the newest head the commits announced (their
+        notifications carry it), and with None after every (re)connection and every
+        POLL_SECONDS without one. A lost database is retried quietly: the feeds stay
+        open meanwhile."""
         lost = False
         while True:
             try:
@@ -645,14 +655,19 @@ class PostgresBackend(LocalFanout):
                 self.unreachable = None
                 if on_tokens is not None:
                     await on_tokens()
-                await on_log()
+                await on_log(None)
                 while True:
                     woke_tokens = False
+                    heads: list[int | None] = []
                     async for note in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
-                        woke_tokens = note.channel == TOKEN_CHANNEL
+                        if note.channel == TOKEN_CHANNEL:
+                            woke_tokens = True
+                        else:
+                            heads.append(_announced(note.payload))
                     if woke_tokens and on_tokens is not None:
                         await on_tokens()
-                    await on_log()
+                    known = [head for head in heads if head is not None]
+                    await on_log(max(known) if known and len(known) == len(heads) else None)
             except (psycopg.OperationalError, StoreUnavailable) as error:
                 if not lost:
                     logger.warning("lost the PostgreSQL store (%s); retrying", _reason(error))
