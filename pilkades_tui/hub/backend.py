@@ -21,6 +21,10 @@ from pilkades_tui.hub.log import DEFAULT_BATCH, IdempotencyRecord, LoggedEvent, 
 # Rows a shared log's catch-up read returns at most: fewer means it reached the head
 # that read saw (`HubCore.catch_up` stops there).
 CATCH_UP_ROWS = 5 * DEFAULT_BATCH
+# A shared log's listener reads the head this often without a notification (a
+# notification lost while reconnecting is never waited for longer than this), and
+# drains its notifications at least this often.
+POLL_SECONDS = 1.0
 
 
 class Subscriber:

@@ -40,7 +40,13 @@ from pilkades_tui.domain.events import (
 from pilkades_tui.domain.models import HubMode, Phase, Position, Snapshot
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import ElectionState
-from pilkades_tui.hub.backend import CATCH_UP_ROWS, EventBackend, SharedBackend, Subscriber
+from pilkades_tui.hub.backend import (
+    CATCH_UP_ROWS,
+    POLL_SECONDS,
+    EventBackend,
+    SharedBackend,
+    Subscriber,
+)
 from pilkades_tui.hub.log import (
     EXERCISE,
     INITIAL_PHASE,
@@ -161,8 +167,6 @@ class HubCore:
         # Held while the state is changed for the shared log (a commit or a catch-up).
         self._state_lock = asyncio.Lock()
         self._stale: str | None = None  # why the state may hold events never written
-        # The newest head announced while the writer ran (the writer reads it after).
-        self._heard = 0
 
     # ---- start -----------------------------------------------------------------
 
@@ -357,35 +361,27 @@ class HubCore:
                 self._in_flight.pop((token_name, key), None)
 
     async def _write_shared(self) -> None:
-        while True:
-            while self._commands:
-                async with self._state_lock:
-                    await self._commit_shared()
-                if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
-                    await self._checkpoint()
-            # Notifications that came while writing were left to the commits; if one
-            # announced more than they brought, a read now picks it up (again while a
-            # notification comes during the read). Commands queued meanwhile are
-            # still this task's: it has not finished.
-            heard, self._heard = self._heard, 0
-            if heard <= self.durable and self._stale is None:
-                return
-            try:
-                await self.catch_up()
-            except LogError:
-                return  # the store is away: the listener reads once it is back
+        # Commands queued while committing are still this task's: it has not finished.
+        while self._commands:
+            async with self._state_lock:
+                await self._commit_shared()
+            if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
+                await self._checkpoint()
 
     async def on_notified(self, head: int | None = None) -> None:
-        """The listener's wake-up: a hub committed up to `head` (None: unknown). A hub
-        hears its own commits too, and another hub's rows often came with its own
-        commit (`append_past`): what the state holds needs no read. While this hub
-        is writing, its next commit catches up anyway (and the writer reads once more
-        when it stops, if what was announced is not in), so the read is left to it
-        instead of queueing behind it."""
+        """The listener's wake-up: a hub committed up to `head` (None: unknown).
+
+        While this hub is writing, each of its commits brings in what other hubs
+        appended before it (the rows a trial moved past, or the locked way's
+        catch-up), so the listener waits for the writer (at most POLL_SECONDS, so
+        the store's queue of notifications is drained) instead of waking for every
+        commit of every hub: those notifications queue on its connection meanwhile
+        and come as one batch. Then what the state holds needs no read: a hub hears
+        its own commits too."""
+        writer = self._writer_task
+        if writer is not None and not writer.done():
+            await asyncio.wait([writer], timeout=POLL_SECONDS)
         if head is not None and head <= self.durable and self._stale is None:
-            return
-        if self._writer_task is not None and not self._writer_task.done():
-            self._heard = max(self._heard, self.durable + 1 if head is None else head)
             return
         await self.catch_up()
 

@@ -50,7 +50,7 @@ from psycopg import sql
 
 from pilkades_tui.domain.events import OFFICER_POSITION, Event
 from pilkades_tui.domain.models import Phase
-from pilkades_tui.hub.backend import CATCH_UP_ROWS, Decider, LocalFanout
+from pilkades_tui.hub.backend import CATCH_UP_ROWS, POLL_SECONDS, Decider, LocalFanout
 from pilkades_tui.hub.log import (
     DEFAULT_BATCH,
     EXERCISE,
@@ -82,9 +82,6 @@ TOKEN_CHANNEL = "pilkades_tokens"
 # Any constant: the advisory lock that serialises two hubs creating the schema at once.
 SCHEMA_LOCK = 7_305_202_622
 CONNECT_TIMEOUT_S = 5
-# The listener also reads the head this often without a notification: a notification
-# lost while reconnecting is never waited for longer than this.
-POLL_SECONDS = 1.0
 
 SCHEMA = """
 CREATE TABLE pilkades_events (
