@@ -16,7 +16,15 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from pilkades_tui.hub.log import IdempotencyRecord, LoggedEvent, SqliteLog
+from pilkades_tui.hub.log import DEFAULT_BATCH, IdempotencyRecord, LoggedEvent, SqliteLog
+
+# Rows a shared log's catch-up read returns at most: fewer means it reached the head
+# that read saw (`HubCore.catch_up` stops there).
+CATCH_UP_ROWS = 5 * DEFAULT_BATCH
+# A shared log's listener reads the head this often without a notification (a
+# notification lost while reconnecting is never waited for longer than this), and
+# drains its notifications at least this often.
+POLL_SECONDS = 1.0
 
 
 class Subscriber:
@@ -115,9 +123,12 @@ class SharedBackend(EventBackend, Protocol):
 
     async def follow(
         self,
-        on_log: Callable[[], Awaitable[None]],
+        on_log: Callable[[int | None], Awaitable[None]],
         on_tokens: Callable[[], Awaitable[None]] | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Call `on_log(head)` when commits were announced (`head`: the newest head
+        they announced) and `on_log(None)` when the log may have moved unannounced."""
+        ...
 
     async def aclose(self) -> None: ...
 

@@ -40,7 +40,13 @@ from pilkades_tui.domain.events import (
 from pilkades_tui.domain.models import HubMode, Phase, Position, Snapshot
 from pilkades_tui.domain.rules.settings import RuleSettings
 from pilkades_tui.domain.state import ElectionState
-from pilkades_tui.hub.backend import EventBackend, SharedBackend, Subscriber
+from pilkades_tui.hub.backend import (
+    CATCH_UP_ROWS,
+    POLL_SECONDS,
+    EventBackend,
+    SharedBackend,
+    Subscriber,
+)
 from pilkades_tui.hub.log import (
     EXERCISE,
     INITIAL_PHASE,
@@ -355,23 +361,27 @@ class HubCore:
                 self._in_flight.pop((token_name, key), None)
 
     async def _write_shared(self) -> None:
+        # Commands queued while committing are still this task's: it has not finished.
         while self._commands:
-            while self._commands:
-                async with self._state_lock:
-                    await self._commit_shared()
-                if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
-                    await self._checkpoint()
-            # Notifications that came while writing were left to the commits; one read
-            # now picks up what another hub wrote after our last commit began. (Commands
-            # queued meanwhile are still this task's: it has not finished.)
-            with contextlib.suppress(LogError):
-                await self.catch_up()
+            async with self._state_lock:
+                await self._commit_shared()
+            if not self._commands and self.durable - self._last_checkpoint >= CHECKPOINT_EVERY:
+                await self._checkpoint()
 
-    async def on_notified(self) -> None:
-        """The listener's wake-up: another hub committed. While this hub is writing,
-        its next commit catches up anyway (and the writer reads once more when it
-        stops), so the read is left to it instead of queueing behind it."""
-        if self._writer_task is not None and not self._writer_task.done():
+    async def on_notified(self, head: int | None = None) -> None:
+        """The listener's wake-up: a hub committed up to `head` (None: unknown).
+
+        While this hub is writing, each of its commits brings in what other hubs
+        appended before it (the rows a trial moved past, or the locked way's
+        catch-up), so the listener waits for the writer (at most POLL_SECONDS, so
+        the store's queue of notifications is drained) instead of waking for every
+        commit of every hub: those notifications queue on its connection meanwhile
+        and come as one batch. Then what the state holds needs no read: a hub hears
+        its own commits too."""
+        writer = self._writer_task
+        if writer is not None and not writer.done():
+            await asyncio.wait([writer], timeout=POLL_SECONDS)
+        if head is not None and head <= self.durable and self._stale is None:
             return
         await self.catch_up()
 
@@ -580,10 +590,10 @@ class HubCore:
                 await self._recover()
                 return
             while True:
-                rows = await self._shared_log.read_after(self.durable)
-                if not rows:
-                    return
+                rows = await self._shared_log.read_after(self.durable, CATCH_UP_ROWS)
                 self._apply_durable(rows)
+                if len(rows) < CATCH_UP_ROWS:
+                    return  # the head this read saw: a later commit notifies again
 
     async def _recover(self) -> None:
         """Rebuild from the store's checkpoint and tail after a failed commit, and

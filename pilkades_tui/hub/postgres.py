@@ -50,7 +50,7 @@ from psycopg import sql
 
 from pilkades_tui.domain.events import OFFICER_POSITION, Event
 from pilkades_tui.domain.models import Phase
-from pilkades_tui.hub.backend import Decider, LocalFanout
+from pilkades_tui.hub.backend import CATCH_UP_ROWS, POLL_SECONDS, Decider, LocalFanout
 from pilkades_tui.hub.log import (
     DEFAULT_BATCH,
     EXERCISE,
@@ -82,10 +82,6 @@ TOKEN_CHANNEL = "pilkades_tokens"
 # Any constant: the advisory lock that serialises two hubs creating the schema at once.
 SCHEMA_LOCK = 7_305_202_622
 CONNECT_TIMEOUT_S = 5
-# The listener also reads the head this often without a notification: a notification
-# lost while reconnecting is never waited for longer than this.
-POLL_SECONDS = 1.0
-CATCH_UP_ROWS = 5 * DEFAULT_BATCH  # rows read per query while catching up
 
 SCHEMA = """
 CREATE TABLE pilkades_events (
@@ -171,6 +167,12 @@ def prepare_schema(connection: psycopg.Connection[Any], dsn: str) -> None:
                 f"pilkades-tui; this hub knows version {SCHEMA_VERSION} at most. Upgrade "
                 "pilkades-tui on this machine; it changes nothing in the store."
             )
+        # Code, not data: a store made before the function was added gets it from the
+        # first hub that needs it (and keeps schema version 1). Created only when
+        # missing, so a hub under another database role never has to own it.
+        found = connection.execute("SELECT to_regproc(%s)", (APPEND_PAST_FUNCTION,)).fetchone()
+        if found is None or found[0] is None:
+            connection.execute(CREATE_APPEND_PAST)
 
 
 def open_store(dsn: str) -> psycopg.Connection[Any]:
@@ -184,6 +186,15 @@ def open_store(dsn: str) -> psycopg.Connection[Any]:
         connection.close()
         raise
     return connection
+
+
+def _announced(payload: str) -> int | None:
+    """The head a log notification announces (APPEND and the append function send
+    it), None if it is not one."""
+    try:
+        return int(payload)
+    except ValueError:
+        return None
 
 
 def _rows_to_events(rows: list[tuple[Any, ...]]) -> list[LoggedEvent]:
@@ -207,68 +218,97 @@ ANSWERS_FOR = (
 # head's compare-and-set and the notification. One statement to parse, plan and run
 # while the head is locked, instead of one per row: every step inside the lock keeps
 # the other hubs waiting. Nothing is written unless the head moved from %(head)s.
+# Parameters go in binary (`%b`): psycopg escapes each element of a text array in
+# text format with a regular expression, match by match, and an event's JSON is full
+# of quotes (binary: a quarter of the CPU for a commit of 4 positions).
 APPEND = """
 WITH moved AS (
-    UPDATE pilkades_head SET seq = %(last)s WHERE id = 1 AND seq = %(head)s RETURNING seq
+    UPDATE pilkades_head SET seq = %(last)b WHERE id = 1 AND seq = %(head)b RETURNING seq
 ), events AS (
     INSERT INTO pilkades_events (seq, type, ts, json)
-    SELECT * FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
+    SELECT * FROM unnest(%(seqs)b::bigint[], %(types)b::text[], %(ts)b::text[], %(jsons)b::text[])
     WHERE EXISTS (SELECT FROM moved)
 ), answers AS (
     INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
     SELECT * FROM unnest(
-        %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
-        %(bodies)s::text[], %(answer_seqs)s::bigint[]
+        %(names)b::text[], %(keys)b::text[], %(prints)b::text[], %(statuses)b::integer[],
+        %(bodies)b::text[], %(answer_seqs)b::bigint[]
     )
     WHERE EXISTS (SELECT FROM moved)
 )
-SELECT pg_notify(%(channel)s, seq::text) FROM moved
+SELECT pg_notify(%(channel)b, seq::text) FROM moved
 """
 
-# Positions on trial, appended at the head the hub saw or past other hubs' positions:
-# the first statement waits for the head's row; the second, in the same transaction
-# and with a snapshot taken after that wait, appends the trial's events moved up by
-# the rows that came first (`shift`) if all of those are positions of other officers
-# (a position is decided on nothing those change, and its answer is its officer's
-# record), with the seqs in the event and answer texts rewritten as `shifted_json`
-# and `shifted_answer` (hub/core.py) do.
-HOLD_HEAD = "SELECT seq FROM pilkades_head WHERE id = 1 FOR UPDATE"
-APPEND_PAST = """
-WITH head AS (
-    SELECT seq FROM pilkades_head WHERE id = 1
-), came AS (
-    SELECT e.seq, e.type, e.json FROM pilkades_events e, head
-    WHERE e.seq > %(base)s AND e.seq <= head.seq
-), fit AS (
-    SELECT head.seq - %(base)s AS shift FROM head
-    WHERE head.seq >= %(base)s AND head.seq - %(base)s <= %(reach)s AND NOT EXISTS (
-        SELECT FROM came WHERE came.type <> %(position)s
-        OR (came.json::jsonb -> 'data' ->> 'id') = ANY(%(officers)s::text[])
+# Positions on trial, appended at the head the hub saw or past other hubs' positions,
+# by a function in the store: its first statement waits for the head's row; the
+# second, in the same transaction and (a VOLATILE function's statement in READ
+# COMMITTED) with a snapshot taken after that wait, appends the trial's events moved
+# up by the rows that came first (`shift`) if all of those are positions of other
+# officers (a position is decided on nothing those change, and its answer is its
+# officer's record), with the seqs in the event and answer texts rewritten as
+# `shifted_json` and `shifted_answer` (hub/core.py) do. A function rather than two
+# statements in a pipeline: one statement, no pipeline to enter and leave, and the
+# plan is kept by the function. That was most of a position commit's CPU in the
+# hub (bench/hub_cluster.py), on the same cores as the hubs' and the server's work.
+# The name carries a version: a change of its body is a new function, so hubs of
+# both versions may share one store while it is rolled out.
+APPEND_PAST_FUNCTION = "pilkades_append_past_v1"
+CREATE_APPEND_PAST = f"""
+CREATE FUNCTION {APPEND_PAST_FUNCTION}(
+    p_base bigint, p_reach bigint, p_position text, p_officers text[], p_last bigint,
+    p_channel text, p_seqs bigint[], p_types text[], p_ts text[], p_jsons text[],
+    p_names text[], p_keys text[], p_prints text[], p_statuses integer[], p_bodies text[],
+    p_answer_seqs bigint[]
+) RETURNS TABLE (o_shift bigint, o_seq bigint, o_type text, o_json text)
+LANGUAGE plpgsql VOLATILE AS $body$
+BEGIN
+    PERFORM FROM pilkades_head WHERE id = 1 FOR UPDATE;
+    RETURN QUERY
+    WITH head AS (
+        SELECT seq FROM pilkades_head WHERE id = 1
+    ), came AS (
+        SELECT e.seq, e.type, e.json FROM pilkades_events e, head
+        WHERE e.seq > p_base AND e.seq <= head.seq
+    ), fit AS (
+        SELECT head.seq - p_base AS shift FROM head
+        WHERE head.seq >= p_base AND head.seq - p_base <= p_reach AND NOT EXISTS (
+            SELECT FROM came WHERE came.type <> p_position
+            OR (came.json::jsonb -> 'data' ->> 'id') = ANY(p_officers)
+        )
+    ), moved AS (
+        -- Still a compare-and-set on the head as this statement read it: nothing
+        -- else keeps the rows read above from going stale.
+        UPDATE pilkades_head SET seq = p_last + fit.shift FROM fit, head
+        WHERE pilkades_head.id = 1 AND pilkades_head.seq = head.seq
+        RETURNING fit.shift, pg_notify(p_channel, pilkades_head.seq::text)
+    ), events AS (
+        INSERT INTO pilkades_events (seq, type, ts, json)
+        SELECT u.seq + moved.shift, u.type, u.ts,
+            '{{"seq":' || (u.seq + moved.shift) || substr(u.json, length('{{"seq":' || u.seq) + 1)
+        FROM unnest(p_seqs, p_types, p_ts, p_jsons) AS u(seq, type, ts, json), moved
+    ), answers AS (
+        INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
+        SELECT u.name, u.key, u.print, u.status,
+            left(u.body, length(u.body) - length(u.seq::text) - 1) || (u.seq + moved.shift)
+                || '}}',
+            u.seq + moved.shift
+        FROM unnest(p_names, p_keys, p_prints, p_statuses, p_bodies, p_answer_seqs)
+            AS u(name, key, print, status, body, seq), moved
     )
-), moved AS (
-    -- Still a compare-and-set on the head as this statement read it: nothing else
-    -- keeps the rows read above from going stale.
-    UPDATE pilkades_head SET seq = %(last)s + fit.shift FROM fit, head
-    WHERE pilkades_head.id = 1 AND pilkades_head.seq = head.seq
-    RETURNING fit.shift, pg_notify(%(channel)s, pilkades_head.seq::text)
-), events AS (
-    INSERT INTO pilkades_events (seq, type, ts, json)
-    SELECT u.seq + moved.shift, u.type, u.ts,
-        '{"seq":' || (u.seq + moved.shift) || substr(u.json, length('{"seq":' || u.seq) + 1)
-    FROM unnest(%(seqs)s::bigint[], %(types)s::text[], %(ts)s::text[], %(jsons)s::text[])
-        AS u(seq, type, ts, json), moved
-), answers AS (
-    INSERT INTO pilkades_idempotency (token_name, key, fingerprint, status, answer, seq)
-    SELECT u.name, u.key, u.print, u.status,
-        left(u.body, length(u.body) - length(u.seq::text) - 1) || (u.seq + moved.shift) || '}',
-        u.seq + moved.shift
-    FROM unnest(
-        %(names)s::text[], %(keys)s::text[], %(prints)s::text[], %(statuses)s::integer[],
-        %(bodies)s::text[], %(answer_seqs)s::bigint[]
-    ) AS u(name, key, print, status, body, seq), moved
-)
-SELECT moved.shift, came.seq, came.type, came.json
-FROM moved LEFT JOIN came ON true ORDER BY came.seq
+    SELECT moved.shift, came.seq, came.type, came.json
+    FROM moved LEFT JOIN came ON true ORDER BY came.seq;
+END
+$body$
+"""
+APPEND_PAST = f"""
+SELECT o_shift, o_seq, o_type, o_json FROM {APPEND_PAST_FUNCTION}(
+    p_base => %(base)b, p_reach => %(reach)b, p_position => %(position)b,
+    p_officers => %(officers)b::text[], p_last => %(last)b, p_channel => %(channel)b,
+    p_seqs => %(seqs)b::bigint[], p_types => %(types)b::text[], p_ts => %(ts)b::text[],
+    p_jsons => %(jsons)b::text[], p_names => %(names)b::text[], p_keys => %(keys)b::text[],
+    p_prints => %(prints)b::text[], p_statuses => %(statuses)b::integer[],
+    p_bodies => %(bodies)b::text[], p_answer_seqs => %(answer_seqs)b::bigint[]
+) ORDER BY o_seq
 """
 # Rows of other hubs' positions a trial may be moved past (read and checked inside
 # the lock): past them, the locked way.
@@ -532,11 +572,7 @@ class PostgresBackend(LocalFanout):
         params.update(base=base, reach=REACH, position=OFFICER_POSITION, officers=officers)
         try:
             self._writer = connection = await self._async_connection(self._writer)
-            async with connection.pipeline() as pipeline:
-                await connection.execute(HOLD_HEAD)
-                appending = await connection.execute(APPEND_PAST, params)
-                await pipeline.sync()
-                rows = await appending.fetchall()
+            rows = await (await connection.execute(APPEND_PAST, params)).fetchall()
         except psycopg.errors.UniqueViolation as error:
             if error.diag.constraint_name != "pilkades_idempotency_pkey":
                 raise
@@ -592,12 +628,14 @@ class PostgresBackend(LocalFanout):
 
     async def follow(
         self,
-        on_log: Callable[[], Awaitable[None]],
+        on_log: Callable[[int | None], Awaitable[None]],
         on_tokens: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """LISTEN for other hubs' commits (and token changes) until cancelled; call
-        `on_log` on each wake-up, after every (re)connection and every POLL_SECONDS.
-        A lost database is retried quietly: the feeds stay open meanwhile."""
+        """LISTEN for the hubs' commits (and token changes) until cancelled; call
+        `on_log` on each wake-up with the newest head the commits announced (their
+        notifications carry it), and with None after every (re)connection and every
+        POLL_SECONDS without one. A lost database is retried quietly: the feeds stay
+        open meanwhile."""
         lost = False
         while True:
             try:
@@ -617,14 +655,19 @@ class PostgresBackend(LocalFanout):
                 self.unreachable = None
                 if on_tokens is not None:
                     await on_tokens()
-                await on_log()
+                await on_log(None)
                 while True:
                     woke_tokens = False
+                    heads: list[int | None] = []
                     async for note in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
-                        woke_tokens = note.channel == TOKEN_CHANNEL
+                        if note.channel == TOKEN_CHANNEL:
+                            woke_tokens = True
+                        else:
+                            heads.append(_announced(note.payload))
                     if woke_tokens and on_tokens is not None:
                         await on_tokens()
-                    await on_log()
+                    known = [head for head in heads if head is not None]
+                    await on_log(max(known) if known and len(known) == len(heads) else None)
             except (psycopg.OperationalError, StoreUnavailable) as error:
                 if not lost:
                     logger.warning("lost the PostgreSQL store (%s); retrying", _reason(error))
