@@ -1,9 +1,11 @@
 """The kabupaten map: villages hatched and coloured by risk, incidents, units, names.
 
 Three layers. The outline layer (village borders, risk hatching) is rasterised once per
-size, zoom and pan and kept as ready Strips; risk changes only re-tone it. The marker
-layer (incidents, units, the selection and its recommended units) is rebuilt from the
-state on each `apply`, and only the rows whose markers changed are repainted. The name
+size, zoom and pan (the last three views are kept) and kept as ready Strips; risk
+changes only re-tone it. The marker layer (incidents, units, the selection and its
+recommended units) is built on each `apply` over the units' layer (`map_units.py`),
+where only the units that moved are placed again, and only the rows whose markers
+changed are repainted. The name
 layer (kecamatan names once a kecamatan is big enough on screen, village names when
 zoomed in) is placed around the markers and each other when the view changes; a new
 incident or selection moves only the names in its way. Units move all the time: one
